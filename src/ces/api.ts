@@ -1,0 +1,38 @@
+// The interface tools see: one call per catalogue operation, bound to one CES instance and SRID.
+import type { Operation } from './operations.js';
+
+export type QueryValue = string | number | boolean | readonly string[] | undefined;
+
+export interface CallInput {
+  /** Values for the `{name}` placeholders of the operation's path; each is validated and encoded. */
+  path?: Record<string, string>;
+  /** Query parameters; `undefined` and empty values are omitted, arrays become repeated parameters. */
+  query?: Record<string, QueryValue>;
+  /** JSON body for POST operations; `undefined` fields are omitted. */
+  body?: Record<string, unknown>;
+}
+
+export interface CallOptions {
+  /** Aborts the request (the MCP request was cancelled or the server is shutting down). */
+  signal?: AbortSignal;
+}
+
+/** A CES instance and SRID that tools act on. */
+export interface CesTarget {
+  /** Name of the configured CES instance. */
+  readonly instance: string;
+  /** Code Pipeline instance id used in `/ispw/{srid}/…`. */
+  readonly srid: string;
+  /** Runtime configuration sent when a tool does not give one. */
+  readonly runtimeConfig: string | undefined;
+  /** Performs one catalogue operation and returns its validated reply. Throws `CesError`. */
+  call<R>(operation: Operation<R>, input?: CallInput, options?: CallOptions): Promise<R>;
+}
+
+/** Resolves the `srid` argument of a tool to a target; throws a `CesError('ces_input')` when unknown. */
+export interface CesDirectory {
+  resolve(srid?: string): CesTarget;
+  /** The configured instances and their SRIDs (for diagnostics; no secrets). */
+  describe(): { instance: string; url: string; srids: string[]; default: boolean }[];
+  close(): Promise<void>;
+}

@@ -1,0 +1,53 @@
+// The "SetOptions" JSON body shared by every set-creating POST (ces-api.md §2.7). Tools speak
+// snake_case; CES speaks the SetInfo model's names. Unset options are omitted, never sent empty.
+import { z } from 'zod';
+
+export const setOptionsInput = {
+  runtime_configuration: z
+    .string()
+    .regex(/^[A-Za-z0-9#@$]{1,8}$/)
+    .optional()
+    .describe('ISPW runtime configuration (default: the configured one)'),
+  change_type: z.enum(['S', 'I', 'E']).optional().describe('S standard, I incidental, E emergency'),
+  execution_status: z.enum(['I', 'H']).optional().describe('I immediate, H create on hold'),
+  auto_deploy: z.boolean().optional().describe('deploy automatically after this operation'),
+  override: z.boolean().optional().describe('promote: overwrite a higher version at the next level'),
+  deploy_implementation_date: z.iso.date().optional().describe('YYYY-MM-DD'),
+  deploy_implementation_time: z.iso.time({ precision: 0 }).optional().describe('HH:MM:SS'),
+  deploy_active_date: z.iso.date().optional().describe('YYYY-MM-DD'),
+  deploy_active_time: z.iso.time({ precision: 0 }).optional().describe('HH:MM:SS'),
+  dpenvlst: z
+    .string()
+    .max(255)
+    .regex(/^[A-Za-z0-9#@$ ]*$/)
+    .optional()
+    .describe('space-separated deploy environments override'),
+  system: z.string().regex(/^[A-Za-z0-9#@$_-]{1,16}$/).optional().describe('deploy system'),
+};
+
+export type SetOptionsInput = {
+  [K in keyof typeof setOptionsInput]?: z.output<(typeof setOptionsInput)[K]>;
+};
+
+/** Builds the CES body; `defaultRuntimeConfig` fills `runtimeConfiguration` when none is given. */
+export function toSetOptionsBody(
+  input: SetOptionsInput,
+  defaultRuntimeConfig?: string,
+): Record<string, string> {
+  const body: Record<string, string | undefined> = {
+    runtimeConfiguration: input.runtime_configuration ?? defaultRuntimeConfig,
+    changeType: input.change_type,
+    executionStatus: input.execution_status,
+    autoDeploy: input.auto_deploy === undefined ? undefined : String(input.auto_deploy),
+    override: input.override === undefined ? undefined : String(input.override),
+    deployImplementationDate: input.deploy_implementation_date,
+    deployImplementationTime: input.deploy_implementation_time,
+    deployActiveDate: input.deploy_active_date,
+    deployActiveTime: input.deploy_active_time,
+    dpenvlst: input.dpenvlst,
+    system: input.system,
+  };
+  return Object.fromEntries(
+    Object.entries(body).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
+}
