@@ -1,0 +1,72 @@
+// The configuration schema: one zod schema for the whole server. Objects are strict so a typo in a
+// config file is reported instead of silently ignored. Secrets are never part of an error message.
+import { z } from 'zod';
+
+import { LOG_LEVELS } from '../telemetry/logger.js';
+
+const sridPattern = /^[A-Za-z0-9][A-Za-z0-9._@#$-]{0,63}$/;
+
+export const CesInstanceSchema = z.strictObject({
+  /** Name used in logs and to pick the default instance. */
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/i, 'use letters, digits, - and _').default('default'),
+  /** `https://host:port` of CES; any path is ignored (ces-api.md §1.1). */
+  url: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL such as https://ces.example.com:48226' })
+    .optional(),
+  /** Code Pipeline instance ids served by this CES; the first is the default. */
+  srids: z.array(z.string().regex(sridPattern, 'invalid SRID')).min(1).optional(),
+  /** The CES personal access token itself (discouraged: prefer tokenFile). */
+  token: z.string().min(1).optional(),
+  /** File holding the CES personal access token; re-read when it changes. */
+  tokenFile: z.string().min(1).optional(),
+  /** Runtime configuration sent when a tool gives none. */
+  runtimeConfig: z.string().regex(/^[A-Za-z0-9#@$]{1,8}$/).optional(),
+  /** PEM bundle of CAs to trust for CES, in addition to the system roots. */
+  caFile: z.string().min(1).optional(),
+  /** PEM client certificate for mutual TLS to CES. */
+  clientCertFile: z.string().min(1).optional(),
+  /** PEM private key of the client certificate. */
+  clientKeyFile: z.string().min(1).optional(),
+  /** File holding the passphrase of the client key. */
+  clientKeyPassphraseFile: z.string().min(1).optional(),
+  /** TLS server name to verify instead of the URL's host name. */
+  servername: z.string().min(1).optional(),
+  /** Per-request timeout in seconds. */
+  timeoutSeconds: z.number().positive().max(600).default(30),
+  /** Retries for idempotent reads and rate-limited calls. */
+  retries: z.number().int().min(0).max(10).default(2),
+});
+export type CesInstanceConfig = z.output<typeof CesInstanceSchema>;
+
+export const HttpSchema = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(8080),
+  /** 2025-era clients: `stateful` keeps sessions (idle ones expire); `stateless` needs no affinity. */
+  sessions: z.enum(['stateful', 'stateless']).default('stateful'),
+  sessionIdleSeconds: z.number().int().min(10).max(86400).default(900),
+  maxSessions: z.number().int().min(1).max(100000).default(1000),
+  /** Extra Host header names accepted besides the bind address and localhost. */
+  allowedHosts: z.array(z.string().min(1)).default([]),
+  /** Origins accepted from browsers; requests without Origin are always accepted. */
+  allowedOrigins: z.array(z.string().min(1)).default([]),
+});
+
+export const ConfigSchema = z.strictObject({
+  transport: z.enum(['stdio', 'http']).default('stdio'),
+  http: HttpSchema.default(HttpSchema.parse({})),
+  log: z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).default({ level: 'info' }),
+  wait: z
+    .strictObject({
+      pollIntervalMs: z.number().int().min(10).max(60000).default(2000),
+      maxWaitSeconds: z.number().int().min(0).max(3600).default(600),
+    })
+    .default({ pollIntervalMs: 2000, maxWaitSeconds: 600 }),
+  ces: z
+    .strictObject({
+      defaultInstance: z.string().optional(),
+      instances: z.array(CesInstanceSchema).default([]),
+    })
+    .default({ instances: [] }),
+});
+export type Config = z.output<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;

@@ -1,0 +1,17 @@
+// Derives MCP tool annotations from a tool's declared kind, so no tool states them by hand.
+// openWorldHint is false: every tool acts only on the configured CES instances, never on an
+// open set of external systems.
+import type { ToolAnnotations } from '@modelcontextprotocol/server';
+
+import type { AnyToolDef } from './kit/define-tool.js';
+
+export function annotationsFor(tool: AnyToolDef): ToolAnnotations {
+  const readOnly = tool.kind === 'read';
+  return {
+    title: tool.title,
+    readOnlyHint: readOnly,
+    destructiveHint: tool.kind === 'destructive',
+    idempotentHint: readOnly || tool.idempotent === true,
+    openWorldHint: false,
+  };
+}
