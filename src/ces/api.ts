@@ -15,6 +15,8 @@ export interface CallInput {
 export interface CallOptions {
   /** Aborts the request (the MCP request was cancelled or the server is shutting down). */
   signal?: AbortSignal;
+  /** Correlation id sent to CES as `X-Request-Id` (printable ASCII, at most 128 characters). */
+  requestId?: string;
 }
 
 /** A CES instance and SRID that tools act on. */

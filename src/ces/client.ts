@@ -1,0 +1,303 @@
+// The HTTP client of one CES instance: builds requests from catalogue operations, authenticates with
+// the raw CES token (ces-api.md §1.3), retries what is safe to retry, trips a circuit breaker when CES
+// is down, and maps every failure to a `CesError`. It must never follow a URL that CES returns
+// (§4.3: poll URLs are rebuilt from the base and set id), never retry a POST that CES may have
+// executed, and never put the token or key passphrase into an error, a log line or a thrown object.
+import {
+  BrokenCircuitError,
+  circuitBreaker,
+  ConsecutiveBreaker,
+  DelegateBackoff,
+  handleWhen,
+  retry,
+  type RetryPolicy,
+} from 'cockatiel';
+import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
+
+import type { CallInput, CallOptions } from './api.js';
+import { CesError } from './errors.js';
+import type { HttpMethod, Operation } from './operations.js';
+import { buildRequestUrl, normaliseBaseUrl } from './paths.js';
+import { describeTransportFailure } from './failures.js';
+import { classified, ERROR_BODY_LIMIT, failureInfo, interpretReply, MiB, readBody } from './replies.js';
+import { createCesTransport, type CesProxyOptions, type CesTlsOptions, type CesTransport } from './transport.js';
+
+/** Options of one CES client (one CES instance). */
+export interface CesClientOptions {
+  /** Instance name, used in errors and logs. */
+  name: string;
+  /** Configured CES URL; normalised to `scheme://host:port` (ces-api.md §1.1). */
+  url: string;
+  /** Returns the current CES token; called on every request so a rotated token file takes effect. */
+  token: () => string | undefined;
+  /** What to tell the user when no token is configured. */
+  tokenHint?: string;
+  /** Time allowed for one attempt, from sending to the last body byte (default 30 s). */
+  timeoutMs?: number;
+  /** Connect timeout (default: min(timeoutMs, 10 s)). */
+  connectTimeoutMs?: number;
+  /** Retries after the first attempt, for calls that are safe to retry (default 2). */
+  retries?: number;
+  /** First backoff delay; later ones double, with jitter (default 250 ms). */
+  retryBaseDelayMs?: number;
+  /** Largest backoff delay (default 5 s). */
+  retryMaxDelayMs?: number;
+  /** Longest `Retry-After` honoured; a longer one ends the call with `retryAfterSeconds` set (default 30 s). */
+  retryAfterCapSeconds?: number;
+  /** Consecutive transport/5xx failures that open the circuit breaker (default 5). */
+  breakerThreshold?: number;
+  /** How long the breaker stays open before one trial call (default 30 s). */
+  breakerHalfOpenAfterMs?: number;
+  /** Largest response body accepted (default 16 MiB). */
+  maxResponseBytes?: number;
+  /** Server version for the `User-Agent: ispw-mcp/<version>` header. */
+  version?: string;
+  tls?: CesTlsOptions;
+  proxy?: CesProxyOptions;
+  logger?: Logger;
+}
+
+/** Per-call options: the caller's abort signal and an optional correlation id. */
+export type CesCallOptions = CallOptions;
+
+/** A client bound to one CES instance; the SRID is chosen per call. */
+export interface CesClient {
+  readonly name: string;
+  /** Normalised base URL, `scheme://host:port`. */
+  readonly baseUrl: string;
+  call<R>(srid: string, operation: Operation<R>, input?: CallInput, options?: CesCallOptions): Promise<R>;
+  close(): Promise<void>;
+}
+
+// Printable ASCII only: refuses CR/LF header injection and spaces in tokens and request ids.
+const HEADER_SAFE = /^[\x21-\x7e]+$/;
+
+function stripUndefined(body: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
+}
+
+/** Creates the client of one CES instance. */
+export function createCesClient(options: CesClientOptions): CesClient {
+  const name = options.name;
+  const baseUrl = normaliseBaseUrl(options.url);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const retryAfterCapMs = (options.retryAfterCapSeconds ?? 30) * 1000;
+  const baseDelay = options.retryBaseDelayMs ?? 250;
+  const maxDelay = options.retryMaxDelayMs ?? 5_000;
+  const maxBytes = options.maxResponseBytes ?? 16 * MiB;
+  const userAgent = `ispw-mcp/${options.version ?? 'dev'}`;
+  const log = options.logger;
+  const transport: CesTransport = createCesTransport({
+    name,
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
+    ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
+    connectTimeoutMs: options.connectTimeoutMs ?? Math.min(timeoutMs, 10_000),
+    headersTimeoutMs: timeoutMs,
+    bodyTimeoutMs: timeoutMs,
+  });
+
+  const secrets = (): string[] => {
+    const list: string[] = [];
+    try {
+      const token = options.token();
+      if (token) list.push(token);
+    } catch {
+      // the provider failing is reported by the call itself
+    }
+    const passphrase = options.tls?.clientKeyPassphrase;
+    const value = typeof passphrase === 'function' ? passphrase() : passphrase;
+    if (value) list.push(value);
+    return list;
+  };
+
+  // One breaker per instance: opened by consecutive failures that say "CES is not answering"
+  // (connection, TLS, timeout, 5xx) — never by 4xx, which prove CES is up (ces-api.md §5).
+  const breaker = circuitBreaker(
+    handleWhen((error) => {
+      const info = failureInfo(error);
+      if (info === undefined) return false;
+      return info.kind === 'transport' || info.kind === 'tls' || info.kind === 'timeout' || (info.kind === 'status' && (info.status ?? 0) >= 500);
+    }),
+    {
+      halfOpenAfter: options.breakerHalfOpenAfterMs ?? 30_000,
+      breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 5),
+    },
+  );
+  breaker.onBreak(() => log?.warn({ cesInstance: name }, 'CES circuit breaker opened'));
+  breaker.onReset(() => log?.info({ cesInstance: name }, 'CES circuit breaker closed'));
+
+  const retryPolicy = (method: HttpMethod): RetryPolicy => {
+    const policy = retry(
+      handleWhen((error) => {
+        const info = failureInfo(error);
+        if (info === undefined) return false;
+        // CES asked for a longer pause than we are willing to hold the caller: report it instead.
+        if (info.retryAfterMs !== undefined && info.retryAfterMs > retryAfterCapMs) return false;
+        if (info.kind === 'status') {
+          // 429 means "not processed": safe for every method. 503 with Retry-After likewise.
+          if (info.status === 429) return true;
+          if (info.status === 503 && info.retryAfterMs !== undefined) return true;
+          // A POST that reached CES may have started a set: never repeat it (§4.1).
+          return method === 'GET' && (info.status === 502 || info.status === 503 || info.status === 504);
+        }
+        // Connection failures are retried for GETs only; TLS and timeouts will not improve by retrying.
+        return method === 'GET' && info.kind === 'transport';
+      }),
+      {
+        maxAttempts: Math.max(0, options.retries ?? 2),
+        backoff: new DelegateBackoff((context) => {
+          const error = 'error' in context.result ? context.result.error : undefined;
+          const info = failureInfo(error);
+          if (info?.retryAfterMs !== undefined) return info.retryAfterMs;
+          // Exponential backoff with "equal jitter": half fixed, half random.
+          const ceiling = Math.min(maxDelay, baseDelay * 2 ** (context.attempt - 1));
+          return ceiling / 2 + Math.random() * (ceiling / 2);
+        }),
+      },
+    );
+    policy.onRetry((event) => {
+      const error = 'error' in event ? event.error : undefined;
+      log?.warn(
+        { cesInstance: name, attempt: event.attempt, delayMs: Math.round(event.delay), code: error instanceof CesError ? error.code : undefined },
+        'retrying CES call',
+      );
+    });
+    return policy;
+  };
+  const retries: Record<HttpMethod, RetryPolicy> = { GET: retryPolicy('GET'), POST: retryPolicy('POST') };
+
+  async function attempt<R>(
+    operation: Operation<R>,
+    url: URL,
+    body: string | undefined,
+    callOptions: CesCallOptions,
+    attemptSignal: AbortSignal,
+  ): Promise<R> {
+    const opName = operation.id;
+    let token: string | undefined;
+    try {
+      token = options.token();
+    } catch {
+      token = undefined;
+    }
+    if (token === undefined || token.trim() === '') {
+      throw new CesError(
+        'ces_auth',
+        `No CES token is configured for instance "${name}": ${options.tokenHint ?? 'set ISPW_MCP_CES_TOKEN_FILE to a file that contains the CES personal access token'}.`,
+        { operation: opName, retryable: false },
+      );
+    }
+    token = token.trim();
+    if (!HEADER_SAFE.test(token)) {
+      throw new CesError('ces_auth', `The CES token for instance "${name}" contains characters that cannot be sent in a header (spaces or line breaks?); check the token file.`, {
+        operation: opName,
+        retryable: false,
+      });
+    }
+
+    const headers: Record<string, string> = {
+      // The raw token with no scheme word, as every BMC client sends it (ces-api.md §1.3).
+      authorization: token,
+      // BMC clients send it on every call, GETs included (§1.4).
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'user-agent': userAgent,
+    };
+    if (callOptions.requestId !== undefined && HEADER_SAFE.test(callOptions.requestId) && callOptions.requestId.length <= 128) {
+      headers['x-request-id'] = callOptions.requestId;
+    }
+
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = AbortSignal.any([attemptSignal, timeout]);
+    const started = performance.now();
+    let response: Dispatcher.ResponseData;
+    let raw: Buffer | undefined;
+    try {
+      const dispatcher = transport.dispatcher();
+      response = await dispatcher.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: operation.method,
+        headers,
+        body: body ?? null,
+        signal,
+      });
+      const ok = response.statusCode >= 200 && response.statusCode < 300;
+      const declared = Number(response.headers['content-length']);
+      if (ok && Number.isFinite(declared) && declared > maxBytes) {
+        response.body.destroy();
+        raw = undefined;
+      } else {
+        raw = await readBody(response.body, ok ? maxBytes : ERROR_BODY_LIMIT, !ok);
+      }
+    } catch (error) {
+      if (error instanceof CesError) throw error;
+      if (attemptSignal.aborted) throw attemptSignal.reason;
+      const timedOut = timeout.aborted;
+      const failure = describeTransportFailure(error, {
+        timedOut,
+        timeoutMs,
+        host: url.host,
+        instance: name,
+        tlsWithoutClientCert: url.protocol === 'https:' && options.tls?.clientCertPem === undefined,
+      });
+      log?.debug({ cesInstance: name, operation: opName, failure: failure.kind, durationMs: Math.round(performance.now() - started) }, 'CES call failed');
+      // A POST that may have reached CES has an unknown outcome: it may have started a set.
+      const unknownOutcome = operation.method === 'POST' && failure.maybeSent;
+      const note = unknownOutcome ? '; CES may still have carried it out, so check its state before repeating it' : '';
+      throw classified(
+        new CesError(failure.code, `${failure.message} (${opName})${note}`, {
+          operation: opName,
+          retryable: failure.kind !== 'tls' && !unknownOutcome,
+          cause: failure.cause,
+        }),
+        { kind: failure.kind },
+      );
+    }
+
+    const status = response.statusCode;
+    log?.debug({ cesInstance: name, operation: opName, status, durationMs: Math.round(performance.now() - started), requestId: callOptions.requestId }, 'CES call');
+    return interpretReply(operation, response, raw, { instance: name, maxBytes, secrets: secrets() });
+  }
+
+  return {
+    name,
+    baseUrl,
+    async call<R>(srid: string, operation: Operation<R>, input: CallInput = {}, callOptions: CesCallOptions = {}): Promise<R> {
+      const url = buildRequestUrl(baseUrl, srid, operation, input);
+      let body: string | undefined;
+      if (operation.body) {
+        body = JSON.stringify(stripUndefined(input.body ?? {}));
+      } else if (input.body !== undefined) {
+        throw new CesError('ces_input', `Operation ${operation.id} takes no request body.`, { operation: operation.id });
+      }
+      const callerSignal = callOptions.signal;
+      callerSignal?.throwIfAborted();
+
+      const run = retries[operation.method].execute(
+        ({ signal }) => breaker.execute(() => attempt(operation, url, body, callOptions, signal), signal),
+        callerSignal,
+      );
+      try {
+        if (callerSignal === undefined) return await run;
+        // cockatiel does not interrupt a backoff pause; the caller must not wait it out.
+        return await new Promise<R>((resolve, reject) => {
+          const onAbort = (): void => reject(callerSignal.reason);
+          callerSignal.addEventListener('abort', onAbort, { once: true });
+          run.then(resolve, reject).finally(() => callerSignal.removeEventListener('abort', onAbort));
+        });
+      } catch (error) {
+        if (error instanceof BrokenCircuitError) {
+          throw new CesError(
+            'ces_unavailable',
+            `CES instance "${name}" is not being called for now: its last requests failed (connection, TLS, timeout or 5xx). It will be tried again shortly (${operation.id}).`,
+            { operation: operation.id, retryable: true },
+          );
+        }
+        throw error;
+      }
+    },
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,172 @@
+// The connection layer to one CES instance: an undici keep-alive pool with TLS settings, optional
+// mTLS client certificate and optional egress proxy. TLS verification is always on; there is
+// deliberately no option to turn it off (CES often uses a private CA: configure the CA bundle, §1.5).
+// TLS material is read through providers on every request, so a rotated certificate file takes
+// effect on the next request without restart. Must not read process.env: proxy values are passed in.
+import { createSecureContext, rootCertificates, type SecureContextOptions } from 'node:tls';
+
+import { Agent, type Dispatcher, EnvHttpProxyAgent } from 'undici';
+
+import { CesError } from './errors.js';
+
+/** A PEM value, or a function returning the current one (re-read on every request). */
+export type PemSource = string | (() => string | undefined);
+
+/** TLS settings for the connection to CES. */
+export interface CesTlsOptions {
+  /** PEM bundle of CA certificates to trust for the CES server certificate. */
+  caPem?: PemSource;
+  /** `add` (default): trust the bundle in addition to Node's root store; `replace`: trust only the bundle. */
+  caMode?: 'add' | 'replace';
+  /** PEM client certificate (chain) for mutual TLS. */
+  clientCertPem?: PemSource;
+  /** PEM private key of the client certificate. */
+  clientKeyPem?: PemSource;
+  /** Passphrase of an encrypted client key. Never logged or put in errors. */
+  clientKeyPassphrase?: PemSource;
+  /** Name to send in SNI and to check the server certificate against, when it differs from the URL host. */
+  servername?: string;
+}
+
+/** Egress proxy settings; the values of HTTPS_PROXY / HTTP_PROXY / NO_PROXY, passed in by main.ts. */
+export interface CesProxyOptions {
+  httpsProxy?: string;
+  httpProxy?: string;
+  noProxy?: string;
+}
+
+export interface CesTransportOptions {
+  /** Instance name, for error messages. */
+  name: string;
+  tls?: CesTlsOptions;
+  proxy?: CesProxyOptions;
+  /** TCP + TLS connect timeout. */
+  connectTimeoutMs: number;
+  /** Time allowed for the response headers and between body chunks. */
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  /** Maximum sockets per origin (default 16). */
+  connections?: number;
+}
+
+/** Gives the dispatcher for the next request, rebuilding it when TLS material changed. */
+export interface CesTransport {
+  dispatcher(): Dispatcher;
+  close(): Promise<void>;
+}
+
+const read = (source: PemSource | undefined): string | undefined => {
+  const value = typeof source === 'function' ? source() : source;
+  return value === undefined || value.trim() === '' ? undefined : value;
+};
+
+interface Material {
+  ca: string | undefined;
+  cert: string | undefined;
+  key: string | undefined;
+  passphrase: string | undefined;
+}
+
+const sameMaterial = (a: Material, b: Material): boolean =>
+  a.ca === b.ca && a.cert === b.cert && a.key === b.key && a.passphrase === b.passphrase;
+
+function tlsOptions(name: string, tls: CesTlsOptions, material: Material): SecureContextOptions & { servername?: string } {
+  const options: SecureContextOptions & { servername?: string; rejectUnauthorized: true } = {
+    // TLS 1.0/1.1 are broken; CES supports 1.2+ (its Tomcat defaults).
+    minVersion: 'TLSv1.2',
+    // Stated explicitly so no inherited default or environment variable can weaken it.
+    rejectUnauthorized: true,
+  };
+  if (material.ca !== undefined) {
+    // Node replaces its root store when `ca` is given; keep the public roots unless told otherwise,
+    // so a CA bundle for the private CES CA does not break a proxy with a public certificate.
+    options.ca = tls.caMode === 'replace' ? material.ca : [...rootCertificates, material.ca];
+  }
+  if ((material.cert === undefined) !== (material.key === undefined)) {
+    throw new CesError(
+      'ces_unavailable',
+      `The TLS client certificate for CES instance "${name}" needs both a certificate and a private key.`,
+    );
+  }
+  if (material.cert !== undefined) options.cert = material.cert;
+  if (material.key !== undefined) options.key = material.key;
+  if (material.passphrase !== undefined) options.passphrase = material.passphrase;
+  if (tls.servername !== undefined && tls.servername !== '') options.servername = tls.servername;
+
+  try {
+    // Fail now, with a clear message, rather than on every TLS handshake.
+    createSecureContext(options);
+  } catch (error) {
+    // OpenSSL's text names the problem (bad decrypt, no start line…) but never the passphrase.
+    const code = (error as { code?: unknown }).code;
+    const reason = typeof code === 'string' ? code : 'invalid PEM data';
+    throw new CesError(
+      'ces_unavailable',
+      `The TLS material (CA bundle, client certificate or key) for CES instance "${name}" cannot be loaded (${reason}); ` +
+        'check the PEM files and the key passphrase.',
+      { retryable: false },
+    );
+  }
+  return options;
+}
+
+function buildDispatcher(options: CesTransportOptions, material: Material): Dispatcher {
+  const tls = tlsOptions(options.name, options.tls ?? {}, material);
+  const common = {
+    connections: options.connections ?? 16,
+    headersTimeout: options.headersTimeoutMs,
+    bodyTimeout: options.bodyTimeoutMs,
+    keepAliveTimeout: 30_000,
+    // undici follows no redirects unless asked; a CES reply is never a reason to go elsewhere.
+  };
+  const proxy = options.proxy;
+  if (proxy?.httpsProxy || proxy?.httpProxy) {
+    // Empty strings, not undefined: undici falls back to process.env for undefined values, and only
+    // main.ts may read the environment.
+    return new EnvHttpProxyAgent({
+      ...common,
+      httpProxy: proxy.httpProxy ?? '',
+      httpsProxy: proxy.httpsProxy ?? '',
+      noProxy: proxy.noProxy ?? '',
+      connect: { ...tls, timeout: options.connectTimeoutMs },
+      // The tunnelled connection to CES gets the CES TLS settings; the proxy itself only the CAs.
+      requestTls: { ...tls, timeout: options.connectTimeoutMs },
+      proxyTls: { minVersion: 'TLSv1.2', rejectUnauthorized: true, ...(tls.ca === undefined ? {} : { ca: tls.ca }) },
+      connectTimeout: options.connectTimeoutMs,
+    } as EnvHttpProxyAgent.Options);
+  }
+  return new Agent({ ...common, connect: { ...tls, timeout: options.connectTimeoutMs } });
+}
+
+/** Creates the transport of one CES instance. No connection is opened until the first request. */
+export function createCesTransport(options: CesTransportOptions): CesTransport {
+  let current: { material: Material; dispatcher: Dispatcher } | undefined;
+  let closed = false;
+  const retired: Promise<void>[] = [];
+
+  return {
+    dispatcher() {
+      if (closed) throw new CesError('ces_unavailable', `The CES client for instance "${options.name}" is closed.`);
+      const tls = options.tls ?? {};
+      const material: Material = {
+        ca: read(tls.caPem),
+        cert: read(tls.clientCertPem),
+        key: read(tls.clientKeyPem),
+        passphrase: read(tls.clientKeyPassphrase),
+      };
+      if (current === undefined || !sameMaterial(current.material, material)) {
+        const dispatcher = buildDispatcher(options, material);
+        // Requests in flight on the old pool finish; its idle sockets are then closed.
+        if (current !== undefined) retired.push(current.dispatcher.close().catch(() => undefined));
+        current = { material, dispatcher };
+      }
+      return current.dispatcher;
+    },
+    async close() {
+      closed = true;
+      const last = current?.dispatcher;
+      current = undefined;
+      await Promise.all([...retired, last?.close().catch(() => undefined)]);
+    },
+  };
+}
