@@ -1,0 +1,57 @@
+// ispw_create_assignment: create an assignment; CES numbers it from the prefix (ces-api.md §2.1
+// CreateAssignment; body names per §8.2: `refNumber`, `releaseId`).
+import { z } from 'zod';
+
+import { ops } from '../../ces/operations.js';
+import { defineTool } from '../../mcp/kit/define-tool.js';
+import { levelParam, nameParam, releaseIdParam, userIdParam } from '../../mcp/kit/params.js';
+import { clean } from '../shared/fields.js';
+import { dropUndefined } from '../shared/set-op.js';
+
+export const createAssignment = defineTool({
+  name: 'ispw_create_assignment',
+  toolset: 'assignments',
+  kind: 'write',
+  title: 'Create assignment',
+  description: 'Create a new assignment (a container for the tasks of one change) in a stream and application.',
+  input: z.object({
+    stream: nameParam('stream', 'stream'),
+    application: nameParam('application', 'application'),
+    sub_appl: nameParam('sub_appl', 'sub-application').optional(),
+    description: z.string().min(1).max(50),
+    assignment_prefix: z.string().regex(/^[A-Za-z0-9@#$]{1,4}$/, 'assignment_prefix: 1-4 characters, e.g. PLAY'),
+    default_path: levelParam.describe('default level, e.g. DEV1'),
+    owner: userIdParam.optional(),
+    release_id: releaseIdParam.optional(),
+    ref_number: z.string().max(32).optional(),
+    user_tag: z.string().max(8).optional(),
+  }),
+  output: z.object({ assignmentId: z.string().optional(), message: z.string().optional() }),
+  async run(a, ctx) {
+    const reply = await ctx.ces.call(
+      ops.createAssignment,
+      {
+        body: {
+          stream: a.stream,
+          application: a.application,
+          subAppl: a.sub_appl,
+          description: a.description,
+          assignmentPrefix: a.assignment_prefix,
+          defaultPath: a.default_path,
+          owner: a.owner,
+          releaseId: a.release_id,
+          refNumber: a.ref_number,
+          userTag: a.user_tag,
+        },
+      },
+      { signal: ctx.signal },
+    );
+    const structured = dropUndefined({ assignmentId: clean(reply.assignmentId), message: clean(reply.message) });
+    return {
+      text: structured.assignmentId
+        ? `Created assignment ${structured.assignmentId}.${structured.message ? ` CES said: ${structured.message}` : ''}`
+        : `No assignment id returned. CES said: ${structured.message ?? '(nothing)'}`,
+      structured,
+    };
+  },
+});

@@ -1,0 +1,46 @@
+// ispw_list_assignments: search assignments (ces-api.md §2.5 GetContainerList, containerType A).
+import { z } from 'zod';
+
+import { defineTool } from '../../mcp/kit/define-tool.js';
+import { levelParam } from '../../mcp/kit/params.js';
+import { commonFilters, containerListOutput, listContainers } from '../shared/containers.js';
+import { limitParam, nameFilter } from '../shared/fields.js';
+
+export const listAssignments = defineTool({
+  name: 'ispw_list_assignments',
+  toolset: 'assignments',
+  kind: 'read',
+  title: 'List assignments',
+  description: 'Find assignments by id pattern, application, stream, owner, release, reference number, tag or level.',
+  input: z.object({
+    assignment_id: nameFilter.optional().describe('id, or prefix*'),
+    ...commonFilters,
+    release_id: nameFilter.optional(),
+    ref_number: nameFilter.optional(),
+    tag: nameFilter.optional(),
+    level: levelParam.optional(),
+    user_id: nameFilter.optional(),
+    limit: limitParam,
+  }),
+  output: containerListOutput,
+  run: (a, ctx) =>
+    listContainers(
+      ctx,
+      'A',
+      'assignment',
+      {
+        containerId: a.assignment_id,
+        application: a.application,
+        stream: a.stream,
+        owner: a.owner,
+        description: a.description,
+        releaseId: a.release_id,
+        refNumber: a.ref_number,
+        tag: a.tag,
+        path: a.level,
+        userId: a.user_id,
+        include_closed: a.include_closed,
+      },
+      a.limit,
+    ),
+});

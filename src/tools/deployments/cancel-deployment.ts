@@ -1,0 +1,31 @@
+// ispw_cancel_deployment: cancel a deployment request (ces-api.md §2.5 CancelDeployment).
+// Destructive: a cancelled request cannot be resumed; the deploy must be requested again.
+import { z } from 'zod';
+
+import { ops } from '../../ces/operations.js';
+import { defineTool } from '../../mcp/kit/define-tool.js';
+import { requestIdParam } from '../../mcp/kit/params.js';
+import { clean } from '../shared/fields.js';
+import { dropUndefined } from '../shared/set-op.js';
+
+export const cancelDeployment = defineTool({
+  name: 'ispw_cancel_deployment',
+  toolset: 'deployments',
+  kind: 'destructive',
+  title: 'Cancel deployment',
+  description: 'Cancel a deployment request that has not completed, by its request id.',
+  input: z.object({ request_id: requestIdParam }),
+  output: z.object({ requestId: z.string(), message: z.string().optional() }),
+  async run({ request_id }, ctx) {
+    const reply = await ctx.ces.call(
+      ops.cancelDeployment,
+      { path: { requestId: request_id }, body: { runtimeConfiguration: ctx.ces.runtimeConfig } },
+      { signal: ctx.signal },
+    );
+    const message = clean(reply.message);
+    return {
+      text: `Cancel of deployment request ${request_id} submitted.${message ? ` CES said: ${message}` : ''}`,
+      structured: dropUndefined({ requestId: request_id, message }),
+    };
+  },
+});

@@ -1,0 +1,28 @@
+// ispw_close_release: close a release (ces-api.md §2.2 CloseRelease).
+// Destructive: closing cannot be undone.
+import { z } from 'zod';
+
+import { ops } from '../../ces/operations.js';
+import { defineTool } from '../../mcp/kit/define-tool.js';
+import { releaseIdParam } from '../../mcp/kit/params.js';
+import { containerActionResult } from '../shared/container-action.js';
+import { dropUndefined } from '../shared/set-op.js';
+
+export const closeRelease = defineTool({
+  name: 'ispw_close_release',
+  toolset: 'releases',
+  kind: 'destructive',
+  title: 'Close release',
+  description: 'Close a release whose work is finished, so it leaves active lists.',
+  input: z.object({ release_id: releaseIdParam }),
+  output: z.object({ releaseId: z.string(), message: z.string().optional() }),
+  async run({ release_id }, ctx) {
+    const reply = await ctx.ces.call(
+      ops.closeRelease,
+      { path: { releaseId: release_id }, body: { runtimeConfiguration: ctx.ces.runtimeConfig } },
+      { signal: ctx.signal },
+    );
+    const r = containerActionResult('Closed', 'release', release_id, reply);
+    return { text: r.text, structured: dropUndefined({ releaseId: release_id, message: r.message }) };
+  },
+});

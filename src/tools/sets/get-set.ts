@@ -1,0 +1,65 @@
+// ispw_get_set: a set's state and tasks (ces-api.md §2.3 GetSetInfo, §3.6). CES includes tasks
+// only when a level is passed, so without one the task list is read separately (GetSetTaskList).
+import { z } from 'zod';
+
+import { ops } from '../../ces/operations.js';
+import { defineTool } from '../../mcp/kit/define-tool.js';
+import { levelParam, setIdParam } from '../../mcp/kit/params.js';
+import { outcomeOfState, SET_OUTCOMES } from '../../mcp/kit/wait-for-set.js';
+import { cap, limitParam, pickText, taskRow, toTaskRow } from '../shared/fields.js';
+import { fieldLines, table } from '../shared/render.js';
+import { dropUndefined } from '../shared/set-op.js';
+
+const KEYS = ['state', 'applicationId', 'streamName', 'description', 'owner', 'startDate', 'startTime'] as const;
+const LABELS: Record<string, string> = {
+  state: 'State',
+  applicationId: 'Application',
+  streamName: 'Stream',
+  description: 'Description',
+  owner: 'Owner',
+  startDate: 'Started',
+  startTime: 'At',
+};
+
+export const getSet = defineTool({
+  name: 'ispw_get_set',
+  toolset: 'sets',
+  kind: 'read',
+  title: 'Get set',
+  description: 'Show a set: its state (running, closed, failed, held…), application, dates and tasks.',
+  input: z.object({ set_id: setIdParam, level: levelParam.optional(), limit: limitParam }),
+  output: z.object({
+    setId: z.string(),
+    ...(Object.fromEntries(KEYS.map((k) => [k, z.string().optional()])) as Record<(typeof KEYS)[number], z.ZodOptional<z.ZodString>>),
+    outcome: z.enum(SET_OUTCOMES),
+    tasks: z.array(taskRow),
+    truncated: z.boolean(),
+  }),
+  async run({ set_id, level, limit }, ctx) {
+    const set = await ctx.ces.call(ops.getSet, { path: { setId: set_id }, query: { level } }, { signal: ctx.signal });
+    let tasks = set.tasks;
+    if (tasks.length === 0) {
+      tasks = (await ctx.ces.call(ops.listSetTasks, { path: { setId: set_id } }, { signal: ctx.signal })).tasks;
+    }
+    const capped = cap(tasks.map(toTaskRow), limit);
+    const fields = pickText(set, KEYS);
+    const structured = dropUndefined({
+      setId: set.setid?.trim() || set_id,
+      ...fields,
+      outcome: outcomeOfState(fields.state),
+      tasks: capped.items,
+      truncated: capped.truncated,
+    });
+    return {
+      text: [
+        `Set ${structured.setId}`,
+        fieldLines(fields, LABELS),
+        `${capped.count} task(s)${capped.truncated ? `, first ${limit} shown` : ''}:`,
+        table(capped.items, ['taskId', 'moduleName', 'moduleType', 'level', 'operation', 'status']),
+      ]
+        .filter(Boolean)
+        .join('\n'),
+      structured,
+    };
+  },
+});

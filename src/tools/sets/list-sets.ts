@@ -1,0 +1,35 @@
+// ispw_list_sets: search sets (ces-api.md §2.5 GetContainerList, containerType S).
+import { z } from 'zod';
+
+import { defineTool } from '../../mcp/kit/define-tool.js';
+import { commonFilters, containerListOutput, listContainers } from '../shared/containers.js';
+import { limitParam, nameFilter } from '../shared/fields.js';
+
+export const listSets = defineTool({
+  name: 'ispw_list_sets',
+  toolset: 'sets',
+  kind: 'read',
+  title: 'List sets',
+  description: 'Find sets (the units CES runs lifecycle operations in) by id pattern, application, stream or owner.',
+  input: z.object({
+    set_id: nameFilter.optional().describe('id, or prefix*'),
+    ...commonFilters,
+    limit: limitParam,
+  }),
+  output: containerListOutput,
+  run: (a, ctx) =>
+    listContainers(
+      ctx,
+      'S',
+      'set',
+      {
+        containerId: a.set_id,
+        application: a.application,
+        stream: a.stream,
+        owner: a.owner,
+        description: a.description,
+        include_closed: a.include_closed,
+      },
+      a.limit,
+    ),
+});

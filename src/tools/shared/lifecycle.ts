@@ -1,0 +1,234 @@
+// Routing of the lifecycle tools (generate, build, promote, deploy, regress, fallback) to the CES
+// operation that exists for the chosen container and selection (ces-api.md §2.1–2.4). Combinations
+// CES has no endpoint for are refused with a hint instead of being approximated.
+import { z } from 'zod';
+
+import type { AwaitResult, BuildOp, SetOp } from '../../ces/dto/index.js';
+import { ops, type LifecycleAction, type Operation } from '../../ces/operations.js';
+import { toSetOptionsBody, type SetOptionsInput } from '../../ces/set-options.js';
+import type { ToolContext } from '../../mcp/kit/context.js';
+import { ToolInputError } from '../../mcp/kit/errors.js';
+import {
+  assignmentIdParam,
+  containerTypeParam,
+  levelParam,
+  moduleNameParam,
+  moduleTypeParam,
+  taskIdsParam,
+  waitSecondsParam,
+} from '../../mcp/kit/params.js';
+import { cap, clean, setOpOutput, taskRow, toTaskRow, type TaskRow } from './fields.js';
+import { dropUndefined, finishSetOp, renderSetOp, type SetOpResult } from './set-op.js';
+import { table } from './render.js';
+
+export type LifecycleVerb = LifecycleAction | 'build';
+type ContainerType = z.output<typeof containerTypeParam>;
+
+export const containerIdParam = z
+  .string()
+  .regex(/^[A-Za-z0-9@#$]{1,16}$/, 'container_id must look like PLAY000313 or S000238588');
+
+/** Arguments every lifecycle tool takes. `task_ids` is declared on all of them so that an
+ * unsupported selection is refused rather than silently stripped (which would widen the action). */
+export const lifecycleInput = {
+  container_type: containerTypeParam,
+  container_id: containerIdParam,
+  level: levelParam,
+  task_ids: taskIdsParam.optional(),
+  module_name: moduleNameParam.optional(),
+  module_type: moduleTypeParam.optional(),
+  wait_seconds: waitSecondsParam,
+};
+
+export const awaitParam = z
+  .boolean()
+  .optional()
+  .describe('CES waits and counts results; task_ids only (build: or level)');
+
+export const lifecycleOutput = {
+  containerType: z.string(),
+  containerId: z.string(),
+  level: z.string(),
+  ...setOpOutput,
+};
+
+export const awaitOutput = {
+  succeededCount: z.number().optional(),
+  failedCount: z.number().optional(),
+  statusMessages: z.array(z.string()).optional(),
+};
+
+export const buildOutput = {
+  tasks: z.array(taskRow).optional(),
+  truncated: z.boolean().optional(),
+};
+
+export interface LifecycleArgs extends SetOptionsInput {
+  container_type: ContainerType;
+  container_id: string;
+  level: string;
+  task_ids?: string[] | undefined;
+  module_name?: string | undefined;
+  module_type?: string | undefined;
+  wait_seconds?: number | undefined;
+  /** build: the assignment that receives a release's impacted tasks. */
+  assignment_id?: string | undefined;
+  await_in_ces?: boolean | undefined;
+}
+
+export type LifecycleResult = {
+  containerType: ContainerType;
+  containerId: string;
+  level: string;
+  tasks?: TaskRow[];
+  truncated?: boolean;
+  succeededCount?: number;
+  failedCount?: number;
+  statusMessages?: string[];
+} & SetOpResult;
+
+type Reply = SetOp | BuildOp | AwaitResult;
+interface Route {
+  op: Operation<Reply>;
+  path: Record<string, string>;
+  query: Record<string, string | readonly string[] | undefined>;
+  awaited?: boolean;
+}
+
+const ASSIGNMENT_OPS: Record<LifecycleVerb, Operation<Reply>> = {
+  generate: ops.generateAssignment,
+  promote: ops.promoteAssignment,
+  deploy: ops.deployAssignment,
+  regress: ops.regressAssignment,
+  fallback: ops.fallbackAssignment,
+  build: ops.buildAssignment,
+};
+const RELEASE_OPS: Record<LifecycleVerb, Operation<Reply>> = {
+  generate: ops.generateRelease,
+  promote: ops.promoteRelease,
+  deploy: ops.deployRelease,
+  regress: ops.regressRelease,
+  fallback: ops.fallbackRelease,
+  build: ops.buildRelease,
+};
+// ces-api.md §2.1: only generate and deploy have `taskIds/…` endpoints; build by task id is §2.4.
+const TASK_ID_OPS: Partial<Record<LifecycleVerb, Operation<Reply>>> = {
+  generate: ops.generateTasks,
+  deploy: ops.deployTasks,
+};
+
+const SELECT_HINT = 'Select tasks with module_name/module_type instead, or act on the whole level.';
+
+export function routeLifecycle(verb: LifecycleVerb, a: LifecycleArgs): Route {
+  const byModule = a.module_name !== undefined || a.module_type !== undefined;
+  const taskIds = a.task_ids?.length ? a.task_ids : undefined;
+  if (taskIds && byModule) {
+    throw new ToolInputError('Give either task_ids or module_name/module_type, not both.');
+  }
+  const filter = { level: a.level, mname: a.module_name, mtype: a.module_type };
+
+  if (a.container_type === 'set') {
+    if (verb !== 'fallback') {
+      throw new ToolInputError(`CES cannot ${verb} a set.`, 'Use container_type assignment or release.');
+    }
+    if (taskIds || byModule) {
+      throw new ToolInputError('A set falls back as a whole.', 'Drop task_ids/module_name/module_type, or fall back the assignment.');
+    }
+    return { op: ops.fallbackSet, path: { setId: a.container_id }, query: {} };
+  }
+
+  if (a.await_in_ces) return routeAwait(verb, a, taskIds, byModule);
+
+  if (a.container_type === 'release') {
+    if (taskIds) throw new ToolInputError(`CES cannot ${verb} release tasks by task id.`, SELECT_HINT);
+    if (verb === 'build') {
+      // ces-api.md §2.2 BuildRelease: impacted tasks are added to an assignment, which CES requires.
+      if (!a.assignment_id) {
+        throw new ToolInputError('Building a release needs assignment_id.', 'Give the assignment that receives the impacted tasks.');
+      }
+      return { op: ops.buildRelease, path: { releaseId: a.container_id }, query: { ...filter, assignmentId: a.assignment_id } };
+    }
+    return { op: RELEASE_OPS[verb], path: { releaseId: a.container_id }, query: filter };
+  }
+
+  const path = { assignmentId: a.container_id };
+  if (taskIds) {
+    // ces-api.md §2.4: with taskId the other build filters are ignored by CES, so none are sent.
+    if (verb === 'build') return { op: ops.buildTasks, path: {}, query: { taskId: taskIds, assignmentId: a.container_id } };
+    const op = TASK_ID_OPS[verb];
+    if (!op) throw new ToolInputError(`CES cannot ${verb} by task id.`, SELECT_HINT);
+    return { op, path, query: { taskId: taskIds, level: a.level } };
+  }
+  return { op: ASSIGNMENT_OPS[verb], path, query: filter };
+}
+
+// ces-api.md §2.1 generate-await and §2.4 build-await: the blocking variants CES offers.
+function routeAwait(verb: LifecycleVerb, a: LifecycleArgs, taskIds: string[] | undefined, byModule: boolean): Route {
+  const hint = 'Drop await_in_ces and use wait_seconds instead.';
+  if (a.container_type !== 'assignment' || byModule || (verb !== 'build' && verb !== 'generate')) {
+    throw new ToolInputError('await_in_ces works only for an assignment, by task_ids (build: or the whole level).', hint);
+  }
+  if (verb === 'generate') {
+    if (!taskIds) throw new ToolInputError('await_in_ces for generate needs task_ids.', hint);
+    return { op: ops.generateTasksAwait, path: { assignmentId: a.container_id }, query: { taskId: taskIds, level: a.level }, awaited: true };
+  }
+  // build-await: task ids win over assignment + level (ces-api.md §2.4), so send only one form.
+  const query = taskIds ? { taskId: taskIds } : { assignmentId: a.container_id, level: a.level };
+  return { op: ops.buildAwait, path: {}, query, awaited: true };
+}
+
+const VERB_LABEL: Record<LifecycleVerb, string> = {
+  generate: 'Generate',
+  build: 'Build',
+  promote: 'Promote',
+  deploy: 'Deploy',
+  regress: 'Regress',
+  fallback: 'Fallback',
+};
+
+const BUILD_TASK_CAP = 100;
+
+export async function runLifecycle(verb: LifecycleVerb, a: LifecycleArgs, ctx: ToolContext) {
+  const route = routeLifecycle(verb, a);
+  const body = toSetOptionsBody(a, ctx.ces.runtimeConfig);
+  const reply = await ctx.ces.call(route.op, { path: route.path, query: route.query, body }, { signal: ctx.signal });
+
+  const echo = { containerType: a.container_type, containerId: a.container_id, level: a.level };
+  let result: LifecycleResult;
+  if (route.awaited) {
+    result = { ...echo, ...fromAwait(reply as AwaitResult) };
+  } else {
+    result = { ...echo, ...(await finishSetOp(ctx, reply, a.wait_seconds)) };
+  }
+  if (verb === 'build' && 'tasks' in reply && Array.isArray(reply.tasks) && reply.tasks.length > 0) {
+    const capped = cap((reply as BuildOp).tasks.map(toTaskRow), BUILD_TASK_CAP);
+    result.tasks = capped.items;
+    if (capped.truncated) result.truncated = true;
+  }
+  const label = `${VERB_LABEL[verb]} of ${a.container_type} ${a.container_id} at ${a.level}`;
+  const text = [
+    renderSetOp(label, result),
+    result.succeededCount !== undefined && `Tasks succeeded: ${result.succeededCount}, failed: ${result.failedCount ?? 0}.`,
+    ...(result.statusMessages ?? []),
+    result.tasks && `Tasks to build:\n${table(result.tasks, ['taskId', 'moduleName', 'moduleType', 'level'])}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return { text, structured: dropUndefined(result) };
+}
+
+// An await reply carries counts, or only a "timed out" message when CES stopped waiting
+// while the set may still run (ces-api.md §3.2, §4.1).
+function fromAwait(reply: AwaitResult): SetOpResult & Partial<LifecycleResult> {
+  const status = reply.awaitStatus;
+  const message = clean(reply.message);
+  const statusMsg = status?.statusMsg;
+  return dropUndefined({
+    setId: clean(reply.setId),
+    message,
+    outcome: status ? (status.hasFailures || (status.generateFailedCount ?? 0) > 0 ? 'failed' : 'succeeded') : 'running',
+    succeededCount: status?.generateSuccessCount,
+    failedCount: status?.generateFailedCount,
+    statusMessages: statusMsg === undefined ? undefined : Array.isArray(statusMsg) ? statusMsg : [statusMsg],
+  } as const);
+}

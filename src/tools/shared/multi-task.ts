@@ -1,0 +1,48 @@
+// Result of the operations that act on several tasks at once and report per-task failures
+// (transfer, remove from release; ces-api.md §3.10 MultiTask).
+import { z } from 'zod';
+
+import type { MultiTask } from '../../ces/dto/index.js';
+import { ToolInputError } from '../../mcp/kit/errors.js';
+import { clean, pickText } from './fields.js';
+import { table } from './render.js';
+
+export const multiTaskOutput = {
+  message: z.string().optional(),
+  failedTasks: z.array(
+    z.object({
+      taskId: z.string().optional(),
+      moduleName: z.string().optional(),
+      moduleType: z.string().optional(),
+      error: z.string().optional(),
+    }),
+  ),
+};
+
+export function fromMultiTask(reply: MultiTask) {
+  const failedTasks = reply.failedTasks.map((f) => {
+    const t = pickText(f, ['taskId', 'mname', 'mtype', 'errorMessage']);
+    return Object.fromEntries(
+      Object.entries({ taskId: t.taskId, moduleName: t.mname, moduleType: t.mtype, error: t.errorMessage }).filter(
+        ([, v]) => v !== undefined,
+      ),
+    ) as { taskId?: string; moduleName?: string; moduleType?: string; error?: string };
+  });
+  const message = clean(reply.message);
+  return { structured: message ? { message, failedTasks } : { failedTasks }, failedTasks, message };
+}
+
+export function renderMultiTask(label: string, r: ReturnType<typeof fromMultiTask>): string {
+  const lines = [`${label}.${r.message ? ` CES said: ${r.message}` : ''}`];
+  if (r.failedTasks.length) {
+    lines.push(`${r.failedTasks.length} task(s) failed:`, table(r.failedTasks, ['taskId', 'moduleName', 'moduleType', 'error']));
+  }
+  return lines.join('\n');
+}
+
+/** Acting on every task of a container by accident is refused: one selector must be given. */
+export function requireSelection(a: { level?: string; task_ids?: string[]; module_name?: string; module_type?: string }) {
+  if (!a.level && !a.task_ids?.length && !a.module_name && !a.module_type) {
+    throw new ToolInputError('Select the tasks: give level, task_ids or module_name/module_type.');
+  }
+}

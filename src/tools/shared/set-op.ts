@@ -1,0 +1,46 @@
+// Finishing a set-creating call: report the set id at once, or wait for the set with progress
+// (DESIGN.md: long-running operations). A reply without `setId` is CES saying nothing qualified
+// (ces-api.md §3.1): a normal result that carries CES's message, not an error.
+import type { ToolContext } from '../../mcp/kit/context.js';
+import { waitForSet, type SetWait } from '../../mcp/kit/wait-for-set.js';
+import { clean } from './fields.js';
+
+export interface SetOpResult {
+  setId?: string;
+  message?: string;
+  state?: string;
+  outcome?: SetWait['outcome'];
+  waitedSeconds?: number;
+}
+
+export async function finishSetOp(
+  ctx: ToolContext,
+  reply: { setId?: string; message?: string },
+  waitSeconds: number | undefined,
+): Promise<SetOpResult> {
+  const setId = clean(reply.setId);
+  const result: SetOpResult = { setId, message: clean(reply.message) };
+  if (setId && waitSeconds && waitSeconds > 0) {
+    const wait = await waitForSet(ctx, setId, waitSeconds);
+    Object.assign(result, { state: wait.state, outcome: wait.outcome, waitedSeconds: wait.waitedSeconds });
+  }
+  return dropUndefined(result);
+}
+
+export function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Two or three lines: what was submitted, and where the set stands. */
+export function renderSetOp(label: string, r: SetOpResult): string {
+  if (!r.setId) return `${label}: no set was created.${r.message ? ` CES said: ${r.message}` : ''}`;
+  const lines = [`${label}: set ${r.setId} submitted.${r.message ? ` CES said: ${r.message}` : ''}`];
+  const after = r.waitedSeconds === undefined ? '' : ` after ${r.waitedSeconds} s`;
+  if (r.outcome === 'running') {
+    lines.push(`Set ${r.setId} is still ${r.state ?? 'running'}${after}; check it later with ispw_get_set.`);
+  } else if (r.outcome) {
+    lines.push(`Set ${r.setId} ${r.state ? `ended ${r.state} (${r.outcome})` : r.outcome}${after}.`);
+    if (r.outcome === 'failed') lines.push('Inspect the set and its tasks with ispw_get_set.');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,49 @@
+// ispw_generate_with_parms: generate one task with changed generate parameters (ces-api.md §2.4
+// GenerateWithParm, submit). Kind write, like ispw_generate.
+import { z } from 'zod';
+
+import { ops } from '../../ces/operations.js';
+import { defineTool } from '../../mcp/kit/define-tool.js';
+import { CONTAINER_TYPE_CODE, setIdParam, taskIdParam, textParam, waitSecondsParam } from '../../mcp/kit/params.js';
+import { setOpOutput } from '../shared/fields.js';
+import { containerIdParam } from '../shared/lifecycle.js';
+import { finishSetOp, renderSetOp } from '../shared/set-op.js';
+
+const token = z.string().regex(/^[\w@#$-]{1,32}$/);
+
+export const generateWithParms = defineTool({
+  name: 'ispw_generate_with_parms',
+  toolset: 'tasks',
+  kind: 'write',
+  title: 'Generate with parameters',
+  description: 'Generate one task with changed generate parameters read first with ispw_get_generate_parms.',
+  input: z.object({
+    task_id: taskIdParam,
+    container_type: z.enum(['assignment', 'release']),
+    container_id: containerIdParam,
+    set_id: setIdParam.describe('setId from ispw_get_generate_parms'),
+    parms: z
+      .array(z.object({ category: token, name: token, value: textParam(256) }))
+      .min(1)
+      .max(50),
+    wait_seconds: waitSecondsParam,
+  }),
+  output: z.object(setOpOutput),
+  async run(a, ctx) {
+    const reply = await ctx.ces.call(
+      ops.generateWithParms,
+      {
+        path: { taskId: a.task_id },
+        body: {
+          containerId: a.container_id,
+          containerType: CONTAINER_TYPE_CODE[a.container_type],
+          setId: a.set_id,
+          updateDetails: a.parms,
+        },
+      },
+      { signal: ctx.signal },
+    );
+    const structured = await finishSetOp(ctx, reply, a.wait_seconds);
+    return { text: renderSetOp(`Generate of task ${a.task_id} with parameters`, structured), structured };
+  },
+});

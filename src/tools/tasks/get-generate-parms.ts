@@ -1,0 +1,74 @@
+// ispw_get_generate_parms: the generate-parameter form of a task (ces-api.md §2.4 GenerateWithParm,
+// read form; §3.10 GenParmForm). CES sends a dialog XML; its `field` elements are flattened here
+// into {category, name, value} — the shape ispw_generate_with_parms sends back.
+import { z } from 'zod';
+
+import { ops } from '../../ces/operations.js';
+import { defineTool } from '../../mcp/kit/define-tool.js';
+import { CONTAINER_TYPE_CODE, taskIdParam } from '../../mcp/kit/params.js';
+import { clean } from '../shared/fields.js';
+import { containerIdParam } from '../shared/lifecycle.js';
+import { table } from '../shared/render.js';
+import { dropUndefined } from '../shared/set-op.js';
+
+const parmField = z.object({
+  category: z.string().optional(),
+  name: z.string(),
+  label: z.string().optional(),
+  value: z.string().optional(),
+});
+type ParmField = z.output<typeof parmField>;
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const unescapeXml = (s: string) => s.replace(/&(amp|lt|gt|quot|apos);/g, (_, e: string) => ENTITIES[e] ?? _);
+
+/** Reads `<field id label target value>` elements. Jenkins names a form input after the field's
+ * `target` as `category.name`; without a dotted target the field id is the name. */
+export function parseGenParmXml(xml: string | undefined): ParmField[] {
+  if (!xml) return [];
+  const fields: ParmField[] = [];
+  for (const match of xml.matchAll(/<field\b([^>]*?)\/?>/g)) {
+    const attrs: Record<string, string> = {};
+    for (const a of (match[1] ?? '').matchAll(/([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
+      attrs[a[1]!.toLowerCase()] = unescapeXml(a[2] ?? a[3] ?? '');
+    }
+    const target = clean(attrs.target);
+    const [category, name] = target?.includes('.') ? [target.slice(0, target.indexOf('.')), target.slice(target.indexOf('.') + 1)] : [undefined, clean(attrs.id) ?? target];
+    if (!name) continue;
+    fields.push(dropUndefined({ category, name, label: clean(attrs.label), value: clean(attrs.value) }));
+  }
+  return fields;
+}
+
+export const getGenerateParms = defineTool({
+  name: 'ispw_get_generate_parms',
+  toolset: 'tasks',
+  kind: 'read',
+  title: 'Get generate parameters',
+  description: 'Read the generate parameters of a task and the set id to pass to ispw_generate_with_parms.',
+  input: z.object({
+    task_id: taskIdParam,
+    container_type: z.enum(['assignment', 'release']),
+    container_id: containerIdParam,
+  }),
+  output: z.object({ setId: z.string().optional(), fields: z.array(parmField), message: z.string().optional() }),
+  async run({ task_id, container_type, container_id }, ctx) {
+    const form = await ctx.ces.call(
+      ops.getGenerateParms,
+      { path: { taskId: task_id }, query: { containerId: container_id, containerType: CONTAINER_TYPE_CODE[container_type] } },
+      { signal: ctx.signal },
+    );
+    const fields = parseGenParmXml(form.xml);
+    const structured = dropUndefined({ setId: clean(form.setId), fields, message: clean(form.message) });
+    return {
+      text: [
+        `Generate parameters of task ${task_id}${structured.setId ? ` (set ${structured.setId})` : ''}: ${fields.length} field(s).`,
+        table(fields, ['category', 'name', 'label', 'value']),
+        structured.message && `CES said: ${structured.message}`,
+      ]
+        .filter(Boolean)
+        .join('\n'),
+      structured,
+    };
+  },
+});

@@ -1,0 +1,84 @@
+// ispw_get_work_list: the Code Pipeline work list — tasks in progress across containers, with the
+// filters CES offers (ces-api.md §2.5 GetWorkList, §3.9).
+import { z } from 'zod';
+
+import { ops } from '../../ces/operations.js';
+import { defineTool } from '../../mcp/kit/define-tool.js';
+import { levelParam, moduleNameParam, moduleTypeParam, releaseIdParam, userIdParam } from '../../mcp/kit/params.js';
+import { cap, clean, isoDate, limitParam, listOutput, nameFilter, pickText } from '../shared/fields.js';
+import { countLine, joinLines, table } from '../shared/render.js';
+import { dropUndefined } from '../shared/set-op.js';
+
+const OPERATIONS = [
+  'Browse',
+  'Checkout',
+  'Delete',
+  'Edit',
+  'Fallback',
+  'Generate',
+  'Implement',
+  'Loaded',
+  'Promote',
+  'Regress',
+  'Transfer',
+  'Update Replace Version',
+] as const;
+
+const KEYS = ['taskId', 'name', 'type', 'level', 'assignmentId', 'operation', 'user'] as const;
+const item = z.object(Object.fromEntries(KEYS.map((k) => [k, z.string().optional()])) as Record<(typeof KEYS)[number], z.ZodOptional<z.ZodString>>);
+
+const bool = (v: boolean | undefined) => (v === undefined ? undefined : String(v));
+
+export const getWorkList = defineTool({
+  name: 'ispw_get_work_list',
+  toolset: 'tasks',
+  kind: 'read',
+  title: 'Get work list',
+  description: 'Find tasks being worked on across assignments by module, owner, level or last operation.',
+  input: z.object({
+    application: nameFilter.optional(),
+    stream: nameFilter.optional(),
+    level: levelParam.optional(),
+    name: moduleNameParam.optional(),
+    type: moduleTypeParam.optional(),
+    owner: userIdParam.optional(),
+    release_id: releaseIdParam.optional(),
+    operation: z.enum(OPERATIONS).optional().describe('last operation'),
+    in_progress: z.boolean().optional().describe('default true'),
+    start_date: isoDate.optional(),
+    end_date: isoDate.optional(),
+    limit: limitParam,
+  }),
+  output: z.object(listOutput(item)),
+  async run(a, ctx) {
+    const reply = await ctx.ces.call(
+      ops.getWorkList,
+      {
+        query: {
+          application: a.application,
+          stream: a.stream,
+          level: a.level,
+          name: a.name,
+          type: a.type,
+          owner: a.owner,
+          releaseId: a.release_id,
+          operation: a.operation,
+          inProgress: bool(a.in_progress),
+          startDate: a.start_date,
+          endDate: a.end_date,
+        },
+      },
+      { signal: ctx.signal },
+    );
+    const capped = cap(reply.workListItems.map((w) => pickText(w, KEYS)), a.limit);
+    const message = clean(reply.message);
+    return {
+      text: joinLines(
+        `Work list: ${countLine('item', capped.items.length, capped.count, capped.truncated)}`,
+        table(capped.items, ['taskId', 'name', 'type', 'level', 'assignmentId', 'operation', 'user']),
+        capped.count === 0 && message && `CES said: ${message}`,
+      ),
+      structured: dropUndefined({ ...capped, message }),
+    };
+  },
+});

@@ -1,0 +1,61 @@
+// ispw_load_task: create a task in an assignment for a module that is not under Code Pipeline
+// control yet (ces-api.md §2.1 TaskLoad). Kind write: it adds a task and changes no code.
+import { z } from 'zod';
+
+import { ops } from '../../ces/operations.js';
+import { defineTool } from '../../mcp/kit/define-tool.js';
+import {
+  assignmentIdParam,
+  levelParam,
+  moduleNameParam,
+  moduleTypeParam,
+  nameParam,
+  userIdParam,
+} from '../../mcp/kit/params.js';
+import { clean } from '../shared/fields.js';
+import { dropUndefined } from '../shared/set-op.js';
+
+export const loadTask = defineTool({
+  name: 'ispw_load_task',
+  toolset: 'tasks',
+  kind: 'write',
+  title: 'Load task',
+  description: 'Load a module that Code Pipeline does not manage yet into an assignment as a new task.',
+  input: z.object({
+    assignment_id: assignmentIdParam,
+    module_name: moduleNameParam,
+    module_type: moduleTypeParam,
+    stream: nameParam('stream', 'stream'),
+    application: nameParam('application', 'application'),
+    sub_appl: nameParam('sub_appl', 'sub-application').optional(),
+    level: levelParam.describe('level the task is loaded at'),
+    starting_level: levelParam.optional().describe('life-cycle starting level (default: level)'),
+    user_id: userIdParam.describe('task owner user id'),
+  }),
+  output: z.object({ assignmentId: z.string(), taskId: z.string().optional(), message: z.string().optional() }),
+  async run(a, ctx) {
+    const reply = await ctx.ces.call(
+      ops.loadTask,
+      {
+        path: { assignmentId: a.assignment_id },
+        body: {
+          stream: a.stream,
+          application: a.application,
+          subAppl: a.sub_appl,
+          moduleName: a.module_name,
+          moduleType: a.module_type,
+          currentLevel: a.level,
+          startingLevel: a.starting_level ?? a.level,
+          userId: a.user_id,
+          runtimeConfiguration: ctx.ces.runtimeConfig,
+        },
+      },
+      { signal: ctx.signal },
+    );
+    const structured = dropUndefined({ assignmentId: a.assignment_id, taskId: clean(reply.taskId), message: clean(reply.message) });
+    return {
+      text: `Loaded ${a.module_name} (${a.module_type}) into ${a.assignment_id} at ${a.level}${structured.taskId ? ` as task ${structured.taskId}` : ''}.${structured.message ? ` CES said: ${structured.message}` : ''}`,
+      structured,
+    };
+  },
+});

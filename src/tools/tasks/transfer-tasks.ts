@@ -1,0 +1,52 @@
+// ispw_transfer_tasks: move tasks from an assignment to another assignment or a release
+// (ces-api.md §2.1 TransferTask). Kind write: tasks can be transferred back; no code changes.
+import { z } from 'zod';
+
+import { ops } from '../../ces/operations.js';
+import { defineTool } from '../../mcp/kit/define-tool.js';
+import {
+  assignmentIdParam,
+  CONTAINER_TYPE_CODE,
+  levelParam,
+  moduleNameParam,
+  moduleTypeParam,
+  taskIdsParam,
+} from '../../mcp/kit/params.js';
+import { containerIdParam } from '../shared/lifecycle.js';
+import { fromMultiTask, multiTaskOutput, renderMultiTask, requireSelection } from '../shared/multi-task.js';
+
+export const transferTasks = defineTool({
+  name: 'ispw_transfer_tasks',
+  toolset: 'tasks',
+  kind: 'write',
+  title: 'Transfer tasks',
+  description: 'Move selected tasks of an assignment into another assignment or into a release.',
+  input: z.object({
+    assignment_id: assignmentIdParam.describe('source assignment'),
+    target_type: z.enum(['assignment', 'release']),
+    target_id: containerIdParam.describe('target assignment or release id'),
+    level: levelParam.optional(),
+    task_ids: taskIdsParam.optional(),
+    module_name: moduleNameParam.optional(),
+    module_type: moduleTypeParam.optional(),
+  }),
+  output: z.object(multiTaskOutput),
+  async run(a, ctx) {
+    requireSelection(a);
+    const reply = await ctx.ces.call(
+      ops.transferTasks,
+      {
+        path: { assignmentId: a.assignment_id },
+        query: { level: a.level, mname: a.module_name, mtype: a.module_type, taskId: a.task_ids },
+        body: {
+          containerId: a.target_id,
+          containerType: CONTAINER_TYPE_CODE[a.target_type],
+          runtimeConfiguration: ctx.ces.runtimeConfig,
+        },
+      },
+      { signal: ctx.signal },
+    );
+    const r = fromMultiTask(reply);
+    return { text: renderMultiTask(`Transfer from ${a.assignment_id} to ${a.target_type} ${a.target_id}`, r), structured: r.structured };
+  },
+});
