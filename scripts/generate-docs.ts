@@ -1,9 +1,14 @@
-// Regenerates the docs that are derived from code: docs/configuration.md and docs/tools.md.
-import { writeFileSync } from 'node:fs';
+// Regenerates everything derived from code: docs/configuration.md, docs/tools.md and the tables in
+// README.md. A test fails when the committed files differ from this output.
+import { readFileSync, writeFileSync } from 'node:fs';
 
 import { renderConfigurationDoc } from '../src/config/docs.js';
+import { renderReadmeTables } from '../src/config/readme-tables.js';
+import { ALL_TOOLS } from '../src/tools/index.js';
 import { renderToolsDoc } from './generate-tools-doc.js';
 
-writeFileSync(new URL('../docs/configuration.md', import.meta.url), renderConfigurationDoc());
-writeFileSync(new URL('../docs/tools.md', import.meta.url), await renderToolsDoc());
-process.stderr.write('docs/configuration.md and docs/tools.md regenerated\n');
+const at = (path: string) => new URL(`../${path}`, import.meta.url);
+writeFileSync(at('docs/configuration.md'), renderConfigurationDoc());
+writeFileSync(at('docs/tools.md'), await renderToolsDoc());
+writeFileSync(at('README.md'), renderReadmeTables(readFileSync(at('README.md'), 'utf8'), ALL_TOOLS));
+process.stderr.write('docs/configuration.md, docs/tools.md and README.md tables regenerated\n');

@@ -15,13 +15,18 @@ import { PRODUCT } from './shared/version.js';
 
 const stderr = (text: string) => process.stderr.write(`${text}\n`);
 
-/** Stops `running` on SIGINT/SIGTERM; a second signal exits at once. */
-function stopOnSignals(stop: () => Promise<void>): void {
+/**
+ * Installs SIGINT/SIGTERM handlers at once, before anything starts listening, so a signal that
+ * arrives during start-up still ends the process cleanly. `setStop` hands over what to stop once
+ * it exists; a second signal exits at once.
+ */
+function handleSignals(): (stop: () => Promise<void>) => void {
+  let stop: (() => Promise<void>) | undefined;
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(130);
     stopping = true;
-    stop().then(
+    (stop ?? (async () => undefined))().then(
       () => process.exit(0),
       (error: unknown) => {
         stderr(`ispw-mcp: error while stopping after ${signal}: ${(error as Error).message}`);
@@ -31,6 +36,9 @@ function stopOnSignals(stop: () => Promise<void>): void {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  return (next) => {
+    stop = next;
+  };
 }
 
 function fail(error: unknown): never {
@@ -60,6 +68,7 @@ for (const option of OPTIONS) {
   serveCommand.addOption(spec);
 }
 serveCommand.action(async (flags: Record<string, unknown>) => {
+  const setStop = handleSignals();
   let running: RunningServer;
   try {
     const config = loadConfig({ env: process.env, flags, readFile: (path) => readFileSync(path, 'utf8') });
@@ -67,7 +76,7 @@ serveCommand.action(async (flags: Record<string, unknown>) => {
   } catch (error) {
     fail(error);
   }
-  stopOnSignals(() => running.close());
+  setStop(() => running.close());
   // stdio: the client closing stdin ends the session, and the process with it.
   if (!running.url) process.stdin.once('end', () => void running.close().then(() => process.exit(0)));
 });
@@ -77,7 +86,7 @@ program
   .description('run the standalone CES simulator (for demos and tests)')
   .option('--host <host>', 'bind address', '127.0.0.1')
   .option('--port <port>', 'port', '48080')
-  .option('--token <token...>', 'accepted CES token(s)')
+  .option('--token <token...>', 'accepted CES token(s) [env ISPW_MCP_CES_TOKEN]')
   .option('--srid <srid...>', 'SRID(s) to serve')
   .option('--step-ms <ms>', 'time each running set state lasts', '1500')
   .option('--latency-ms <ms>', 'latency added to every reply')
@@ -86,10 +95,13 @@ program
   .option('--tls-key <file>', 'PEM server key')
   .option('--tls-ca <file>', 'PEM CA for client certificates')
   .option('--require-client-cert', 'refuse clients without a certificate signed by --tls-ca')
-  .action(async (flags: Record<string, unknown>) => {
+  .option('--seed <seed>', 'estate to start with: demo or empty', 'demo')
+  .option('--await-timeout-ms <ms>', 'how long the -await endpoints block')
+  .action(async (flags: Record<string, string>) => {
+    const setStop = handleSignals();
     try {
       const sim = await runSimulator(flags, { readFile: (path) => readFileSync(path, 'utf8'), env: process.env, print: stderr });
-      stopOnSignals(() => sim.close());
+      setStop(() => sim.close());
     } catch (error) {
       fail(error);
     }
@@ -103,9 +115,10 @@ program
   .option('--step-ms <ms>', 'time each running set state lasts in the simulator', '1500')
   .option('--log-level <level>', 'server log level', 'warn')
   .action(async (flags: Record<string, string>) => {
+    const setStop = handleSignals();
     try {
       const demo = await runDemo(flags, { print: stderr });
-      stopOnSignals(() => demo.close());
+      setStop(() => demo.close());
     } catch (error) {
       fail(error);
     }

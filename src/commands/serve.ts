@@ -46,7 +46,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     config.transport === 'http'
       ? await startHttpServer(factory, config.http, logger)
       : startStdioServer(factory, logger);
-  const url = 'url' in stopTransport ? stopTransport.url : undefined;
+  const url = 'url' in stopTransport ? (stopTransport.url as string) : undefined;
   let closing: Promise<void> | undefined;
   return {
     url,

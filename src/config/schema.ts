@@ -43,7 +43,7 @@ export const HttpSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(8080),
   /** 2025-era clients: `stateful` keeps sessions (idle ones expire); `stateless` needs no affinity. */
   sessions: z.enum(['stateful', 'stateless']).default('stateful'),
-  sessionIdleSeconds: z.number().int().min(10).max(86400).default(900),
+  sessionIdleSeconds: z.number().int().min(1).max(86400).default(900),
   maxSessions: z.number().int().min(1).max(100000).default(1000),
   /** Extra Host header names accepted besides the bind address and localhost. */
   allowedHosts: z.array(z.string().min(1)).default([]),

@@ -77,6 +77,7 @@ describe('loadConfig', () => {
       } catch (e) {
         return e;
       }
+      return undefined;
     })() as ConfigError;
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.problems).toHaveLength(2);
