@@ -39,6 +39,8 @@ export interface TestPki {
   /** A second, unrelated CA and a server certificate it issued (for "unknown CA"). */
   otherCa: PemPair;
   otherCaServer: PemPair;
+  /** A client certificate issued by the unrelated CA (refused where `ca` is required). */
+  untrustedClient: PemPair;
 }
 
 export interface TestPkiOptions {
@@ -140,6 +142,7 @@ export async function createTestPki(options: TestPkiOptions = {}): Promise<TestP
     selfSignedServer: await selfSigned(x509, names),
     otherCa: other.pem,
     otherCaServer: await leaf(x509, other, { cn: names[0] ?? 'localhost', names, usage: 'server' }),
+    untrustedClient: await leaf(x509, other, { cn: 'untrusted test client', usage: 'client' }),
   };
 }
 

@@ -1,0 +1,315 @@
+// The simulated Code Pipeline estate: lifecycle levels, assignments, releases, tasks, sets and
+// deployment requests, plus id generation in CES formats (ces-api.md §3.3: task ids 12 hex chars,
+// set ids `S` + 9 digits, assignment ids prefix + 6 digits, release ids up to 10 chars).
+// Progress of running sets is applied lazily by `settle()` (see set-engine.ts).
+import type { Clock } from './clock.js';
+import { DueQueue } from './due-queue.js';
+import { settleEstate } from './set-engine.js';
+
+/** One level of the lifecycle, e.g. DEV1 → QA. */
+export interface LevelDef {
+  name: string;
+  /** Level a promote moves tasks to; undefined at the top (PRD). */
+  next?: string;
+  /** Deploy environment of this level (deployment request `environment`). */
+  environment: string;
+  /** Promotes into this level and deploys at this level wait for approval. */
+  approval: boolean;
+}
+
+export interface ApplicationDef {
+  stream: string;
+  application: string;
+  subAppls: string[];
+}
+
+export interface Task {
+  taskId: string;
+  moduleName: string;
+  moduleType: string;
+  application: string;
+  subAppl: string;
+  stream: string;
+  level: string;
+  /** Levels the task came from, newest last; regress goes back to the last one. */
+  history: string[];
+  userId: string;
+  status: string;
+  /** Last operation code (ces-api.md §3.3: G generate, P promote, X regress, I implement, ...). */
+  operation: string;
+  version: number;
+  /** Owning assignment. */
+  container: string;
+  /** Release id or '' when in no release. */
+  release: string;
+  /** Last set that processed the task. */
+  set: string;
+  dateTime: number;
+  startingLevel: string;
+  program: boolean;
+  /** Demo fault flags: the next generate / deploy of this task fails. */
+  failGenerate?: boolean;
+  failDeploy?: boolean;
+  /** Set by a failed generate so the await endpoints can report it. */
+  lastGenerateFailed?: boolean;
+}
+
+export type ContainerStatus = 'Open' | 'Closed' | 'Cancelled';
+
+export interface Assignment {
+  assignmentId: string;
+  stream: string;
+  application: string;
+  subAppl: string;
+  defaultPath: string;
+  description: string;
+  owner: string;
+  refNumber: string;
+  releaseId: string;
+  userTag: string;
+  assignmentPrefix: string;
+  status: ContainerStatus;
+}
+
+export interface Release {
+  releaseId: string;
+  stream: string;
+  application: string;
+  subAppl: string;
+  description: string;
+  owner: string;
+  referenceNumber: string;
+  userTag: string;
+  releasePrefix: string;
+  status: ContainerStatus;
+}
+
+export type SetKind =
+  | 'generate'
+  | 'generateWithParms'
+  | 'build'
+  | 'promote'
+  | 'deploy'
+  | 'regress'
+  | 'fallback'
+  | 'addTask';
+
+/** Set options from the request body (ces-api.md §2.7), aliases already folded. */
+export interface SetOptions {
+  runtimeConfiguration?: string;
+  changeType: string;
+  executionStatus: string;
+  autoDeploy: boolean;
+  override: boolean;
+  dpenvlst?: string;
+  system?: string;
+  deployImplementationDate?: string;
+  deployImplementationTime?: string;
+  deployActiveDate?: string;
+  deployActiveTime?: string;
+}
+
+/** What an add-task set creates when it completes (ces-api.md §2.1 AddTask). */
+export interface PendingTask {
+  moduleName: string;
+  moduleType: string;
+  level: string;
+  checkout: boolean;
+  owner: string;
+  releaseId: string;
+  subAppl: string;
+}
+
+export interface CesSet {
+  setId: string;
+  kind: SetKind;
+  containerId: string;
+  containerType: 'A' | 'R';
+  level: string;
+  /** Target level of a promote/regress. */
+  targetLevel?: string;
+  taskIds: string[];
+  owner: string;
+  description: string;
+  stream: string;
+  application: string;
+  subAppl: string;
+  options: SetOptions;
+  createdAt: number;
+  /** Current state (ces-api.md §4.2) and when it was entered; running states advance lazily. */
+  state: string;
+  since: number;
+  needsApproval: boolean;
+  approved: boolean;
+  approver?: string;
+  /** Requests created by this set (deploy sets). */
+  deploymentIds: number[];
+  pendingTask?: PendingTask;
+  /** Set whose deployments a set fallback reverses. */
+  fallbackOf?: string;
+  message?: string;
+}
+
+export interface Deployment {
+  requestId: number;
+  setId: string;
+  environment: string;
+  level: string;
+  status: string;
+  since: number;
+  createdAt: number;
+  description: string;
+  taskIds: string[];
+  /** A deployment that will end Failed instead of Completed. */
+  failing: boolean;
+  /** Only deployments created by a running simulation progress; seeded ones keep their status. */
+  progressing: boolean;
+}
+
+export interface EstateConfig {
+  clock: Clock;
+  stepMs: number;
+}
+
+/** Set states that no longer move by themselves (ces-api.md §4.2). */
+export const STABLE_SET_STATES = new Set([
+  'Closed',
+  'Complete',
+  'Failed',
+  'Terminated',
+  'Held',
+  'Waiting-Approval',
+  'Locked',
+]);
+export const FINISHED_SET_STATES = new Set(['Closed', 'Complete', 'Failed', 'Terminated']);
+/** States that end by themselves after `stepMs`. */
+export const RUNNING_SET_STATES = new Set(['Dispatched', 'Executing', 'Released']);
+
+export class Estate {
+  readonly levels = new Map<string, LevelDef>();
+  readonly applications: ApplicationDef[] = [];
+  readonly tasks = new Map<string, Task>();
+  readonly assignments = new Map<string, Assignment>();
+  readonly releases = new Map<string, Release>();
+  readonly sets = new Map<string, CesSet>();
+  readonly deployments = new Map<number, Deployment>();
+  /** Ids of sets not finished yet (running, held, waiting); their tasks are locked. */
+  readonly activeSets = new Set<string>();
+  /** When running sets and progressing deployments next change (see settle()). */
+  readonly dueSets = new DueQueue<string>();
+  readonly dueDeployments = new DueQueue<number>();
+  /** Set ids handed out by GET generateWithParms, usable by the following POST (§2.4). */
+  readonly reservedSetIds = new Set<string>();
+  readonly clock: Clock;
+  readonly stepMs: number;
+
+  private nextTask = 1;
+  private nextSet = 241_001;
+  private nextRequest = 46_201;
+  private readonly containerCounters = new Map<string, number>();
+
+  constructor(config: EstateConfig) {
+    this.clock = config.clock;
+    this.stepMs = Math.max(0, config.stepMs);
+  }
+
+  now(): number {
+    return this.clock();
+  }
+
+  /** Brings every running set and deployment up to `now()`. Called before each request. */
+  settle(): void {
+    settleEstate(this);
+  }
+
+  /** Records a set's new state: active or not, and when it next moves by itself. */
+  track(set: CesSet): void {
+    if (FINISHED_SET_STATES.has(set.state)) this.activeSets.delete(set.setId);
+    else this.activeSets.add(set.setId);
+    if (RUNNING_SET_STATES.has(set.state)) this.dueSets.push(set.since + this.stepMs, set.setId);
+  }
+
+  trackDeployment(deployment: Deployment): void {
+    if (deployment.progressing) this.dueDeployments.push(deployment.since + this.stepMs, deployment.requestId);
+  }
+
+  // --- ids -------------------------------------------------------------------------------
+
+  newTaskId(): string {
+    for (;;) {
+      const id = (0x7e3a5d04d0c2 + this.nextTask++ * 0x1f3).toString(16).toUpperCase().padStart(12, '0');
+      if (!this.tasks.has(id)) return id;
+    }
+  }
+
+  newSetId(): string {
+    for (;;) {
+      const id = `S${String(this.nextSet++).padStart(9, '0')}`;
+      if (!this.sets.has(id) && !this.reservedSetIds.has(id)) return id;
+    }
+  }
+
+  newRequestId(): number {
+    while (this.deployments.has(this.nextRequest)) this.nextRequest++;
+    return this.nextRequest++;
+  }
+
+  /** Next free id `prefix` + digits, 10 characters in all (assignments: 4 + 6), after the highest used. */
+  newContainerId(prefix: string, used: Iterable<string>): string {
+    const digits = 10 - prefix.length;
+    const taken = new Set(used);
+    let n = this.containerCounters.get(prefix);
+    if (n === undefined) {
+      n = 1;
+      for (const id of taken) {
+        const tail = id.startsWith(prefix) ? id.slice(prefix.length) : '';
+        if (/^\d+$/.test(tail)) n = Math.max(n, Number(tail) + 1);
+      }
+    }
+    let id = '';
+    do {
+      id = `${prefix}${String(n++).padStart(digits, '0')}`;
+    } while (taken.has(id));
+    this.containerCounters.set(prefix, n);
+    return id;
+  }
+
+  // --- queries -----------------------------------------------------------------------------
+
+  level(name: string): LevelDef | undefined {
+    return this.levels.get(name.toUpperCase());
+  }
+
+  /** Level a regress from `level` goes back to when the task has no history. */
+  previousLevel(level: string): string | undefined {
+    for (const def of this.levels.values()) if (def.next === level) return def.name;
+    return undefined;
+  }
+
+  tasksOfAssignment(assignmentId: string): Task[] {
+    return [...this.tasks.values()].filter((t) => t.container === assignmentId);
+  }
+
+  tasksOfRelease(releaseId: string): Task[] {
+    return [...this.tasks.values()].filter((t) => t.release === releaseId);
+  }
+
+  tasksOf(containerType: 'A' | 'R', containerId: string): Task[] {
+    return containerType === 'A' ? this.tasksOfAssignment(containerId) : this.tasksOfRelease(containerId);
+  }
+
+  /** The running set (if any) that holds the task, which locks it against transfer/remove. */
+  lockingSet(taskId: string): CesSet | undefined {
+    for (const id of this.activeSets) {
+      const set = this.sets.get(id);
+      if (set && set.taskIds.includes(taskId)) return set;
+    }
+    return undefined;
+  }
+
+  isKnownApplication(stream: string, application: string): boolean {
+    return this.applications.some(
+      (a) => a.stream === stream.toUpperCase() && a.application === application.toUpperCase(),
+    );
+  }
+}

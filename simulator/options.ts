@@ -1,0 +1,66 @@
+// Public types of the simulator: start options, the running handle and the request log entries.
+import type { IncomingHttpHeaders } from 'node:http';
+
+import type { Estate } from './estate.js';
+import type { FaultRule } from './faults.js';
+
+export interface SimulatorOptions {
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Default 0 (ephemeral). */
+  port?: number;
+  /** Accepted CES tokens, raw (sent as `Authorization: <token>`, ces-api.md §1.3). */
+  tokens: string[];
+  /** Default ['CW09-47623']. */
+  srids?: string[];
+  /** Time each running set state lasts; default 1000. With 0, sets complete on the next read. */
+  stepMs?: number;
+  /** `-await` endpoints give up after this (default 30000). */
+  awaitTimeoutMs?: number;
+  /** PEM strings; turns the server into HTTPS. */
+  tls?: { cert: string; key: string; ca?: string; requireClientCert?: boolean };
+  /** Initial fault rules (`setFaults` replaces them). */
+  faults?: FaultRule[];
+  /** Injectable clock (default Date.now). */
+  now?: () => number;
+  /** Default 'demo'. */
+  seed?: 'demo' | 'empty';
+  /** Status of successful POSTs (default 200). */
+  postStatus?: 200 | 201;
+  /** Random source for fault `rate`s (default Math.random). */
+  random?: () => number;
+  /** Request log cap; older entries are dropped (default 10000). */
+  maxRecordedRequests?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** The request target exactly as received (path and query string, still encoded). */
+  rawPath: string;
+  /** Decoded path without the query string. */
+  path: string;
+  /** Parsed query; repeated keys (`taskId=A&taskId=B`) give arrays. */
+  query: Record<string, string | string[]>;
+  /** Lower-case header names, as Node gives them. */
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON body, the raw text when it is not JSON, undefined when empty. */
+  body: unknown;
+  /** Clock time the request arrived. */
+  time: number;
+}
+
+export interface RunningSimulator {
+  /** e.g. http://127.0.0.1:48080 (scheme://host:port, no path). */
+  url: string;
+  port: number;
+  srids: string[];
+  /** Replaces the fault rules (including those given at start). */
+  setFaults(rules: FaultRule[]): void;
+  /** Newest last. */
+  readonly requests: RecordedRequest[];
+  clearRequests(): void;
+  /** Read access for tests (e.g. task levels); call `estate.settle()` to apply due progress. */
+  estate: Estate;
+  /** Closes the server and all sockets promptly. */
+  close(): Promise<void>;
+}
