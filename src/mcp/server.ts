@@ -7,6 +7,8 @@ import { annotationsFor } from './annotations.js';
 import { toolCallback, type CallDeps } from './call.js';
 import type { AnyToolDef } from './kit/define-tool.js';
 import { sridParam } from './kit/params.js';
+import { registerPrompts } from './prompts.js';
+import { registerResources } from './resources.js';
 
 export const SERVER_INSTRUCTIONS =
   'Tools for BMC AMI DevX Code Pipeline (ISPW) through CES. Find work with ispw_list_assignments, ' +
@@ -36,6 +38,8 @@ export function createServerFactory(options: ServerFactoryOptions): () => McpSer
       { capabilities: { logging: {} }, instructions: SERVER_INSTRUCTIONS },
     );
     for (const r of registrations) server.registerTool(r.name, r.config, r.callback);
+    registerResources(server, options.directory);
+    registerPrompts(server);
     return server;
   };
 }

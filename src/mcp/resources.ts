@@ -1,0 +1,39 @@
+// Read-only resources: a short guide to the Code Pipeline lifecycle as these tools see it, and the
+// configured CES instances (names, URLs, SRIDs — never tokens or key material).
+import type { McpServer } from '@modelcontextprotocol/server';
+
+import type { CesDirectory } from '../ces/api.js';
+
+export const LIFECYCLE_GUIDE = `# Working with Code Pipeline (ISPW) through these tools
+
+- Work lives in **assignments** (ids like PLAY000313) and **releases**; each holds **tasks**
+  (one per module: COBOL program, copybook, JCL…) at a lifecycle **level** (site-defined names such
+  as DEV1 → QA → STG → PRD).
+- Find work: ispw_list_assignments, ispw_list_releases, ispw_get_work_list. Inspect:
+  ispw_get_assignment, ispw_list_tasks (container_type + container_id, optionally level).
+- Change it: ispw_generate (compile at a level), ispw_promote (move tasks to the next level),
+  ispw_deploy (install at the level's runtime environments), ispw_regress / ispw_fallback (undo).
+  Each creates a **set**; the tool returns its setId at once. Pass wait_seconds to wait for the
+  set with progress; otherwise follow it with ispw_get_set.
+- A set ends Closed (done), Failed, Held, Terminated or Waiting-Approval. Approvals and other set
+  controls: ispw_set_action (approve/deny/reset need an approver).
+- Deployments: ispw_list_deployments, ispw_get_set_deployment, ispw_cancel_deployment.
+- Promote and deploy change shared environments: confirm the level and the tasks first.
+`;
+
+export function registerResources(server: McpServer, directory: CesDirectory): void {
+  server.registerResource(
+    'lifecycle-guide',
+    'ispw://guide/lifecycle',
+    { title: 'Code Pipeline lifecycle guide', description: 'How assignments, tasks, levels and sets fit together, and which tool to use when', mimeType: 'text/markdown' },
+    async (uri) => ({ contents: [{ uri: uri.href, mimeType: 'text/markdown', text: LIFECYCLE_GUIDE }] }),
+  );
+  server.registerResource(
+    'ces-instances',
+    'ispw://server/instances',
+    { title: 'Configured CES instances', description: 'CES instances and SRIDs this server can act on; the srid argument of every tool picks one', mimeType: 'application/json' },
+    async (uri) => ({
+      contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify({ instances: directory.describe() }, null, 2) }],
+    }),
+  );
+}
