@@ -16,7 +16,7 @@ export HOME="$work" # the Inspector writes ~/.mcp-inspector
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 token="inspector-$(node -e 'console.log(require("crypto").randomUUID())')"
 sim_port="$(free_port)"
-node dist/src/main.js simulator --port "$sim_port" --token "$token" --step-ms 0 2>"$work/sim.log" &
+node dist/src/main.js simulator --port "$sim_port" --token "$token" --step-ms 0 </dev/null >/dev/null 2>"$work/sim.log" &
 pids+=($!)
 for _ in $(seq 1 100); do
   node -e 'fetch(process.argv[1]).then(()=>process.exit(0),()=>process.exit(1))' "http://127.0.0.1:$sim_port/" && break
@@ -43,5 +43,6 @@ for era in legacy modern; do
   has 'PLAY000313'
   check "$era: bad id is a tool error" 5 --protocol-era "$era" "${env_args[@]}" "${server[@]}" --method tools/call --tool-name ispw_get_assignment --tool-args-json '{"assignment_id":"../x"}'
 done
-echo "inspector smoke: $passed passed, $failed failed"
+echo "inspector smoke: $passed ok, $failed failing"
+echo "$passed" > "${INSPECTOR_COUNT_FILE:-/dev/null}"
 [ "$failed" = 0 ]

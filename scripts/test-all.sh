@@ -11,6 +11,15 @@ echo "node $(node --version), npm $(npm --version)"
 npm ci --no-audit --no-fund --loglevel=error
 npm run typecheck
 npm run build
-npx vitest run
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+npx vitest run --reporter=default --reporter=json --outputFile.json="$results/vitest.json"
 bash scripts/conformance.sh
-bash scripts/inspector-smoke.sh
+INSPECTOR_COUNT_FILE="$results/inspector.txt" bash scripts/inspector-smoke.sh
+# One closing line for the whole suite: vitest tests + Inspector smoke checks + conformance runs (4).
+node -e '
+  const fs = require("fs");
+  const v = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+  const inspector = Number(fs.readFileSync(process.argv[2], "utf8").trim());
+  console.log(`all: ${v.numPassedTests + inspector + 4} passed, ${v.numFailedTests} failed, ${v.numPendingTests} skipped`);
+' "$results/vitest.json" "$results/inspector.txt"
