@@ -5,10 +5,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { renderConfigurationDoc } from '../src/config/docs.js';
 import { renderReadmeTables } from '../src/config/readme-tables.js';
 import { ALL_TOOLS } from '../src/tools/index.js';
-import { renderToolsDoc } from './generate-tools-doc.js';
+import { measureToolsList, renderToolsDoc } from './generate-tools-doc.js';
 
 const at = (path: string) => new URL(`../${path}`, import.meta.url);
 writeFileSync(at('docs/configuration.md'), renderConfigurationDoc());
 writeFileSync(at('docs/tools.md'), await renderToolsDoc());
-writeFileSync(at('README.md'), renderReadmeTables(readFileSync(at('README.md'), 'utf8'), ALL_TOOLS));
+writeFileSync(at('README.md'), renderReadmeTables(readFileSync(at('README.md'), 'utf8'), ALL_TOOLS, await measureToolsList()));
 process.stderr.write('docs/configuration.md, docs/tools.md and README.md tables regenerated\n');

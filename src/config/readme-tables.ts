@@ -12,7 +12,7 @@ const replaceBetween = (text: string, name: string, body: string) => {
   return `${text.slice(0, from + start.length)}\n${body}\n${text.slice(to)}`;
 };
 
-export function renderReadmeTables(readme: string, tools: readonly AnyToolDef[]): string {
+export function renderReadmeTables(readme: string, tools: readonly AnyToolDef[], size: { bytes: number; tokens: number }): string {
   const config = [
     '| environment | flag | meaning |',
     '|---|---|---|',
@@ -22,6 +22,8 @@ export function renderReadmeTables(readme: string, tools: readonly AnyToolDef[])
     '| tool | kind | use it to |',
     '|---|---|---|',
     ...tools.map((t) => `| \`${t.name}\` | ${t.kind} | ${t.description.replace(/\|/g, '\\|')} |`),
+    '',
+    `The whole \`tools/list\` reply (${tools.length} tools, with schemas and annotations) is ${size.bytes} bytes, about ${size.tokens} tokens (bytes / 4), as measured by \`npm run docs\`.`,
   ].join('\n');
   return replaceBetween(replaceBetween(readme, 'config-table', config), 'tools-table', toolRows);
 }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { renderConfigurationDoc } from '../../src/config/docs.js';
 import { renderReadmeTables } from '../../src/config/readme-tables.js';
 import { ALL_TOOLS } from '../../src/tools/index.js';
+import { measureToolsList } from '../../scripts/generate-tools-doc.js';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
@@ -13,9 +14,9 @@ describe('generated docs', () => {
   it('docs/configuration.md is up to date (npm run docs)', () => {
     expect(read('docs/configuration.md')).toBe(renderConfigurationDoc());
   });
-  it('README.md tables are up to date (npm run docs)', () => {
+  it('README.md tables and the tools/list size are up to date (npm run docs)', async () => {
     const readme = read('README.md');
-    expect(readme).toBe(renderReadmeTables(readme, ALL_TOOLS));
+    expect(readme).toBe(renderReadmeTables(readme, ALL_TOOLS, await measureToolsList()));
   });
   it('every environment variable of the option table is documented in README.md', () => {
     const readme = read('README.md');
