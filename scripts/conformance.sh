@@ -3,30 +3,8 @@
 # behind it), for the 2025 era (sessions and stateless) and the 2026-07-28 era. Scenarios that need
 # the suite's own fixture tools/resources/prompts are listed in test/conformance/*.yaml; any other
 # failure — or a listed scenario that starts passing — fails the run.
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
-node_bin="$(bash scripts/install-tools.sh | tail -n 1)"
-export PATH="$node_bin:$PATH"
+source "$(dirname "$0")/lib/simulator.sh"
 conformance="$root/.tools/conformance/node_modules/@modelcontextprotocol/conformance/dist/index.js"
-work="$(mktemp -d)"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-
-free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-wait_for() { # url
-  for _ in $(seq 1 100); do
-    node -e 'fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' "$1" && return 0
-    sleep 0.1
-  done
-  echo "timed out waiting for $1" >&2; return 1
-}
-
-token="conformance-$(node -e 'console.log(require("crypto").randomUUID())')"
-sim_port="$(free_port)"
-node dist/src/main.js simulator --port "$sim_port" --token "$token" --step-ms 0 </dev/null >/dev/null 2>"$work/sim.log" &
-pids+=($!)
 
 # Not called through $(...): a background child would hold the substitution's pipe open.
 start_server() { # sessions-mode; sets $port
