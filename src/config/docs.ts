@@ -15,14 +15,36 @@ export function renderConfigurationDoc(): string {
 ispw-mcp reads its settings from, in increasing precedence:
 
 1. built-in defaults;
-2. a YAML or JSON **config file** (\`ISPW_MCP_CONFIG\` or \`--config\`);
-3. **environment variables**;
-4. **\`*_FILE\` secret files** — \`ISPW_MCP_CES_TOKEN_FILE\` outranks \`ISPW_MCP_CES_TOKEN\`;
-5. **command-line flags** of \`ispw-mcp serve\`.
+2. the **profile**'s defaults (\`ISPW_MCP_PROFILE\` or \`--profile\`: \`dev\`, \`stage\` or \`prod\`);
+3. a YAML or JSON **config file** (\`ISPW_MCP_CONFIG\` or \`--config\`);
+4. **environment variables**;
+5. **\`*_FILE\` secret files** — \`ISPW_MCP_CES_TOKEN_FILE\` outranks \`ISPW_MCP_CES_TOKEN\`;
+6. **command-line flags** of \`ispw-mcp serve\`.
 
-Unset values never override set ones. Unknown keys in the config file are errors, so a typo cannot
-be silently ignored. Every problem is reported at start-up at once, naming the setting, its
-environment variable and its flag; secret values are never printed.
+Unset values never override set ones. Every problem is reported at start-up at once, naming the
+setting, its environment variable and its flag; secret values are never printed.
+
+\`ispw-mcp config check\` (same flags as \`serve\`) prints the effective configuration, every secret
+redacted, with the source of each value (default, profile, file, env, flag) and whether each secret
+file is readable; it exits 1 when the profile refuses the configuration and 2 when it is invalid.
+\`ispw-mcp config schema\` prints the JSON Schema of the config file (for editors and CI).
+
+## Profiles
+
+| | dev (default) | stage | prod |
+|---|---|---|---|
+| defaults | built-in | \`http.sessions: stateless\` | \`http.sessions: stateless\` |
+| unknown key in the config file or unknown \`ISPW_MCP_*\` variable | warning (key name only) | **refused** | **refused** |
+| secret in a plain environment variable (\`ISPW_MCP_CES_TOKEN\`) or inline in the config file (\`token:\`) | allowed | warning | **refused** |
+| a \`.env\` file in the working directory, or loaded with \`node --env-file\` | allowed | warning | **refused** |
+| an \`http://\` CES URL | allowed | warning | **refused** |
+| HTTP transport bound to a non-loopback address without client authentication | allowed | warning | **refused** |
+| client key file readable by others, or by a group (except the kubelet's root:\`fsGroup\` \`0440\` layout) | allowed | warning | **refused** |
+
+A refusing profile lists every violation in one message and exits with status 2. stage refuses
+unknown keys because it is where a prod configuration is rehearsed: a typo must fail there first.
+Client authentication for HTTP (OAuth) is not built yet, so in prod the HTTP transport must bind to
+a loopback address (behind an authenticating proxy or sidecar).
 
 Environment variables and flags for the CES connection apply to the **default CES instance** (the
 first one in the file, or the one named by \`ces.defaultInstance\`; one is created when the file has
@@ -40,9 +62,13 @@ connections to CES. TLS verification to CES is always on; there is no setting to
 ## Secret files and rotation
 
 \`ISPW_MCP_CES_TOKEN_FILE\`, the client certificate, key and passphrase files and the CA bundle are
-read from files and re-checked at most once a second: a rotated Kubernetes Secret (atomic \`..data\`
-symlink swap) takes effect for new CES requests without a restart. A file that becomes unreadable
-or empty keeps its last good value and logs one warning.
+read from files. Their directories are watched and the files re-checked every second as a fallback:
+a rotated Kubernetes Secret (atomic \`..data\` symlink swap), CSI Secrets Store mount, Vault Agent
+rendered file or External Secrets synced Secret takes effect for new CES requests within a few
+seconds, without a restart; requests in flight finish on the old connection. A file that becomes
+unreadable or empty keeps its last good value and logs one warning; a secret with no usable value at
+all makes \`/readyz\` report not ready. Worked Kubernetes examples are in
+[security.md](security.md).
 
 ## Several CES instances
 
@@ -63,6 +89,7 @@ ces:
       tokenFile: /var/run/secrets/ispw/ces-token
       runtimeConfig: TPZP
       caFile: /etc/ispw-mcp/ca/ca.pem
+      caMode: replace          # trust only the private CA
     - name: test-plex
       url: https://ces-test.example.com:48226
       srids: [CW10-47624, CW10-47625]

@@ -1,50 +1,121 @@
-// Values read from mounted files (tokens, keys, certificates) that follow the file when it changes:
-// Kubernetes Secret volumes swap a `..data` symlink atomically, so the path stays the same while
-// the content changes. The file is re-checked at most once a second; an unreadable or empty file
-// keeps the last good value, so a half-finished rotation never breaks calls in flight.
-import { readFileSync, statSync } from 'node:fs';
+// Values read from mounted files (tokens, keys, certificates) that follow the file when it changes.
+// Kubernetes Secret volumes and CSI mounts swap a `..data` symlink atomically and Vault Agent renames
+// a rendered temp file into place, so the path stays the same while the content changes. The
+// directory is watched (fs.watch) and the file re-checked periodically as a fallback (watches can be
+// lost, e.g. on network file systems); reads also re-check at most once per interval. An unreadable
+// or empty file keeps the last good value and logs one warning, so a half-finished rotation never
+// breaks calls in flight.
+import { type FSWatcher, readFileSync, realpathSync, statSync, watch } from 'node:fs';
+import { dirname } from 'node:path';
 
 import type { Logger } from '../telemetry/logger.js';
 
 export interface FileSource {
   (): string | undefined;
   readonly path: string;
+  /** Whether the last attempt to read the file gave a usable value (false: keeping the last good one, or none). */
+  readonly healthy: boolean;
+  /** Stops watching and the periodic re-check. Reads still work (pull-based re-check). */
+  close(): void;
 }
 
-export function fileSource(path: string, options: { logger?: Logger; checkEveryMs?: number; trim?: boolean } = {}): FileSource {
+export interface FileSourceOptions {
+  logger?: Logger;
+  /** Re-check interval: reads re-stat the file at most this often, and a timer re-checks it this often (default 1000). */
+  checkEveryMs?: number;
+  /** Trim whitespace (tokens, passphrases); PEM files are kept as they are. */
+  trim?: boolean;
+  /** Watch the directory and re-check periodically (default true). Off: only reads re-check. */
+  watch?: boolean;
+}
+
+export function fileSource(path: string, options: FileSourceOptions = {}): FileSource {
   const checkEveryMs = options.checkEveryMs ?? 1000;
   let value: string | undefined;
   let stamp = '';
   let checkedAt = -Infinity;
   let warned = false;
+  let healthy = false;
 
   const refresh = () => {
+    checkedAt = performance.now();
     try {
       const stat = statSync(path);
       const next = `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
-      if (next === stamp) return;
+      if (next === stamp) {
+        healthy = value !== undefined;
+        return;
+      }
       const content = readFileSync(path, 'utf8');
       const cleaned = options.trim === false ? content : content.trim();
-      if (cleaned === '') throw new Error('the file is empty');
+      if (cleaned.trim() === '') throw new Error('the file is empty');
+      const rotated = value !== undefined && value !== cleaned;
       value = cleaned;
       stamp = next;
+      healthy = true;
+      if (rotated) options.logger?.info({ file: path }, 'secret file changed; new value in use for new requests');
+      if (warned) options.logger?.info({ file: path }, 'secret file readable again');
       warned = false;
     } catch (error) {
+      healthy = false;
+      // A failed read must be retried even if the stamp did not move (e.g. permissions fixed).
+      stamp = '';
       if (!warned) {
-        options.logger?.warn({ file: path, reason: (error as Error).message }, value === undefined ? 'cannot read secret file' : 'cannot re-read secret file; keeping the last good value');
+        // Only the reason and path: the content is never put in a log line.
+        const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+        options.logger?.warn({ file: path, reason }, value === undefined ? 'cannot read secret file' : 'cannot re-read secret file; keeping the last good value');
         warned = true;
       }
     }
   };
 
-  const source = (() => {
-    const now = performance.now();
-    if (now - checkedAt >= checkEveryMs) {
-      checkedAt = now;
-      refresh();
+  const watchers: FSWatcher[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let pending: NodeJS.Timeout | undefined;
+  if (options.watch !== false) {
+    // The kubelet's swap is several steps (write new dir, swap link, delete old dir); settle first.
+    const soon = () => {
+      if (pending) return;
+      pending = setTimeout(() => {
+        pending = undefined;
+        refresh();
+      }, 25);
+      pending.unref();
+    };
+    const dirs = new Set([dirname(path)]);
+    try {
+      dirs.add(dirname(realpathSync(path)));
+    } catch {
+      // the file does not exist yet; the parent directory watch sees it appear
     }
+    for (const dir of dirs) {
+      try {
+        const watcher = watch(dir, { persistent: false }, soon);
+        watcher.on('error', () => watcher.close()); // the periodic re-check carries on
+        watchers.push(watcher);
+      } catch {
+        // directory missing or not watchable: the periodic re-check covers it
+      }
+    }
+    timer = setInterval(refresh, Math.max(checkEveryMs, 50));
+    timer.unref();
+  }
+
+  const source = (() => {
+    if (performance.now() - checkedAt >= checkEveryMs) refresh();
     return value;
   }) as FileSource;
-  Object.defineProperty(source, 'path', { value: path });
+  Object.defineProperties(source, {
+    path: { value: path },
+    healthy: { get: () => healthy },
+    close: {
+      value: () => {
+        for (const w of watchers.splice(0)) w.close();
+        if (timer) clearInterval(timer);
+        if (pending) clearTimeout(pending);
+      },
+    },
+  });
+  refresh();
   return source;
 }

@@ -1,17 +1,27 @@
-// Loads the configuration: defaults < config file < environment < *_FILE secret files < flags.
+// Loads the configuration: defaults < profile < config file < environment < *_FILE secret files < flags,
+// then applies the profile's checks (profiles.ts).
 // It receives env, flags and a file reader as parameters — only src/main.ts touches the process —
 // so every layer can be tested without globals.
 import { parse as parseYaml } from 'yaml';
 
+import { accessProblems } from './access-schema.js';
 import { ConfigError } from './errors.js';
 import { OPTIONS, type OptionSpec } from './options.js';
-import { ConfigSchema, type Config } from './schema.js';
+import { applyPolicy, findViolations, PROFILE_DEFAULTS, type FileStat, type Violation } from './profiles.js';
+import { ConfigSchema, PROFILES, type Config, type Profile } from './schema.js';
+import { unknownKeys } from './unknown-keys.js';
 
 export interface LoadConfigInput {
   env: Readonly<Record<string, string | undefined>>;
   /** Parsed flags keyed by the option's camel-cased flag name (as commander gives them). */
   flags?: Readonly<Record<string, unknown>>;
   readFile: (path: string) => string;
+  /** `.env` files found in the working directory or loaded into the process (main.ts looks). */
+  dotenvFiles?: readonly string[];
+  /** Mode and owner of a file, following symlinks (for the private key check); undefined if unknown. */
+  fileStat?: (path: string) => FileStat | undefined;
+  /** Group ids of this process (the kubelet's fsGroup layout is accepted for key files). */
+  processGroups?: readonly number[];
 }
 
 type Plain = Record<string, unknown>;
@@ -34,6 +44,13 @@ function coerce(option: OptionSpec, raw: unknown, problems: string[]): unknown {
     }
     case 'list':
       return value.split(',').map((s) => s.trim()).filter(Boolean);
+    case 'boolean': {
+      const v = value.toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(v)) return true;
+      if (['false', '0', 'no', 'off'].includes(v)) return false;
+      problems.push(`${where(option)}: expected true or false, got "${value}"`);
+      return undefined;
+    }
     case 'enum':
       if (option.choices && !option.choices.includes(value)) {
         problems.push(`${where(option)}: expected one of ${option.choices.join(', ')}, got "${value}"`);
@@ -100,17 +117,79 @@ function layer(read: (o: OptionSpec) => unknown, problems: string[]): { server: 
   return { server, instance };
 }
 
-export function loadConfig(input: LoadConfigInput): Config {
+/** Where a setting's value came from, lowest precedence first. */
+export type ValueSource = 'default' | 'profile' | 'file' | 'env' | 'flag';
+
+/** Everything the loader found: the configuration (when valid), its problems and the source of each value. */
+export interface ConfigReport {
+  /** The validated configuration; undefined when `errors` is not empty. */
+  config: Config | undefined;
+  profile: Profile;
+  configFile: string | undefined;
+  /** Invalid settings: the server cannot start with them, in any profile. */
+  errors: string[];
+  /** Profile violations that stop the server in this profile. */
+  refusals: string[];
+  /** Reported but not fatal (unknown keys in dev, prod violations in stage). */
+  warnings: string[];
+  /** Every profile violation, whatever the profile (for `config check`). */
+  violations: Violation[];
+  /** Dotted path (`http.port`, `ces.instances.0.tokenFile`) → where its value came from; absent = default. */
+  sources: Map<string, ValueSource>;
+}
+
+function recordSources(sources: Map<string, ValueSource>, value: unknown, source: ValueSource, prefix: string): void {
+  const at = (key: string | number) => (prefix ? `${prefix}.${key}` : String(key));
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [key, child] of Object.entries(value as Plain)) recordSources(sources, child, source, at(key));
+  } else if (Array.isArray(value) && value.some((item) => item && typeof item === 'object')) {
+    // Lists of objects (ces.instances) are keyed by index; lists of plain values are one value.
+    for (const key of [...sources.keys()]) if (key === prefix || key.startsWith(`${prefix}.`)) sources.delete(key);
+    value.forEach((item, index) => recordSources(sources, item, source, at(index)));
+  } else if (value !== undefined) {
+    sources.set(prefix, source);
+  }
+}
+
+const PROFILE_OPTION_ENV = 'ISPW_MCP_PROFILE';
+
+/** Loads and checks the configuration without throwing: `config check` shows the whole report. */
+export function inspectConfig(input: LoadConfigInput): ConfigReport {
   const flags = input.flags ?? {};
   const problems: string[] = [];
+  const sources = new Map<string, ValueSource>();
   const configPath = (flags.config as string | undefined) ?? input.env.ISPW_MCP_CONFIG;
-  const file = configPath ? readConfigFile(configPath, input.readFile) : {};
+  let file: Plain = {};
+  const empty = (errors: string[], profile: Profile = 'dev'): ConfigReport => ({
+    config: undefined, profile, configFile: configPath, errors, refusals: [], warnings: [], violations: [], sources,
+  });
+  if (configPath) {
+    try {
+      file = readConfigFile(configPath, input.readFile);
+    } catch (error) {
+      if (error instanceof ConfigError) return empty([...error.problems]);
+      throw error;
+    }
+  }
 
   const fromEnv = layer((o) => input.env[o.env], problems);
   const fromFlags = layer((o) => (o.flag ? flags[camel(o.flag)] : undefined), problems);
-  if (problems.length) throw new ConfigError(problems);
+  if (problems.length) return empty(problems);
 
-  const merged = mergeDeep(mergeDeep(file, fromEnv.server), fromFlags.server);
+  // The profile is needed before the layers merge: its defaults sit under the config file.
+  const profileValue = fromFlags.server.profile ?? fromEnv.server.profile ?? file.profile ?? 'dev';
+  if (!(PROFILES as readonly unknown[]).includes(profileValue)) {
+    return empty([`profile (${PROFILE_OPTION_ENV} or --profile): expected one of ${PROFILES.join(', ')}, got "${String(profileValue).slice(0, 32)}"`]);
+  }
+  const profile = profileValue as Profile;
+  const profileLayer: Plain = structuredClone(PROFILE_DEFAULTS[profile]);
+
+  recordSources(sources, profileLayer, 'profile', '');
+  recordSources(sources, file, 'file', '');
+  recordSources(sources, fromEnv.server, 'env', '');
+  recordSources(sources, fromFlags.server, 'flag', '');
+
+  const merged = mergeDeep(mergeDeep(mergeDeep(profileLayer, file), fromEnv.server), fromFlags.server);
   const instanceOverlay = mergeDeep(fromEnv.instance, fromFlags.instance);
   // A *_FILE secret outranks the plain value from any lower layer.
   if (instanceOverlay.tokenFile !== undefined) instanceOverlay.token = undefined;
@@ -129,22 +208,70 @@ export function loadConfig(input: LoadConfigInput): Config {
     for (const [k, v] of Object.entries(updated)) if (v === undefined) delete updated[k];
     instances[index] = updated;
     merged.ces = { ...ces, instances };
+    recordSources(sources, fromEnv.instance, 'env', `ces.instances.${index}`);
+    recordSources(sources, fromFlags.instance, 'flag', `ces.instances.${index}`);
+    if (updated.token === undefined) sources.delete(`ces.instances.${index}.token`);
   }
 
   const result = ConfigSchema.safeParse(merged);
   if (!result.success) {
-    throw new ConfigError(
+    return empty(
       result.error.issues.map((issue) => {
         const path = issue.path.join('.');
         const option = OPTIONS.find((o) => o.path.join('.') === path || (o.path[0] === 'instance' && path.endsWith(`.${o.path.slice(1).join('.')}`)));
         return `${path || '(root)'}${option ? ` (${where(option)})` : ''}: ${issue.message}`;
       }),
+      profile,
     );
   }
-  return validateInstances(result.data);
+  const config = result.data;
+  const errors = [...validateInstances(config), ...accessProblems(config)];
+
+  const knownEnv = new Set(OPTIONS.map((o) => o.env));
+  const unknownEnv = Object.keys(input.env).filter((name) => name.startsWith('ISPW_MCP_') && !knownEnv.has(name) && input.env[name] !== undefined);
+  const plainSecrets: string[] = [];
+  for (const option of OPTIONS.filter((o) => o.secret)) {
+    if (input.env[option.env]) plainSecrets.push(`${option.env} (environment)`);
+  }
+  // A token written into the config file is a plain secret even when a higher layer overrides it.
+  const fileInstances = ((file.ces as Plain | undefined)?.instances ?? []) as unknown;
+  if (Array.isArray(fileInstances)) {
+    fileInstances.forEach((instance: Plain, index) => {
+      if (instance && typeof instance === 'object' && instance.token !== undefined) {
+        plainSecrets.push(`ces.instances[${typeof instance.name === 'string' ? instance.name : index}].token (config file ${configPath ?? ''})`);
+      }
+    });
+  }
+  const violations = findViolations(config, {
+    plainSecrets,
+    dotenvFiles: input.dotenvFiles ?? [],
+    unknownKeys: [...unknownKeys(ConfigSchema, file).map((k) => `${configPath ?? 'config file'}: ${k}`), ...unknownEnv.map((k) => `${k} (environment)`)],
+    ...(input.fileStat ? { fileStat: input.fileStat } : {}),
+    processGroups: input.processGroups ?? [],
+  });
+  const { refusals, warnings } = applyPolicy(profile, violations);
+  return { config: errors.length ? undefined : config, profile, configFile: configPath, errors, refusals, warnings, violations, sources };
 }
 
-function validateInstances(config: Config): Config {
+/** Loads the configuration for `serve`; throws one ConfigError listing every error and refusal. */
+export function loadConfig(input: LoadConfigInput): Config {
+  return configOrThrow(inspectConfig(input));
+}
+
+/** The report's configuration, or one ConfigError naming every problem at once. */
+export function configOrThrow(report: ConfigReport): Config {
+  const all = [...report.errors, ...report.refusals];
+  if (all.length > 0 || report.config === undefined) {
+    throw new ConfigError(
+      report.refusals.length > 0 && report.errors.length === 0
+        ? [`the ${report.profile} profile refuses to start with these settings:`, ...report.refusals]
+        : all,
+    );
+  }
+  return report.config;
+}
+
+function validateInstances(config: Config): string[] {
   const problems: string[] = [];
   const names = new Set<string>();
   const srids = new Map<string, string>();
@@ -158,15 +285,15 @@ function validateInstances(config: Config): Config {
       if (owner) problems.push(`SRID ${srid} is configured for both "${owner}" and "${instance.name}"`);
       srids.set(srid.toLowerCase(), instance.name);
     }
-    if (!instance.token && !instance.tokenFile)
+    // Per-user identity: callers bring their own CES tokens; an instance token is only the read fallback.
+    if (!instance.token && !instance.tokenFile && config.identity.mode !== 'per-user')
       problems.push(`ces.instances[${instance.name}]: no CES token; set ISPW_MCP_CES_TOKEN_FILE (or tokenFile in the config file)`);
     if (Boolean(instance.clientCertFile) !== Boolean(instance.clientKeyFile))
       problems.push(`ces.instances[${instance.name}]: clientCertFile and clientKeyFile go together`);
   });
   if (config.ces.defaultInstance && !names.has(config.ces.defaultInstance))
     problems.push(`ces.defaultInstance: no instance named "${config.ces.defaultInstance}"`);
-  if (problems.length) throw new ConfigError(problems);
-  return config;
+  return problems;
 }
 
 /** Instances configured? `serve` needs at least one; other commands (docs, simulator) do not. */

@@ -1,12 +1,15 @@
-// The configuration schema: one zod schema for the whole server. Objects are strict so a typo in a
-// config file is reported instead of silently ignored. Secrets are never part of an error message.
+// The configuration schema: one zod schema for the whole server. Unknown keys are not errors of the
+// schema itself: `unknown-keys.ts` finds them so the profile decides (warn in dev, refuse in stage
+// and prod). Secrets are never part of an error message.
 import { z } from 'zod';
 
 import { LOG_LEVELS } from '../telemetry/logger.js';
+import { accessConfigShape } from './access-schema.js';
+import { observabilityConfigShape } from './observability-schema.js';
 
 const sridPattern = /^[A-Za-z0-9][A-Za-z0-9._@#$-]{0,63}$/;
 
-export const CesInstanceSchema = z.strictObject({
+export const CesInstanceSchema = z.object({
   /** Name used in logs and to pick the default instance. */
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/i, 'use letters, digits, - and _').default('default'),
   /** `https://host:port` of CES; any path is ignored (ces-api.md §1.1). */
@@ -21,8 +24,10 @@ export const CesInstanceSchema = z.strictObject({
   tokenFile: z.string().min(1).optional(),
   /** Runtime configuration sent when a tool gives none. */
   runtimeConfig: z.string().regex(/^[A-Za-z0-9#@$]{1,8}$/).optional(),
-  /** PEM bundle of CAs to trust for CES, in addition to the system roots. */
+  /** PEM bundle of CAs to trust for CES (see caMode). */
   caFile: z.string().min(1).optional(),
+  /** `add`: trust caFile in addition to the system roots; `replace`: trust only caFile. */
+  caMode: z.enum(['add', 'replace']).default('add'),
   /** PEM client certificate for mutual TLS to CES. */
   clientCertFile: z.string().min(1).optional(),
   /** PEM private key of the client certificate. */
@@ -38,7 +43,7 @@ export const CesInstanceSchema = z.strictObject({
 });
 export type CesInstanceConfig = z.output<typeof CesInstanceSchema>;
 
-export const HttpSchema = z.strictObject({
+export const HttpSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8080),
   /** 2025-era clients: `stateful` keeps sessions (idle ones expire); `stateless` needs no affinity. */
@@ -51,22 +56,31 @@ export const HttpSchema = z.strictObject({
   allowedOrigins: z.array(z.string().min(1)).default([]),
 });
 
-export const ConfigSchema = z.strictObject({
+export const PROFILES = ['dev', 'stage', 'prod'] as const;
+export type Profile = (typeof PROFILES)[number];
+
+export const ConfigSchema = z.object({
+  /** dev (default), stage or prod: which safety checks refuse to start (see profiles.ts). */
+  profile: z.enum(PROFILES).default('dev'),
   transport: z.enum(['stdio', 'http']).default('stdio'),
   http: HttpSchema.default(HttpSchema.parse({})),
-  log: z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).default({ level: 'info' }),
+  log: z.object({ level: z.enum(LOG_LEVELS).default('info') }).default({ level: 'info' }),
   wait: z
-    .strictObject({
+    .object({
       pollIntervalMs: z.number().int().min(10).max(60000).default(2000),
       maxWaitSeconds: z.number().int().min(0).max(3600).default(600),
     })
     .default({ pollIntervalMs: 2000, maxWaitSeconds: 600 }),
   ces: z
-    .strictObject({
+    .object({
       defaultInstance: z.string().optional(),
       instances: z.array(CesInstanceSchema).default([]),
     })
     .default({ instances: [] }),
+  // auth, identity, access, limits: access control and operational safety (access-schema.ts).
+  ...accessConfigShape,
+  // audit, metrics, health, shutdown: observability and lifecycle (observability-schema.ts).
+  ...observabilityConfigShape,
 });
 export type Config = z.output<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
