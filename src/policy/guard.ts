@@ -1,0 +1,188 @@
+// The access-control steps of a tool call, in order: authorise (scope) → rate limit → CES identity
+// → policy (freeze, ticket, rules) → confirmation. The call wrapper (src/mcp/call.ts) runs this
+// before the tool and feeds the outcome to audit; nothing here reaches CES except the reads a
+// policy or a confirmation preview needs, made under the caller's own CES identity.
+import type { CesTarget } from '../ces/api.js';
+import { CesError } from '../ces/errors.js';
+import { actingAs, IdentityError, type IdentityResolver } from '../auth/identity.js';
+import type { Principal } from '../auth/principal.js';
+import { scopeForCall } from '../auth/scopes.js';
+import type { AnyToolDef } from '../mcp/kit/define-tool.js';
+import { ConfirmationError, type ConfirmationIssuer } from './confirmations.js';
+import { evaluate, needsContainerFacts, operationOf, type CallFacts, type Decision } from './evaluate.js';
+import { LimitError, type CesConcurrency, type RateLimiter } from './limits.js';
+import { readContainerFacts, subjectOf, type ContainerFacts } from './preview.js';
+import type { PolicySource } from './source.js';
+
+export interface AccessControl {
+  identities: IdentityResolver;
+  policy: PolicySource;
+  confirmations: ConfirmationIssuer;
+  rateLimiter: RateLimiter;
+  concurrency: CesConcurrency;
+}
+
+/** Arguments the server adds to tools and consumes itself; tools never see them. */
+export const CONTROL_ARGS = ['confirmation_token', 'ticket'] as const;
+
+export interface GuardInput {
+  tool: AnyToolDef;
+  /** Validated arguments, srid and control arguments included. */
+  args: Record<string, unknown>;
+  principal: Principal;
+  target: CesTarget;
+  signal: AbortSignal;
+}
+
+/** What audit records about the access decision. */
+export interface AccessRecord {
+  decision: Decision;
+  /** CES identity the call acts under (`service`, `user:<name>`); never a token. */
+  cesIdentity?: string | undefined;
+  confirmed?: boolean;
+  /** Id of the confirmation token issued or redeemed. */
+  confirmationId?: string | undefined;
+}
+
+export type GuardOutcome =
+  | { kind: 'proceed'; ces: CesTarget; input: Record<string, unknown>; record: AccessRecord }
+  | { kind: 'refuse'; text: string; record: AccessRecord }
+  | { kind: 'confirm'; text: string; structured: Record<string, unknown>; record: AccessRecord };
+
+const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+
+export async function guardCall(access: AccessControl, input: GuardInput): Promise<GuardOutcome> {
+  const { tool, args, principal } = input;
+  const refuse = (decision: Decision, text: string, cesIdentity?: string): GuardOutcome => ({
+    kind: 'refuse',
+    text: `${tool.name}: ${text}`,
+    record: { decision, cesIdentity },
+  });
+
+  const scope = scopeForCall(tool, args);
+  if (!principal.scopes.has(scope)) {
+    return refuse({ effect: 'deny', rule: 'scope', reason: `needs ${scope}` }, `this call needs the ${scope} scope, which your access token does not grant.`);
+  }
+  try {
+    // Per authenticated caller: the local principal (stdio, loopback demo) is one user on their own
+    // machine, and sharing one bucket among unauthenticated loopback clients would only throttle tests.
+    if (principal.via !== 'local') access.rateLimiter.take(principal.subject);
+  } catch (error) {
+    if (error instanceof LimitError) return refuse({ effect: 'deny', rule: 'rate-limit', reason: error.message }, error.message);
+    throw error;
+  }
+  let identity;
+  try {
+    identity = access.identities.resolve(principal, input.target.instance, tool.kind);
+  } catch (error) {
+    if (error instanceof IdentityError) return refuse({ effect: 'deny', rule: 'identity', reason: 'no CES identity' }, error.message);
+    throw error;
+  }
+  const ces = access.concurrency.limit(actingAs(input.target, identity));
+  const cesIdentity = identity.label;
+  const { confirmation_token: token, ...bound } = args;
+  const toolInput = Object.fromEntries(Object.entries(bound).filter(([k]) => k !== 'srid' && k !== 'ticket'));
+
+  const policy = access.policy.current();
+  const facts: CallFacts = {
+    tool: tool.name,
+    kind: tool.kind,
+    operation: operationOf(tool.name, args),
+    level: str(args.level) ?? str(args.default_path),
+    stream: str(args.stream),
+    application: str(args.application),
+    changeType: str(args.change_type),
+    ticket: str(args.ticket),
+  };
+  const subject = tool.kind === 'read' ? undefined : subjectOf(args);
+  let container: ContainerFacts | undefined;
+  const readContainer = async () => {
+    if (!subject || container) return container;
+    container = await readContainerFacts(ces, subject, args, input.signal);
+    facts.stream ??= container.stream;
+    facts.application ??= container.application;
+    return container;
+  };
+
+  if (subject && needsContainerFacts(policy)) {
+    try {
+      await readContainer();
+    } catch (error) {
+      if (!(error instanceof CesError)) throw error;
+      return refuse(
+        { effect: 'deny', rule: 'policy-facts', reason: error.code },
+        `the policy needs the stream and application of ${subject.containerType} ${subject.containerId}, which could not be read from CES: ${error.message}`,
+        cesIdentity,
+      );
+    }
+  }
+  const decision = evaluate(policy, facts);
+  if (decision.effect === 'deny') {
+    return refuse(decision, `denied by policy ${decision.rule}: ${decision.reason ?? 'no reason given'}.`, cesIdentity);
+  }
+  if (decision.effect === 'allow') return { kind: 'proceed', ces, input: toolInput, record: { decision, cesIdentity } };
+
+  // confirm
+  let facts2: ContainerFacts | undefined;
+  try {
+    facts2 = await readContainer();
+  } catch (error) {
+    if (!(error instanceof CesError)) throw error;
+    return refuse({ ...decision, effect: 'deny' }, `cannot prepare the confirmation preview: ${error.message}`, cesIdentity);
+  }
+  const binding = { subject: principal.subject, tool: tool.name, args: bound, state: facts2?.state, rule: decision.rule };
+  if (typeof token === 'string' && token !== '') {
+    let redeemed;
+    try {
+      redeemed = await access.confirmations.redeem(token, binding);
+    } catch (error) {
+      if (error instanceof ConfirmationError) {
+        return refuse({ effect: 'deny', rule: `confirmation:${error.failure}`, reason: decision.rule }, `confirmation refused: ${error.message}`, cesIdentity);
+      }
+      throw error;
+    }
+    return { kind: 'proceed', ces, input: toolInput, record: { decision, cesIdentity, confirmed: true, confirmationId: redeemed.id } };
+  }
+  const issued = await access.confirmations.issue(binding);
+  const preview = {
+    tool: tool.name,
+    operation: facts.operation,
+    instance: input.target.instance,
+    srid: input.target.srid,
+    ces_identity: cesIdentity,
+    ...(facts2
+      ? {
+          container: { type: facts2.subject.containerType, id: facts2.subject.containerId },
+          level: facts.level,
+          stream: facts.stream,
+          application: facts.application,
+          set_state: facts2.setState,
+          task_count: facts2.taskCount,
+          tasks: facts2.tasks,
+        }
+      : { level: facts.level, stream: facts.stream, application: facts.application }),
+    arguments: toolInput,
+    policy_rule: decision.rule,
+    reason: decision.reason,
+  };
+  const lines = [
+    `${tool.name} needs confirmation (policy ${decision.rule}${decision.reason ? `: ${decision.reason}` : ''}).`,
+    facts2
+      ? `It acts on ${facts2.subject.containerType} ${facts2.subject.containerId}${facts.level ? ` at ${facts.level}` : ''}` +
+        `${facts.stream ? ` (stream ${facts.stream}, application ${facts.application ?? '?'})` : ''}: ${facts2.taskCount} task(s)` +
+        `${facts2.tasks.length ? `: ${facts2.tasks.map((t) => `${t.moduleName ?? t.taskId}${t.moduleType ? `.${t.moduleType}` : ''}`).join(', ')}` : ''}.`
+      : undefined,
+    `Nothing was changed in CES. To go ahead, call ${tool.name} again with the same arguments plus confirmation_token (valid until ${issued.expiresAt}, once).`,
+  ].filter(Boolean);
+  return {
+    kind: 'confirm',
+    text: lines.join('\n'),
+    structured: { confirmation_required: true, confirmation_token: issued.token, expires_at: issued.expiresAt, preview: JSON.parse(JSON.stringify(preview)) },
+    record: { decision, cesIdentity, confirmationId: issued.id },
+  };
+}
+
+/** Maps access errors raised while a tool runs (the CES bulkhead) to tool error text, or undefined. */
+export function describeAccessError(error: unknown): string | undefined {
+  return error instanceof LimitError ? error.message : undefined;
+}

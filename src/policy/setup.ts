@@ -1,0 +1,138 @@
+// Builds the access-control pieces from the configuration: tool bounds, the policy source, the
+// confirmation issuer, the CES identity resolver, limits, and (HTTP) the authentication gate and
+// listener TLS material. Problems are ConfigErrors, reported before anything listens.
+import { readFileSync } from 'node:fs';
+
+import { createAuthGate, type AuthGate } from '../auth/http-gate.js';
+import { createIdentityResolver } from '../auth/identity.js';
+import { createJwtVerifier } from '../auth/jwt-verifier.js';
+import { mtlsConfigured, oauthConfigured, openBindingProblem } from '../config/access-schema.js';
+import { ConfigError } from '../config/errors.js';
+import { fileSource } from '../config/file-source.js';
+import { isLoopbackHost } from '../config/profiles.js';
+import type { Config } from '../config/schema.js';
+import type { AnyToolDef } from '../mcp/kit/define-tool.js';
+import type { Logger } from '../telemetry/logger.js';
+import { boundTools, checkBounds, type ToolsetInfo } from './bounds.js';
+import { createConfirmations } from './confirmations.js';
+import type { AccessControl } from './guard.js';
+import { createCesConcurrency, createRateLimiter } from './limits.js';
+import { PolicyError, staticPolicy, watchPolicyFile } from './source.js';
+
+export interface AccessSetup {
+  /** The tools within the server's bounds. */
+  tools: AnyToolDef[];
+  access: AccessControl;
+  /** A policy file is configured (write tools then take confirmation_token/ticket). */
+  confirmable: boolean;
+  gate: AuthGate | undefined;
+  tls: { certPem: string; keyPem: string; clientCaPem?: string | undefined } | undefined;
+  close(): void;
+}
+
+function readPem(what: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError([`${what}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+  }
+}
+
+export function setupAccess(config: Config, deps: { logger: Logger; tools: readonly AnyToolDef[]; toolsets: readonly ToolsetInfo[] }): AccessSetup {
+  const { logger } = deps;
+  const open = openBindingProblem(config, isLoopbackHost);
+  if (open) throw new ConfigError([open]);
+  if (config.transport === 'http' && config.auth.allowUnauthenticated && !isLoopbackHost(config.http.host)) {
+    logger.warn({ host: config.http.host }, 'HTTP clients are not authenticated on a non-loopback address (--allow-unauthenticated)');
+  }
+  const a = config.access;
+  const bounds = { readOnly: a.readOnly, toolsets: a.toolsets, allow: a.toolsAllow, deny: a.toolsDeny };
+  const problems = checkBounds(bounds, deps.tools, deps.toolsets);
+  if (problems.length) throw new ConfigError(problems.map((p) => `access.${p} (ISPW_MCP_TOOLSETS / ISPW_MCP_TOOLS_ALLOW / ISPW_MCP_TOOLS_DENY)`));
+  const tools = boundTools(deps.tools, bounds, deps.toolsets);
+
+  let policy;
+  try {
+    policy = a.policyFile ? watchPolicyFile(a.policyFile, { logger }) : staticPolicy();
+  } catch (error) {
+    if (error instanceof PolicyError) throw new ConfigError([`access.policyFile (ISPW_MCP_POLICY_FILE): ${error.message}`]);
+    throw error;
+  }
+  const key = a.confirmKeyFile ? fileSource(a.confirmKeyFile, { logger }) : undefined;
+  if (a.confirmKeyFile && (key?.() ?? '').length < 32) {
+    throw new ConfigError([`access.confirmKeyFile (ISPW_MCP_CONFIRM_KEY_FILE): ${a.confirmKeyFile} is missing or holds fewer than 32 bytes`]);
+  }
+  if (a.policyFile && !key && config.transport === 'http') {
+    logger.warn('no ISPW_MCP_CONFIRM_KEY_FILE: confirmation tokens are signed with a per-process key and work only on this replica');
+  }
+  const identities = createIdentityResolver({
+    mode: config.identity.mode,
+    userTokenDir: config.identity.userTokenDir,
+    readFallback: config.identity.readFallback,
+    logger,
+  });
+  const access: AccessControl = {
+    identities,
+    policy,
+    confirmations: createConfirmations({ key, ttlSeconds: a.confirmTtlSeconds, logger }),
+    rateLimiter: createRateLimiter(config.limits.callsPerMinute),
+    concurrency: createCesConcurrency(config.limits.cesConcurrency),
+  };
+
+  let gate: AuthGate | undefined;
+  let tls: AccessSetup['tls'];
+  if (config.transport === 'http') {
+    const auth = config.auth;
+    let oauth;
+    if (oauthConfigured(config)) {
+      try {
+        oauth = {
+          issuer: auth.issuer!,
+          resource: auth.audience!,
+          verifier: createJwtVerifier({
+            issuer: auth.issuer!,
+            audience: auth.audience!,
+            jwksUrl: auth.jwksUrl,
+            algorithms: auth.algorithms,
+            identityClaim: config.identity.claim,
+            logger,
+          }),
+        };
+      } catch (error) {
+        throw new ConfigError([`auth (ISPW_MCP_AUTH_*): ${(error as Error).message}`]);
+      }
+    }
+    const mtls = mtlsConfigured(config) ? { scopes: auth.tls.clientScopes, field: auth.tls.clientIdentityField } : undefined;
+    gate = createAuthGate({ tools, ...(oauth ? { oauth } : {}), ...(mtls ? { mtls } : {}) });
+    if (auth.tls.certFile && auth.tls.keyFile) {
+      tls = {
+        certPem: readPem('auth.tls.certFile (ISPW_MCP_HTTP_TLS_CERT_FILE)', auth.tls.certFile),
+        keyPem: readPem('auth.tls.keyFile (ISPW_MCP_HTTP_TLS_KEY_FILE)', auth.tls.keyFile),
+        clientCaPem: auth.tls.clientCaFile ? readPem('auth.tls.clientCaFile (ISPW_MCP_HTTP_CLIENT_CA_FILE)', auth.tls.clientCaFile) : undefined,
+      };
+    }
+  }
+  logger.info(
+    {
+      tools: tools.length,
+      readOnly: a.readOnly,
+      policy: a.policyFile ?? null,
+      identity: config.identity.mode,
+      oauth: config.transport === 'http' && oauthConfigured(config),
+      mtls: config.transport === 'http' && mtlsConfigured(config),
+    },
+    'access control',
+  );
+  return {
+    tools,
+    access,
+    confirmable: Boolean(a.policyFile),
+    gate,
+    tls,
+    close() {
+      policy.close();
+      key?.close();
+      identities.close();
+    },
+  };
+}
