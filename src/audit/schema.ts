@@ -1,0 +1,116 @@
+// The audit event, version 1: one event per write attempt, per policy or auth denial and per
+// outcome. The zod schema is the source of docs/audit/audit-event.v1.schema.json (a test keeps the
+// committed JSON Schema in step). Fields that are not known are null, never invented: over stdio
+// or unauthenticated HTTP the caller is null and the auth method "none".
+import { z } from 'zod';
+
+export const AUDIT_SCHEMA_VERSION = '1';
+/** Marker of audit lines, first key of every event, so a shared stream (stderr) can be split. */
+export const AUDIT_STREAM = 'audit';
+export const GENESIS_HASH = '0'.repeat(64);
+
+export const AUDIT_EVENT_TYPES = ['write.attempt', 'write.outcome', 'policy.denied', 'auth.denied'] as const;
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+const nullableString = z.string().nullable();
+
+export const AuditActor = z.strictObject({
+  caller: nullableString.describe('authenticated subject (OAuth sub); null when not authenticated (stdio, local HTTP)'),
+  authMethod: z.enum(['none', 'oauth', 'mtls']).describe('how the caller was authenticated (mtls: client certificate on the listener)'),
+  client: z.strictObject({ name: z.string(), version: z.string().nullable() }).nullable().describe('MCP client software, when it said'),
+  transport: z.enum(['stdio', 'http']),
+});
+
+export const AuditCes = z.strictObject({
+  instance: nullableString.describe('configured CES instance name'),
+  srid: nullableString,
+  mainframeUser: nullableString.describe('mainframe user the CES token maps to, when known'),
+});
+
+export const AuditCesOperation = z.strictObject({
+  operation: z.string().describe('catalogue operation id, e.g. assignment.promote'),
+  method: z.enum(['GET', 'POST']),
+  pathTemplate: z.string().describe('e.g. /ispw/{srid}/assignments/{assignmentId}/tasks/promote'),
+  result: z.enum(['ok', 'failed']),
+  status: z.number().int().nullable().describe('HTTP status of a failed request; null on success or when CES did not answer'),
+});
+
+export const AuditAction = z.strictObject({
+  tool: z.string(),
+  toolKind: z.enum(['read', 'write', 'destructive']),
+  cesOperations: z.array(AuditCesOperation).describe('write requests sent to CES during the call (set polls are not listed)'),
+});
+
+export const AuditTarget = z.strictObject({
+  containerType: nullableString,
+  containerId: nullableString,
+  assignmentId: nullableString,
+  releaseId: nullableString,
+  setId: nullableString,
+  deploymentRequestId: nullableString,
+  level: nullableString,
+  moduleName: nullableString,
+  moduleType: nullableString,
+  taskIds: z.array(z.string()).nullable(),
+});
+
+export const AuditDecision = z.strictObject({
+  result: z.enum(['allowed', 'denied', 'confirmed']),
+  rule: nullableString.describe('policy rule that decided; null when no rule applied'),
+  confirmationId: nullableString,
+  reason: nullableString,
+});
+
+export const AuditOutcome = z.strictObject({
+  result: z
+    .enum(['submitted', 'succeeded', 'failed', 'unknown'])
+    .describe('submitted: CES accepted a set that was not waited to its end; unknown: cancelled after the request may have reached CES'),
+  setId: nullableString,
+  setState: nullableString,
+  cesMessage: nullableString,
+  status: z.number().int().nullable().describe('HTTP status of the failing CES request'),
+  errorCode: nullableString.describe('ces_* error code, invalid_arguments, cancelled or internal'),
+  durationMs: z.number().int().nonnegative(),
+});
+
+export const AuditCorrelation = z.strictObject({
+  correlationId: z.string().describe('also in the server log lines of the call'),
+  requestId: nullableString.describe('JSON-RPC request id'),
+  sessionId: nullableString.describe('MCP session id (2025-era stateful HTTP)'),
+  traceId: nullableString.describe('W3C trace id when tracing is on'),
+});
+
+export const AuditEvent = z.strictObject({
+  stream: z.literal(AUDIT_STREAM),
+  schemaVersion: z.literal(AUDIT_SCHEMA_VERSION),
+  eventId: z.uuid(),
+  time: z.iso.datetime().describe('UTC, ISO 8601'),
+  type: z.enum(AUDIT_EVENT_TYPES),
+  service: z.strictObject({ name: z.string(), version: z.string() }),
+  actor: AuditActor,
+  ces: AuditCes,
+  action: AuditAction,
+  target: AuditTarget,
+  decision: AuditDecision,
+  outcome: AuditOutcome.nullable().describe('present on write.outcome; null otherwise'),
+  correlation: AuditCorrelation,
+  arguments: z.record(z.string(), z.unknown()).describe('tool arguments, secrets removed, long strings cut'),
+  seq: z.number().int().positive().describe('position in this file/stream chain, from 1'),
+  prevHash: z.string().regex(/^[0-9a-f]{64}$/).describe('hash of the previous event; 64 zeros for the first'),
+  hash: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 (hex) of this line without its hash field'),
+});
+export type AuditEvent = z.output<typeof AuditEvent>;
+export type AuditTarget = z.output<typeof AuditTarget>;
+export type AuditOutcome = z.output<typeof AuditOutcome>;
+
+/** What callers provide; the sink adds stream, version, id, time, seq and hashes. */
+export type AuditEventBody = Omit<AuditEvent, 'stream' | 'schemaVersion' | 'eventId' | 'time' | 'seq' | 'prevHash' | 'hash'>;
+
+/** The JSON Schema committed under docs/audit/. */
+export function auditJsonSchema(): object {
+  return {
+    ...z.toJSONSchema(AuditEvent, { target: 'draft-2020-12' }),
+    $id: `https://ispw-mcp.dev/schemas/audit-event.v${AUDIT_SCHEMA_VERSION}.json`,
+    title: `ispw-mcp audit event, version ${AUDIT_SCHEMA_VERSION}`,
+  };
+}

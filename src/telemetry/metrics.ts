@@ -1,0 +1,170 @@
+// The Prometheus metrics of one server (prom-client, its own registry — never the global one, so
+// several servers in one process, e.g. tests, stay apart). Methods take only bounded values:
+// configured instance names, catalogue operation ids, registered tool names, fixed enums.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+import { PRODUCT } from '../shared/version.js';
+import { CES_DURATION_BUCKETS, MCP_DURATION_BUCKETS, METRIC, SET_WAIT_BUCKETS } from './names.js';
+
+export type BreakerStateName = 'closed' | 'open' | 'half-open';
+const BREAKER_STATES: readonly BreakerStateName[] = ['closed', 'open', 'half-open'];
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly operationDuration = new Histogram({
+    name: METRIC.operationDuration,
+    help: 'Duration of MCP server operations (tools/call), by method, tool and error type ("" on success).',
+    labelNames: ['mcp_method_name', 'gen_ai_tool_name', 'error_type'] as const,
+    buckets: MCP_DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly inflight = new Gauge({ name: METRIC.inflightCalls, help: 'Tool calls being executed now.', registers: [this.registry] });
+  private readonly cesDuration = new Histogram({
+    name: METRIC.cesRequestDuration,
+    help: 'Duration of HTTP requests to CES (each attempt), by instance, catalogue operation, method and status class.',
+    labelNames: ['ces_instance', 'operation', 'http_request_method', 'status_class'] as const,
+    buckets: CES_DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly cesRetries = new Counter({
+    name: METRIC.cesRetries,
+    help: 'Retries of CES requests (safe reads, 429, 503 with Retry-After), by instance and operation.',
+    labelNames: ['ces_instance', 'operation'] as const,
+    registers: [this.registry],
+  });
+  private readonly breaker = new Gauge({
+    name: METRIC.cesBreakerState,
+    help: 'Circuit-breaker state per CES instance: 1 for the current state, 0 for the others.',
+    labelNames: ['ces_instance', 'state'] as const,
+    registers: [this.registry],
+  });
+  private readonly setWaits = new Counter({
+    name: METRIC.setWaits,
+    help: 'Waits for a CES set by tools called with wait_seconds, by tool and outcome.',
+    labelNames: ['tool', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly setWaitDuration = new Histogram({
+    name: METRIC.setWaitDuration,
+    help: 'Time spent waiting for a CES set, by tool and outcome.',
+    labelNames: ['tool', 'outcome'] as const,
+    buckets: SET_WAIT_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly policyDenials = new Counter({
+    name: METRIC.policyDenials,
+    help: 'Tool calls denied by server-side policy, by tool and rule.',
+    labelNames: ['tool', 'rule'] as const,
+    registers: [this.registry],
+  });
+  private readonly confirmations = new Counter({
+    name: METRIC.confirmations,
+    help: 'Confirmations of guarded tool calls, by tool and result (requested, confirmed, rejected, expired).',
+    labelNames: ['tool', 'result'] as const,
+    registers: [this.registry],
+  });
+  private readonly authFailures = new Counter({
+    name: METRIC.authFailures,
+    help: 'Rejected MCP callers, by reason.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  private readonly rateLimited = new Counter({
+    name: METRIC.rateLimited,
+    help: 'Rate-limited calls, by source (ces: CES answered 429; server: this server refused the caller).',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+  private readonly auditEvents = new Counter({
+    name: METRIC.auditEvents,
+    help: 'Audit events written, by type.',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+  private readonly auditFailures = new Counter({
+    name: METRIC.auditFailures,
+    help: 'Audit events that could not be written, by type.',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+  private readonly secretReloads = new Counter({
+    name: METRIC.secretReloads,
+    help: 'Re-reads of rotated secret files, by result (ok, failed).',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  private readonly readyGauge = new Gauge({
+    name: METRIC.ready,
+    help: 'Result of the last readiness check (1 ready, 0 not ready).',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({ name: METRIC.buildInfo, help: 'Build information; always 1.', labelNames: ['version'] as const, registers: [this.registry] }).set(
+      { version: PRODUCT.version },
+      1,
+    );
+  }
+
+  toolCall(tool: string, errorType: string | undefined, seconds: number): void {
+    this.operationDuration.observe({ mcp_method_name: 'tools/call', gen_ai_tool_name: tool, error_type: errorType ?? '' }, seconds);
+  }
+
+  cesRequest(instance: string, operation: string, method: string, statusClass: string, seconds: number): void {
+    this.cesDuration.observe({ ces_instance: instance, operation, http_request_method: method, status_class: statusClass }, seconds);
+  }
+
+  cesRetry(instance: string, operation: string): void {
+    this.cesRetries.inc({ ces_instance: instance, operation });
+  }
+
+  breakerState(instance: string, state: BreakerStateName): void {
+    for (const s of BREAKER_STATES) this.breaker.set({ ces_instance: instance, state: s }, s === state ? 1 : 0);
+  }
+
+  setWait(tool: string, outcome: string, seconds: number): void {
+    this.setWaits.inc({ tool, outcome });
+    this.setWaitDuration.observe({ tool, outcome }, seconds);
+  }
+
+  policyDenial(tool: string, rule: string): void {
+    this.policyDenials.inc({ tool, rule });
+  }
+
+  confirmation(tool: string, result: 'requested' | 'confirmed' | 'rejected' | 'expired'): void {
+    this.confirmations.inc({ tool, result });
+  }
+
+  authFailure(reason: string): void {
+    this.authFailures.inc({ reason });
+  }
+
+  rateLimit(source: 'ces' | 'server'): void {
+    this.rateLimited.inc({ source });
+  }
+
+  auditWritten(type: string): void {
+    this.auditEvents.inc({ type });
+  }
+
+  auditFailed(type: string): void {
+    this.auditFailures.inc({ type });
+  }
+
+  secretReload(result: 'ok' | 'failed'): void {
+    this.secretReloads.inc({ result });
+  }
+
+  ready(value: boolean): void {
+    this.readyGauge.set(value ? 1 : 0);
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

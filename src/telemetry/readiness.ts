@@ -1,0 +1,114 @@
+// Readiness: is this replica able to serve tool calls? Configuration valid (it is, or the server
+// would not have started), secrets readable, each CES instance reachable with its token accepted,
+// the circuit breaker not open, and the server not draining. CES is probed with a cheap read-only
+// call — `GET /ispw/{srid}/containers/list?containerType=A&containerId=READYZPROBE` — because it
+// checks what tool calls need (token, SRID, the CES-to-ISPW connection) and returns an empty list
+// for an id that cannot exist (assignment ids have at most 10 characters). The CES version endpoint
+// would not do: CES answers it without a token. Results are cached so probes cannot flood CES.
+import type { Logger } from 'pino';
+
+import type { CesDirectory } from '../ces/api.js';
+import { CesError } from '../ces/errors.js';
+import { ops } from '../ces/operations.js';
+import type { Metrics } from './metrics.js';
+
+export const PROBE_CONTAINER_ID = 'READYZPROBE';
+
+export interface CesProbe {
+  instance: string;
+  srid: string;
+  breaker: 'closed' | 'open' | 'half-open' | 'unknown';
+  /** ok, or why not: token_rejected, unreachable, timeout, srid_unknown, ces_error, … */
+  status: string;
+  message?: string;
+}
+
+export interface ReadinessReport {
+  ready: boolean;
+  status: 'ready' | 'not_ready' | 'draining';
+  checks: {
+    config: 'ok';
+    secrets: { ok: boolean; missing: string[] };
+    ces: CesProbe[];
+  };
+  checkedAt: string;
+}
+
+export interface ReadinessDeps {
+  directory: CesDirectory;
+  /** Secret readiness (config/secret-health.ts); names only, never values. */
+  secrets?: { problems(): string[] } | undefined;
+  isDraining: () => boolean;
+  cacheMs: number;
+  probeTimeoutMs?: number;
+  metrics?: Metrics | undefined;
+  logger: Logger;
+}
+
+const STATUS_OF: Partial<Record<CesError['code'], string>> = {
+  ces_auth: 'token_rejected',
+  ces_not_found: 'srid_unknown',
+  ces_unavailable: 'unreachable',
+  ces_timeout: 'timeout',
+  ces_server: 'ces_error',
+  ces_rate_limited: 'rate_limited',
+  ces_bad_reply: 'bad_reply',
+};
+
+export class Readiness {
+  private cached: { at: number; probes: CesProbe[] } | undefined;
+  private inflight: Promise<CesProbe[]> | undefined;
+  private lastReady: boolean | undefined;
+
+  constructor(private readonly deps: ReadinessDeps) {}
+
+  async check(): Promise<ReadinessReport> {
+    const missing = this.deps.secrets?.problems() ?? [];
+    const draining = this.deps.isDraining();
+    const probes = draining ? (this.cached?.probes ?? []) : await this.probes();
+    const ready = !draining && missing.length === 0 && probes.length > 0 && probes.every((p) => p.status === 'ok');
+    if (ready !== this.lastReady) {
+      this.lastReady = ready;
+      this.deps.metrics?.ready(ready);
+      const reasons = probes.filter((p) => p.status !== 'ok').map((p) => `${p.instance}: ${p.status}`);
+      if (draining) reasons.push('draining');
+      if (missing.length) reasons.push(`secrets missing: ${missing.join(', ')}`);
+      this.deps.logger[ready ? 'info' : 'warn']({ reasons }, ready ? 'ready' : 'not ready');
+    }
+    return {
+      ready,
+      status: draining ? 'draining' : ready ? 'ready' : 'not_ready',
+      checks: { config: 'ok', secrets: { ok: missing.length === 0, missing }, ces: probes },
+      checkedAt: new Date().toISOString(),
+    };
+  }
+
+  private async probes(): Promise<CesProbe[]> {
+    if (this.cached && performance.now() - this.cached.at < this.deps.cacheMs) return this.cached.probes;
+    // One probe at a time however many probes (kubelet, load balancer, healthcheck) arrive together.
+    this.inflight ??= this.runProbes().finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  private async runProbes(): Promise<CesProbe[]> {
+    const probes = await Promise.all(this.deps.directory.describe().map((d) => this.probe(d.instance, d.srids[0]!)));
+    this.cached = { at: performance.now(), probes };
+    return probes;
+  }
+
+  private async probe(instance: string, srid: string): Promise<CesProbe> {
+    const breakerState = () => this.deps.directory.breakerState?.(instance) ?? 'unknown';
+    try {
+      await this.deps.directory
+        .resolve(srid)
+        .call(ops.listContainers, { query: { containerType: 'A', containerId: PROBE_CONTAINER_ID } }, { signal: AbortSignal.timeout(this.deps.probeTimeoutMs ?? 5000), requestId: 'ispw-mcp-readyz' });
+      return { instance, srid, breaker: breakerState(), status: 'ok' };
+    } catch (error) {
+      const status = error instanceof CesError ? (STATUS_OF[error.code] ?? 'ces_error') : 'timeout';
+      const message = error instanceof CesError ? error.message : 'the probe did not finish in time';
+      return { instance, srid, breaker: breakerState(), status, message };
+    }
+  }
+}
