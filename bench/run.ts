@@ -1,0 +1,264 @@
+// The benchmark run: starts the zero-latency simulator, then measures each path in turn — the
+// direct CES call (the limit), the SDK reference server (the comparator) and ispw-mcp over stdio
+// and Streamable HTTP in both eras — at each concurrency, then a soak under 64 callers, start-up
+// time, idle memory and the size of tools/list. Returns one result object (see BenchResult).
+import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
+
+import { DEMO } from '../simulator/index.js';
+import { measureToolsList } from '../scripts/generate-tools-doc.js';
+import { ALL_TOOLS, TOOLSETS } from '../src/tools/index.js';
+import { connectStdio, directCallers, httpCallers, type Callers, type Era, type StdioConnection, type ToolCall } from './callers.js';
+import { closedLoop, type CellResult } from './load.js';
+import { clockTicks, loadAverage, peakRssMb, rssMb } from './proc.js';
+import { ISPW_MAIN, REFERENCE_SERVER, ROOT, TSX, assertBuilt, serverEnv, startIspwHttp, startReferenceHttp, startSimulatorProcess, type Child, type Simulator } from './processes.js';
+
+export interface BenchOptions {
+  quick: boolean;
+  warmupS: number;
+  durationS: number;
+  concurrency: number[];
+  soakS: number;
+  soakWarmupS: number;
+  startupRuns: number;
+  /** Path ids to run (default: all). */
+  only?: string[];
+  log?: (line: string) => void;
+}
+
+export const FULL: Omit<BenchOptions, 'log'> = { quick: false, warmupS: 2, durationS: 6, concurrency: [1, 16, 64], soakS: 60, soakWarmupS: 5, startupRuns: 5 };
+export const QUICK: Omit<BenchOptions, 'log'> = { quick: true, warmupS: 0.1, durationS: 0.3, concurrency: [1, 4], soakS: 1, soakWarmupS: 0.3, startupRuns: 1 };
+
+export type Role = 'limit' | 'comparator' | 'ispw';
+
+export interface PathSpec {
+  id: string;
+  label: string;
+  role: Role;
+  transport: 'http-get' | 'stdio' | 'http';
+  era?: Era;
+  /** For ispw paths: the comparator path id. */
+  comparator?: string;
+}
+
+export const PATHS: readonly PathSpec[] = [
+  { id: 'direct', label: 'Direct HTTP GET to the simulator', role: 'limit', transport: 'http-get' },
+  { id: 'reference-stdio', label: 'SDK reference server, stdio', role: 'comparator', transport: 'stdio', era: '2025' },
+  { id: 'reference-http-2025', label: 'SDK reference server, HTTP, 2025 era (createMcpHandler)', role: 'comparator', transport: 'http', era: '2025' },
+  { id: 'reference-http-2026', label: 'SDK reference server, HTTP, 2026 era (createMcpHandler)', role: 'comparator', transport: 'http', era: '2026' },
+  { id: 'ispw-stdio', label: 'ispw-mcp, stdio', role: 'ispw', transport: 'stdio', era: '2025', comparator: 'reference-stdio' },
+  { id: 'ispw-http-2025', label: 'ispw-mcp, HTTP, 2025 era, stateless', role: 'ispw', transport: 'http', era: '2025', comparator: 'reference-http-2025' },
+  { id: 'ispw-http-2026', label: 'ispw-mcp, HTTP, 2026 era', role: 'ispw', transport: 'http', era: '2026', comparator: 'reference-http-2026' },
+];
+
+export interface PathResult extends PathSpec {
+  /** RSS of the server once started and answering, before load (MB). */
+  startRssMb?: number;
+  /** VmHWM of the server after all cells (MB). */
+  peakRssMb?: number;
+  cells: CellResult[];
+}
+
+export interface SoakResult {
+  path: string;
+  callers: number;
+  warmupS: number;
+  durationS: number;
+  calls: number;
+  errors: number;
+  firstError?: string;
+  throughput: number;
+  latencyMs: CellResult['latencyMs'];
+  serverCpuUsPerCall?: number;
+  rssAfterWarmupMb: number;
+  rssEndMb: number;
+  rssMaxMb: number;
+  /** (end − after warm-up) / after warm-up, in per cent. */
+  rssGrowthPct: number;
+}
+
+export interface BenchResult {
+  schema: 1;
+  date: string;
+  commit: string;
+  /** The working tree had uncommitted changes when measured. */
+  dirty: boolean;
+  node: string;
+  machine: { cpus: number; model: string; clockTicks: number; loadAverageBefore: number[]; loadAverageAfter: number[] };
+  settings: Omit<BenchOptions, 'log'>;
+  wallS: number;
+  paths: PathResult[];
+  ispw: {
+    startupMs: { median: number; runs: number[] };
+    idleRssMb?: number;
+    toolsList: { all: { tools: number; bytes: number; tokens: number }; defaultToolsets: { toolsets: string[]; tools: number; bytes: number; tokens: number } };
+  };
+  soak?: SoakResult;
+}
+
+const ISPW_TOOL: ToolCall = { name: 'ispw_get_assignment', arguments: { assignment_id: DEMO.assignmentId } };
+const REFERENCE_TOOL: ToolCall = { name: 'get_assignment', arguments: { assignment_id: DEMO.assignmentId } };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function git(args: string[]): string {
+  try {
+    return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+}
+
+/** A running server for one path: how to build callers at a concurrency, and how to stop it. */
+interface Target {
+  pid?: number;
+  callers(concurrency: number): Promise<Callers>;
+  stop(): Promise<void>;
+}
+
+async function startTarget(spec: PathSpec, sim: Simulator, stdio?: StdioConnection): Promise<Target> {
+  if (spec.transport === 'http-get') {
+    return { callers: async (c) => directCallers(sim, DEMO.assignmentId, c), stop: async () => {} };
+  }
+  const tool = spec.role === 'ispw' ? ISPW_TOOL : REFERENCE_TOOL;
+  if (spec.transport === 'stdio') {
+    const conn = stdio ?? (await connectStdio(process.execPath, [...TSX, REFERENCE_SERVER, 'stdio'], serverEnv(sim), spec.era));
+    return { pid: conn.pid, callers: async (c) => conn.callers(tool, c), stop: () => conn.close() };
+  }
+  const server: Child & { url: string } =
+    spec.role === 'ispw' ? await startIspwHttp(sim, ['--http-sessions', 'stateless']) : await startReferenceHttp(sim);
+  return { pid: server.pid, callers: (c) => httpCallers(server.url, spec.era!, tool, c), stop: () => server.stop() };
+}
+
+async function runPath(spec: PathSpec, sim: Simulator, options: BenchOptions, stdio?: StdioConnection): Promise<PathResult> {
+  const target = await startTarget(spec, sim, stdio);
+  try {
+    await sleep(options.quick ? 50 : 300);
+    const startRssMb = target.pid ? rssMb(target.pid) : undefined;
+    const cells: CellResult[] = [];
+    for (const concurrency of options.concurrency) {
+      const callers = await target.callers(concurrency);
+      try {
+        const cell = await closedLoop(callers.calls, {
+          warmupMs: options.warmupS * 1000,
+          durationMs: options.durationS * 1000,
+          serverPid: target.pid ?? sim.pid,
+          simulatorPid: sim.pid,
+        });
+        cells.push(cell);
+        options.log?.(`  ${spec.id} c=${concurrency}: ${cell.throughput} calls/s, p50 ${cell.latencyMs.p50} ms, p99 ${cell.latencyMs.p99} ms, server CPU ${cell.serverCpuUsPerCall ?? '?'} µs/call, errors ${cell.errors}`);
+      } finally {
+        await callers.close();
+      }
+    }
+    return { ...spec, ...(startRssMb ? { startRssMb } : {}), ...(target.pid ? { peakRssMb: peakRssMb(target.pid) } : {}), cells };
+  } finally {
+    await target.stop();
+  }
+}
+
+/** ispw-mcp over stdio, started `runs` times: start-up to first tools/list, and idle RSS. */
+async function stdioStartup(sim: Simulator, options: BenchOptions): Promise<{ runs: number[]; idleRssMb?: number; kept: StdioConnection }> {
+  const runs: number[] = [];
+  for (let i = 0; ; i++) {
+    const conn = await connectStdio(process.execPath, [ISPW_MAIN, 'serve'], serverEnv(sim));
+    runs.push(conn.startupMs);
+    if (i + 1 >= options.startupRuns) {
+      await sleep(options.quick ? 100 : 1500); // idle: let start-up garbage settle
+      return { runs, idleRssMb: rssMb(conn.pid), kept: conn };
+    }
+    await conn.close();
+  }
+}
+
+/** 64 callers (half per era) against one stateless HTTP server; RSS sampled every second. */
+async function soak(sim: Simulator, options: BenchOptions): Promise<SoakResult> {
+  const server = await startIspwHttp(sim, ['--http-sessions', 'stateless']);
+  const half = 32;
+  const sets = [await httpCallers(server.url, '2025', ISPW_TOOL, half), await httpCallers(server.url, '2026', ISPW_TOOL, half)];
+  const samples: { t: number; rss: number }[] = [];
+  const t0 = performance.now();
+  const sampler = setInterval(() => samples.push({ t: performance.now() - t0, rss: rssMb(server.pid) ?? NaN }), options.quick ? 100 : 1000);
+  try {
+    const cell = await closedLoop([...sets[0]!.calls, ...sets[1]!.calls], {
+      warmupMs: options.soakWarmupS * 1000,
+      durationMs: options.soakS * 1000,
+      serverPid: server.pid,
+    });
+    clearInterval(sampler);
+    const afterWarmup = samples.find((s) => s.t >= options.soakWarmupS * 1000)?.rss ?? samples[0]?.rss ?? NaN;
+    const end = rssMb(server.pid) ?? NaN;
+    const max = Math.max(...samples.filter((s) => s.t >= options.soakWarmupS * 1000).map((s) => s.rss), end);
+    return {
+      path: 'ispw-http (2025 stateless + 2026)',
+      callers: 2 * half,
+      warmupS: options.soakWarmupS,
+      durationS: options.soakS,
+      calls: cell.calls,
+      errors: cell.errors,
+      ...(cell.firstError ? { firstError: cell.firstError } : {}),
+      throughput: cell.throughput,
+      latencyMs: cell.latencyMs,
+      ...(cell.serverCpuUsPerCall !== undefined ? { serverCpuUsPerCall: cell.serverCpuUsPerCall } : {}),
+      rssAfterWarmupMb: afterWarmup,
+      rssEndMb: end,
+      rssMaxMb: max,
+      rssGrowthPct: Math.round(((end - afterWarmup) / afterWarmup) * 1000) / 10,
+    };
+  } finally {
+    clearInterval(sampler);
+    await Promise.all(sets.map((s) => s.close()));
+    await server.stop();
+  }
+}
+
+async function toolsListSizes() {
+  const defaults = TOOLSETS.filter((t) => t.default).map((t) => t.id);
+  const defaultTools = ALL_TOOLS.filter((t) => defaults.includes(t.toolset));
+  return {
+    all: { tools: ALL_TOOLS.length, ...(await measureToolsList(ALL_TOOLS)) },
+    defaultToolsets: { toolsets: defaults, tools: defaultTools.length, ...(await measureToolsList(defaultTools)) },
+  };
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchResult> {
+  assertBuilt();
+  const log = options.log ?? (() => {});
+  const started = performance.now();
+  const loadAverageBefore = loadAverage();
+  const selected = PATHS.filter((p) => !options.only || options.only.includes(p.id));
+  const sim = await startSimulatorProcess('bench-token-0f3c9a');
+  try {
+    log(`simulator ${sim.url} (pid ${sim.pid}); load average ${loadAverageBefore.join(' ')}`);
+    const startup = await stdioStartup(sim, options);
+    log(`ispw-mcp stdio start-up to first tools/list: ${startup.runs.join(', ')} ms; idle RSS ${startup.idleRssMb} MB`);
+    const paths: PathResult[] = [];
+    let kept: StdioConnection | undefined = startup.kept;
+    for (const spec of selected) {
+      log(`${spec.id}: ${spec.label}`);
+      const useKept = spec.id === 'ispw-stdio' ? kept : undefined;
+      if (useKept) kept = undefined;
+      paths.push(await runPath(spec, sim, options, useKept));
+    }
+    await kept?.close();
+    const soakResult = options.soakS > 0 && (!options.only || options.only.includes('soak')) ? await soak(sim, options) : undefined;
+    if (soakResult) log(`soak: ${soakResult.calls} calls, ${soakResult.errors} errors, RSS ${soakResult.rssAfterWarmupMb} → ${soakResult.rssEndMb} MB (${soakResult.rssGrowthPct} %)`);
+    const { log: _log, ...settings } = options;
+    return {
+      schema: 1,
+      date: new Date().toISOString(),
+      commit: git(['rev-parse', '--short', 'HEAD']) || 'unknown',
+      dirty: git(['status', '--porcelain', '--untracked-files=no']) !== '',
+      node: process.version,
+      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', clockTicks: clockTicks(), loadAverageBefore, loadAverageAfter: loadAverage() },
+      settings,
+      wallS: Math.round((performance.now() - started) / 100) / 10,
+      paths,
+      ispw: { startupMs: { median: median(startup.runs), runs: startup.runs }, ...(startup.idleRssMb ? { idleRssMb: startup.idleRssMb } : {}), toolsList: await toolsListSizes() },
+      ...(soakResult ? { soak: soakResult } : {}),
+    };
+  } finally {
+    await sim.stop();
+  }
+}
+
