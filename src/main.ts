@@ -1,17 +1,23 @@
 #!/usr/bin/env node
 // Process entry. The only file that reads process.argv and process.env, installs signal handlers
 // and exits; everything else receives what it needs as parameters.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 import { Command, Option } from 'commander';
 
+import { runAuditVerify } from './commands/audit-verify.js';
+import { renderConfigCheck, renderConfigSchema } from './commands/config.js';
+import { runHealthcheck } from './commands/healthcheck.js';
 import { runDemo } from './commands/demo.js';
 import { serve, type RunningServer } from './commands/serve.js';
 import { runSimulator } from './commands/simulator.js';
 import { ConfigError } from './config/errors.js';
-import { loadConfig } from './config/load.js';
+import { configOrThrow, inspectConfig, type LoadConfigInput } from './config/load.js';
 import { OPTIONS } from './config/options.js';
+import { policyCheck, policyExplain, type ExplainInput } from './commands/policy.js';
 import { PRODUCT } from './shared/version.js';
+import { tracingSettingsFromEnv } from './telemetry/tracing.js';
 
 const stderr = (text: string) => process.stderr.write(`${text}\n`);
 
@@ -53,6 +59,39 @@ const proxyEnv = () => ({
   noProxy: process.env.NO_PROXY ?? process.env.no_proxy,
 });
 
+/** `.env` files the profile checks must know about: one in the working directory, or one Node loaded. */
+function dotenvFiles(): string[] {
+  const found = new Set<string>();
+  const local = resolve('.env');
+  if (existsSync(local)) found.add(local);
+  const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  args.forEach((arg, i) => {
+    const match = /^--env-file(?:-if-exists)?(?:=(.*))?$/.exec(arg);
+    if (match) found.add(`${match[1] ?? args[i + 1] ?? '.env'} (loaded with --env-file)`);
+  });
+  return [...found];
+}
+
+const loadInput = (flags: Record<string, unknown>): LoadConfigInput => ({
+  env: process.env,
+  flags,
+  readFile: (path) => readFileSync(path, 'utf8'),
+  dotenvFiles: dotenvFiles(),
+  fileStat: (path) => {
+    try {
+      const { mode, uid, gid } = statSync(path);
+      return { mode, uid, gid };
+    } catch {
+      return undefined;
+    }
+  },
+  processGroups: [...(process.getgroups?.() ?? []), ...(process.getegid ? [process.getegid()] : [])],
+});
+
+// The one place output goes to stdout: the `config` commands print for a human or a pipe; `serve`
+// never calls this (stdout carries JSON-RPC there).
+const printStdout = (text: string) => process.stdout.write(text); // stdout-ok: config command output
+
 const program = new Command('ispw-mcp')
   .description('MCP server for BMC AMI DevX Code Pipeline (ISPW) through CES')
   .version(PRODUCT.version)
@@ -61,18 +100,23 @@ const program = new Command('ispw-mcp')
 const serveCommand = program
   .command('serve', { isDefault: true })
   .description('serve MCP over stdio (default) or Streamable HTTP');
-for (const option of OPTIONS) {
-  if (!option.flag) continue;
-  const spec = new Option(`--${option.flag} <value>`, `${option.description} [env ${option.env}]`);
-  if (option.choices) spec.choices([...option.choices]);
-  serveCommand.addOption(spec);
-}
+const addConfigFlags = (command: Command) => {
+  for (const option of OPTIONS) {
+    if (!option.flag) continue;
+    // Booleans are switches (`--read-only`); their environment form takes true/false.
+    const spec = new Option(option.type === 'boolean' ? `--${option.flag}` : `--${option.flag} <value>`, `${option.description} [env ${option.env}]`);
+    if (option.choices) spec.choices([...option.choices]);
+    command.addOption(spec);
+  }
+};
+addConfigFlags(serveCommand);
 serveCommand.action(async (flags: Record<string, unknown>) => {
   const setStop = handleSignals();
   let running: RunningServer;
   try {
-    const config = loadConfig({ env: process.env, flags, readFile: (path) => readFileSync(path, 'utf8') });
-    running = await serve(config, { proxy: proxyEnv() });
+    const report = inspectConfig(loadInput(flags));
+    const config = configOrThrow(report);
+    running = await serve(config, { proxy: proxyEnv(), configWarnings: report.warnings, tracing: tracingSettingsFromEnv(process.env) });
   } catch (error) {
     fail(error);
   }
@@ -80,6 +124,67 @@ serveCommand.action(async (flags: Record<string, unknown>) => {
   // stdio: the client closing stdin ends the session, and the process with it.
   if (!running.url) process.stdin.once('end', () => void running.close().then(() => process.exit(0)));
 });
+
+const configCommand = program.command('config').description('check the configuration, or print its JSON Schema');
+const checkCommand = configCommand
+  .command('check')
+  .description('print the effective configuration (secrets redacted) with the source of each value; exit 1 when the profile refuses it, 2 when invalid');
+addConfigFlags(checkCommand);
+checkCommand.action((flags: Record<string, unknown>) => {
+  const { text, exitCode } = renderConfigCheck(inspectConfig(loadInput(flags)));
+  printStdout(text);
+  process.exitCode = exitCode;
+});
+configCommand
+  .command('schema')
+  .description('print the JSON Schema of the configuration file')
+  .action(() => {
+    printStdout(renderConfigSchema());
+  });
+
+const policyCommand = program.command('policy').description('validate a lifecycle policy, or show what a call would get under it');
+policyCommand
+  .command('check <file>')
+  .description('validate a policy file (exit 0 valid, 1 invalid)')
+  .action((file: string) => {
+    process.exitCode = policyCheck(file, { print: (text) => printStdout(`${text}\n`) });
+  });
+policyCommand
+  .command('explain')
+  .description('show the decision for one call (exit 0 allow, 3 confirm, 4 deny, 1 bad input)')
+  .requiredOption('--policy <file>', 'policy file [env ISPW_MCP_POLICY_FILE]', process.env.ISPW_MCP_POLICY_FILE)
+  .requiredOption('--tool <name>', 'tool name, e.g. ispw_promote')
+  .option('--args <json>', 'tool arguments as JSON, e.g. {"level":"STG","change_type":"E"}')
+  .option('--stream <stream>', "the container's stream (read from CES when serving)")
+  .option('--application <application>', "the container's application (read from CES when serving)")
+  .option('--at <time>', 'evaluate at this ISO 8601 time instead of now (freeze windows)')
+  .action((flags: ExplainInput) => {
+    process.exitCode = policyExplain(flags, { print: (text) => printStdout(`${text}\n`) });
+  });
+
+program
+  .command('healthcheck')
+  .description('exec probe: ask the running server /readyz (or --url) and exit 0 when healthy, 1 when not')
+  .option('--url <url>', 'health URL [default: http://127.0.0.1:<ISPW_MCP_METRICS_PORT or ISPW_MCP_PORT or 8080>/readyz]')
+  .option('--timeout-ms <ms>', 'give up after this long', '5000')
+  .action(async (flags: { url?: string; timeoutMs: string }) => {
+    const port = process.env.ISPW_MCP_METRICS_PORT ?? process.env.ISPW_MCP_PORT ?? '8080';
+    const result = await runHealthcheck(flags.url ?? `http://127.0.0.1:${port}/readyz`, Number(flags.timeoutMs) || 5000);
+    stderr(`ispw-mcp healthcheck: ${result.ok ? 'healthy' : 'NOT healthy'}: ${result.message}`);
+    process.exitCode = result.ok ? 0 : 1;
+  });
+
+program
+  .command('audit')
+  .description('audit trail tools')
+  .command('verify <file>')
+  .description('check the hash chain of an audit file: exit 0 intact, 1 tampered or invalid, 2 unreadable')
+  .option('--allow-continuation', 'accept a file that continues the chain of an earlier (rotated) file')
+  .action(async (file: string, flags: { allowContinuation?: boolean }) => {
+    const { exitCode, text } = await runAuditVerify(file, { allowContinuation: flags.allowContinuation === true });
+    printStdout(text);
+    process.exitCode = exitCode;
+  });
 
 program
   .command('simulator')

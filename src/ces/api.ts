@@ -17,6 +17,21 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Correlation id sent to CES as `X-Request-Id` (printable ASCII, at most 128 characters). */
   requestId?: string;
+  /**
+   * Acts under another CES identity for this call (per-user mode): its token is sent instead of the
+   * instance's own. Same rules: re-read per request, never logged, never in an error.
+   */
+  credential?: CesCredential;
+}
+
+/** A CES token other than the instance's own, e.g. the caller's personal access token. */
+export interface CesCredential {
+  /** Returns the current token (a rotating file source); undefined when it is missing. */
+  token: () => string | undefined;
+  /** What to tell the user when the token is missing. */
+  hint: string;
+  /** Who the token belongs to, for errors and logs. */
+  identity: string;
 }
 
 /** A CES instance and SRID that tools act on. */
@@ -36,5 +51,7 @@ export interface CesDirectory {
   resolve(srid?: string): CesTarget;
   /** The configured instances and their SRIDs (for diagnostics; no secrets). */
   describe(): { instance: string; url: string; srids: string[]; default: boolean }[];
+  /** Circuit-breaker state of a configured instance (undefined for an unknown name). */
+  breakerState?(instance: string): 'closed' | 'open' | 'half-open' | undefined;
   close(): Promise<void>;
 }

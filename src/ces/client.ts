@@ -6,6 +6,7 @@
 import {
   BrokenCircuitError,
   circuitBreaker,
+  CircuitState,
   ConsecutiveBreaker,
   DelegateBackoff,
   handleWhen,
@@ -17,6 +18,7 @@ import type { Dispatcher } from 'undici';
 
 import type { CallInput, CallOptions } from './api.js';
 import { CesError } from './errors.js';
+import type { BreakerState, CesObserver, CesRequestResult } from './observer.js';
 import type { HttpMethod, Operation } from './operations.js';
 import { buildRequestUrl, normaliseBaseUrl } from './paths.js';
 import { describeTransportFailure } from './failures.js';
@@ -56,6 +58,8 @@ export interface CesClientOptions {
   tls?: CesTlsOptions;
   proxy?: CesProxyOptions;
   logger?: Logger;
+  /** Metrics/tracing hooks around each attempt, retry and breaker change (no telemetry import here). */
+  observer?: CesObserver;
 }
 
 /** Per-call options: the caller's abort signal and an optional correlation id. */
@@ -67,8 +71,20 @@ export interface CesClient {
   /** Normalised base URL, `scheme://host:port`. */
   readonly baseUrl: string;
   call<R>(srid: string, operation: Operation<R>, input?: CallInput, options?: CesCallOptions): Promise<R>;
+  /** State of this instance's circuit breaker (for readiness and metrics). */
+  breakerState(): BreakerState;
   close(): Promise<void>;
 }
+
+// Headers an observer may add: W3C trace context only, never anything that changes the request.
+const OBSERVER_HEADERS = new Set(['traceparent', 'tracestate', 'baggage']);
+
+const BREAKER_STATES: Partial<Record<CircuitState, BreakerState>> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Isolated]: 'open',
+};
 
 // Printable ASCII only: refuses CR/LF header injection and spaces in tokens and request ids.
 const HEADER_SAFE = /^[\x21-\x7e]+$/;
@@ -88,8 +104,11 @@ export function createCesClient(options: CesClientOptions): CesClient {
   const maxBytes = options.maxResponseBytes ?? 16 * MiB;
   const userAgent = `ispw-mcp/${options.version ?? 'dev'}`;
   const log = options.logger;
+  const observer = options.observer;
   const transport: CesTransport = createCesTransport({
     name,
+    // The only origin this client ever connects to; replies and arguments cannot add another.
+    allowedOrigins: [baseUrl],
     ...(options.tls === undefined ? {} : { tls: options.tls }),
     ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
     connectTimeoutMs: options.connectTimeoutMs ?? Math.min(timeoutMs, 10_000),
@@ -97,13 +116,15 @@ export function createCesClient(options: CesClientOptions): CesClient {
     bodyTimeoutMs: timeoutMs,
   });
 
-  const secrets = (): string[] => {
+  const secrets = (credential?: CesCallOptions['credential']): string[] => {
     const list: string[] = [];
-    try {
-      const token = options.token();
-      if (token) list.push(token);
-    } catch {
-      // the provider failing is reported by the call itself
+    for (const provider of [options.token, credential?.token]) {
+      try {
+        const token = provider?.();
+        if (token) list.push(token);
+      } catch {
+        // the provider failing is reported by the call itself
+      }
     }
     const passphrase = options.tls?.clientKeyPassphrase;
     const value = typeof passphrase === 'function' ? passphrase() : passphrase;
@@ -124,8 +145,15 @@ export function createCesClient(options: CesClientOptions): CesClient {
       breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 5),
     },
   );
-  breaker.onBreak(() => log?.warn({ cesInstance: name }, 'CES circuit breaker opened'));
-  breaker.onReset(() => log?.info({ cesInstance: name }, 'CES circuit breaker closed'));
+  breaker.onBreak(() => {
+    log?.warn({ cesInstance: name }, 'CES circuit breaker opened');
+    observer?.breakerChanged?.(name, 'open');
+  });
+  breaker.onReset(() => {
+    log?.info({ cesInstance: name }, 'CES circuit breaker closed');
+    observer?.breakerChanged?.(name, 'closed');
+  });
+  breaker.onHalfOpen(() => observer?.breakerChanged?.(name, 'half-open'));
 
   const retryPolicy = (method: HttpMethod): RetryPolicy => {
     const policy = retry(
@@ -158,6 +186,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
     );
     policy.onRetry((event) => {
       const error = 'error' in event ? event.error : undefined;
+      observer?.retryScheduled?.({ instance: name, operation: error instanceof CesError ? (error.details.operation ?? 'unknown') : 'unknown', delayMs: event.delay });
       log?.warn(
         { cesInstance: name, attempt: event.attempt, delayMs: Math.round(event.delay), code: error instanceof CesError ? error.code : undefined },
         'retrying CES call',
@@ -173,18 +202,23 @@ export function createCesClient(options: CesClientOptions): CesClient {
     body: string | undefined,
     callOptions: CesCallOptions,
     attemptSignal: AbortSignal,
+    resendCount: number,
   ): Promise<R> {
     const opName = operation.id;
+    // A per-call credential (per-user identity) replaces the instance's token for this call only.
+    const credential = callOptions.credential;
     let token: string | undefined;
     try {
-      token = options.token();
+      token = (credential?.token ?? options.token)();
     } catch {
       token = undefined;
     }
     if (token === undefined || token.trim() === '') {
       throw new CesError(
         'ces_auth',
-        `No CES token is configured for instance "${name}": ${options.tokenHint ?? 'set ISPW_MCP_CES_TOKEN_FILE to a file that contains the CES personal access token'}.`,
+        credential
+          ? `No CES token is available for "${credential.identity}" on instance "${name}": ${credential.hint}.`
+          : `No CES token is configured for instance "${name}": ${options.tokenHint ?? 'set ISPW_MCP_CES_TOKEN_FILE to a file that contains the CES personal access token'}.`,
         { operation: opName, retryable: false },
       );
     }
@@ -207,6 +241,29 @@ export function createCesClient(options: CesClientOptions): CesClient {
     if (callOptions.requestId !== undefined && HEADER_SAFE.test(callOptions.requestId) && callOptions.requestId.length <= 128) {
       headers['x-request-id'] = callOptions.requestId;
     }
+
+    const scope = observer?.requestStarted?.({
+      instance: name,
+      operation: opName,
+      method: operation.method,
+      pathTemplate: `/ispw/{srid}${operation.path}`,
+      scheme: url.protocol === 'https:' ? 'https' : 'http',
+      host: url.hostname,
+      port: Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
+      resendCount,
+    });
+    if (scope?.headers) {
+      for (const [key, value] of Object.entries(scope.headers)) {
+        if (OBSERVER_HEADERS.has(key) && HEADER_SAFE.test(value)) headers[key] = value;
+      }
+    }
+    const finish = (result: CesRequestResult) => {
+      try {
+        scope?.finished(result);
+      } catch {
+        // an observer must never change the outcome of a CES call
+      }
+    };
 
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = AbortSignal.any([attemptSignal, timeout]);
@@ -232,8 +289,14 @@ export function createCesClient(options: CesClientOptions): CesClient {
         raw = await readBody(response.body, ok ? maxBytes : ERROR_BODY_LIMIT, !ok);
       }
     } catch (error) {
-      if (error instanceof CesError) throw error;
-      if (attemptSignal.aborted) throw attemptSignal.reason;
+      if (error instanceof CesError) {
+        finish({ failure: 'refused' });
+        throw error;
+      }
+      if (attemptSignal.aborted) {
+        finish({ failure: 'aborted' });
+        throw attemptSignal.reason;
+      }
       const timedOut = timeout.aborted;
       const failure = describeTransportFailure(error, {
         timedOut,
@@ -243,6 +306,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
         tlsWithoutClientCert: url.protocol === 'https:' && options.tls?.clientCertPem === undefined,
       });
       log?.debug({ cesInstance: name, operation: opName, failure: failure.kind, durationMs: Math.round(performance.now() - started) }, 'CES call failed');
+      finish({ failure: failure.kind === 'timeout' || failure.kind === 'tls' ? failure.kind : 'transport' });
       // A POST that may have reached CES has an unknown outcome: it may have started a set.
       const unknownOutcome = operation.method === 'POST' && failure.maybeSent;
       const note = unknownOutcome ? '; CES may still have carried it out, so check its state before repeating it' : '';
@@ -257,8 +321,9 @@ export function createCesClient(options: CesClientOptions): CesClient {
     }
 
     const status = response.statusCode;
+    finish({ status });
     log?.debug({ cesInstance: name, operation: opName, status, durationMs: Math.round(performance.now() - started), requestId: callOptions.requestId }, 'CES call');
-    return interpretReply(operation, response, raw, { instance: name, maxBytes, secrets: secrets() });
+    return interpretReply(operation, response, raw, { instance: name, maxBytes, secrets: secrets(credential) });
   }
 
   return {
@@ -276,7 +341,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
       callerSignal?.throwIfAborted();
 
       const run = retries[operation.method].execute(
-        ({ signal }) => breaker.execute(() => attempt(operation, url, body, callOptions, signal), signal),
+        ({ signal, attempt: tries }) => breaker.execute(() => attempt(operation, url, body, callOptions, signal, tries), signal),
         callerSignal,
       );
       try {
@@ -298,6 +363,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
         throw error;
       }
     },
+    breakerState: () => BREAKER_STATES[breaker.state] ?? 'closed',
     close: () => transport.close(),
   };
 }

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { CallInput, CesDirectory, CesTarget } from './api.js';
 import { type CesCallOptions, type CesClient, createCesClient } from './client.js';
 import { CesError } from './errors.js';
+import type { BreakerState, CesObserver } from './observer.js';
 import type { Operation } from './operations.js';
 import { encodePathValue, normaliseBaseUrl } from './paths.js';
 import type { CesProxyOptions, CesTlsOptions, PemSource } from './transport.js';
@@ -71,6 +72,8 @@ export interface CesDirectoryOptions {
 
 export interface CesDirectoryDeps {
   logger?: Logger;
+  /** Metrics/tracing hooks handed to every instance's client. */
+  observer?: CesObserver;
 }
 
 interface Entry {
@@ -103,6 +106,7 @@ export function createCesDirectory(options: CesDirectoryOptions, deps: CesDirect
       ...pick(instance, ['tokenHint', 'proxy', 'retryBaseDelayMs', 'retryMaxDelayMs', 'retryAfterCapSeconds', 'breakerThreshold', 'breakerHalfOpenAfterMs', 'maxResponseBytes']),
       ...pick({ version: instance.version ?? options.version }, ['version']),
       ...pick({ logger: instance.logger ?? deps.logger?.child({ cesInstance: instance.name }) }, ['logger']),
+      ...pick({ observer: deps.observer }, ['observer']),
     });
     const entry: Entry = { options: instance, client };
     entries.push(entry);
@@ -154,6 +158,9 @@ export function createCesDirectory(options: CesDirectoryOptions, deps: CesDirect
         srids: [...e.options.srids],
         default: e === defaultEntry,
       }));
+    },
+    breakerState(instance: string): BreakerState | undefined {
+      return entries.find((e) => e.options.name === instance)?.client.breakerState();
     },
     async close() {
       await Promise.all(entries.map((e) => e.client.close()));

@@ -5,6 +5,7 @@ export { type CesCallOptions, type CesClient, type CesClientOptions, createCesCl
 export { parseRetryAfter } from './replies.js';
 export { type CesDirectoryDeps, type CesDirectoryOptions, type CesInstanceOptions, createCesDirectory } from './directory.js';
 export { CesError, type CesErrorCode, isCesError } from './errors.js';
+export type { BreakerState, CesObserver, CesRequestInfo, CesRequestResult, CesRequestScope } from './observer.js';
 export * from './operations.js';
 export { buildRequestUrl, normaliseBaseUrl } from './paths.js';
 export * from './set-options.js';

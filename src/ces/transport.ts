@@ -3,9 +3,11 @@
 // deliberately no option to turn it off (CES often uses a private CA: configure the CA bundle, §1.5).
 // TLS material is read through providers on every request, so a rotated certificate file takes
 // effect on the next request without restart. Must not read process.env: proxy values are passed in.
+// Egress is allow-listed: a request to any origin but the configured CES origin is refused before a
+// socket is opened (twice: at dispatch, and in the connector for direct connections).
 import { createSecureContext, rootCertificates, type SecureContextOptions } from 'node:tls';
 
-import { Agent, type Dispatcher, EnvHttpProxyAgent } from 'undici';
+import { Agent, buildConnector, type Dispatcher, EnvHttpProxyAgent } from 'undici';
 
 import { CesError } from './errors.js';
 
@@ -38,6 +40,11 @@ export interface CesProxyOptions {
 export interface CesTransportOptions {
   /** Instance name, for error messages. */
   name: string;
+  /**
+   * Origins (`https://host:port`) requests may go to: the configured CES origin. Anything else is
+   * refused before a connection is made, whatever a reply or an argument says.
+   */
+  allowedOrigins: readonly string[];
   tls?: CesTlsOptions;
   proxy?: CesProxyOptions;
   /** TCP + TLS connect timeout. */
@@ -110,8 +117,50 @@ function tlsOptions(name: string, tls: CesTlsOptions, material: Material): Secur
   return options;
 }
 
+/** `scheme://host[:port]` in URL's canonical form, so `https://h:443` equals `https://h`. */
+export function canonicalOrigin(origin: string): string {
+  try {
+    return new URL(origin).origin;
+  } catch {
+    return origin;
+  }
+}
+
+function egressRefused(name: string, origin: string): CesError {
+  return new CesError(
+    'ces_unavailable',
+    `Refused to connect to ${origin.slice(0, 200)}: it is not the configured origin of CES instance "${name}" (egress allowlist).`,
+    { retryable: false },
+  );
+}
+
+/** Refuses a request to an origin outside the allowlist before it reaches any connection pool. */
+function allowOnly(name: string, allowed: ReadonlySet<string>): Dispatcher.DispatcherComposeInterceptor {
+  return (dispatch) => (opts, handler) => {
+    const origin = canonicalOrigin(String(opts.origin ?? ''));
+    if (!allowed.has(origin)) throw egressRefused(name, origin);
+    return dispatch(opts, handler);
+  };
+}
+
+type Connector = ReturnType<typeof buildConnector>;
+
+/** The socket-level guard: even a dispatch that slipped past the interceptor cannot open a socket elsewhere. */
+function guardedConnector(name: string, allowed: ReadonlySet<string>, connect: Connector): Connector {
+  return (opts, callback) => {
+    const host = opts.hostname.includes(':') && !opts.hostname.startsWith('[') ? `[${opts.hostname}]` : opts.hostname;
+    const origin = canonicalOrigin(`${opts.protocol}//${host}${opts.port ? `:${opts.port}` : ''}`);
+    if (!allowed.has(origin)) {
+      callback(egressRefused(name, origin), null);
+      return;
+    }
+    connect(opts, callback);
+  };
+}
+
 function buildDispatcher(options: CesTransportOptions, material: Material): Dispatcher {
   const tls = tlsOptions(options.name, options.tls ?? {}, material);
+  const allowed = new Set(options.allowedOrigins.map(canonicalOrigin));
   const common = {
     connections: options.connections ?? 16,
     headersTimeout: options.headersTimeoutMs,
@@ -133,9 +182,10 @@ function buildDispatcher(options: CesTransportOptions, material: Material): Disp
       requestTls: { ...tls, timeout: options.connectTimeoutMs },
       proxyTls: { minVersion: 'TLSv1.2', rejectUnauthorized: true, ...(tls.ca === undefined ? {} : { ca: tls.ca }) },
       connectTimeout: options.connectTimeoutMs,
-    } as EnvHttpProxyAgent.Options);
+    } as EnvHttpProxyAgent.Options).compose(allowOnly(options.name, allowed));
   }
-  return new Agent({ ...common, connect: { ...tls, timeout: options.connectTimeoutMs } });
+  const connector = guardedConnector(options.name, allowed, buildConnector({ ...tls, timeout: options.connectTimeoutMs } as buildConnector.BuildOptions));
+  return new Agent({ ...common, connect: connector }).compose(allowOnly(options.name, allowed));
 }
 
 /** Creates the transport of one CES instance. No connection is opened until the first request. */

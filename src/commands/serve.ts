@@ -3,10 +3,20 @@
 import { buildCesDirectory, type ProxyEnv } from '../config/ces-instances.js';
 import { ConfigError } from '../config/errors.js';
 import type { Config } from '../config/schema.js';
+import { SecretHealth } from '../config/secret-health.js';
 import type { CesDirectory } from '../ces/api.js';
+import { createAuditSink } from '../audit/sink.js';
+import { createAuditTrail } from '../audit/trail.js';
+import { Drain } from '../mcp/drain.js';
 import { createServerFactory } from '../mcp/server.js';
+import { cesObserver } from '../telemetry/ces-observer.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
-import { ALL_TOOLS } from '../tools/index.js';
+import { startMetricsServer } from '../telemetry/metrics-server.js';
+import { Metrics } from '../telemetry/metrics.js';
+import { Readiness } from '../telemetry/readiness.js';
+import { startTracing, type TracingSettings } from '../telemetry/tracing.js';
+import { setupAccess } from '../policy/setup.js';
+import { ALL_TOOLS, TOOLSETS } from '../tools/index.js';
 import { startHttpServer } from '../transports/http.js';
 import { startStdioServer } from '../transports/stdio.js';
 
@@ -14,6 +24,11 @@ export interface RunningServer {
   /** The MCP URL for HTTP, undefined for stdio. */
   readonly url: string | undefined;
   readonly logger: Logger;
+  /** Readiness of every secret source (token, key, certificates); /readyz consults `ok()`. */
+  readonly secretHealth: SecretHealth;
+  /** The separate metrics listener's /metrics URL, when `--metrics-port` is set. */
+  readonly metricsUrl: string | undefined;
+  /** Drains (readiness flips, new calls refused, accepted ones finish within the grace period), flushes audit and traces, stops. */
   close(): Promise<void>;
 }
 
@@ -22,6 +37,12 @@ export interface ServeOptions {
   /** Pre-built directory (the demo passes one pointing at its own simulator). */
   directory?: CesDirectory;
   logger?: Logger;
+  /** Non-fatal configuration findings (unknown keys in dev, prod violations in stage): logged once at start. */
+  configWarnings?: readonly string[];
+  /** Secret readiness; created here when not given (a caller with a pre-built directory registers its own). */
+  secretHealth?: SecretHealth;
+  /** From the standard OTEL_* variables (telemetry/tracing.ts); tracing is off without them. */
+  tracing?: TracingSettings;
 }
 
 export async function serve(config: Config, options: ServeOptions = {}): Promise<RunningServer> {
@@ -31,32 +52,96 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
       'no CES instance configured: set ISPW_MCP_CES_URL, ISPW_MCP_SRID and ISPW_MCP_CES_TOKEN_FILE (or a config file with ces.instances), or run `ispw-mcp demo`',
     ]);
   }
-  const directory = options.directory ?? buildCesDirectory(config, { logger, proxy: options.proxy });
+  for (const warning of options.configWarnings ?? []) logger.warn({ profile: config.profile }, `configuration: ${warning}`);
+  const secretHealth = options.secretHealth ?? new SecretHealth();
+  // Metrics only when something can scrape them; tracing only when OTEL_* asks (no SDK loaded otherwise).
+  const metrics = config.transport === 'http' || config.metrics.port !== undefined ? new Metrics() : undefined;
+  const tracing = options.tracing ? await startTracing(options.tracing) : undefined;
+  if (options.tracing) logger.info({ tracing: options.tracing.enabled, reason: options.tracing.reason }, 'tracing');
+  const directory = options.directory ?? buildCesDirectory(config, { logger, proxy: options.proxy, secretHealth, cesObserver: cesObserver(metrics, tracing) });
+  for (const d of directory.describe()) metrics?.breakerState(d.instance, directory.breakerState?.(d.instance) ?? 'closed');
+  let audit;
+  try {
+    const sink = await createAuditSink({ file: config.audit.file, durability: config.audit.durability }, (error, count) =>
+      logger.error({ err: error, events: count }, 'audit sink write failed'),
+    );
+    audit = createAuditTrail(sink, { failMode: config.audit.failMode, logger, metrics });
+  } catch (error) {
+    if (!options.directory) await directory.close();
+    await tracing?.shutdown();
+    throw new ConfigError([`ISPW_MCP_AUDIT_FILE / --audit-file: cannot open the audit file: ${(error as Error).message}`]);
+  }
+  const drain = new Drain();
+  const readiness = new Readiness({
+    directory,
+    secrets: secretHealth,
+    isDraining: () => drain.draining,
+    cacheMs: config.health.readyCacheSeconds * 1000,
+    metrics,
+    logger,
+  });
+  const missingSecrets = secretHealth.problems();
+  if (missingSecrets.length > 0) logger.warn({ secrets: missingSecrets }, 'secrets without a usable value; not ready until they appear');
   const shutdown = new AbortController();
+  // Access control: tool bounds, policy, confirmations, CES identity, limits, HTTP authentication.
+  let accessSetup;
+  try {
+    accessSetup = setupAccess(config, { logger, tools: ALL_TOOLS, toolsets: TOOLSETS });
+  } catch (error) {
+    if (!options.directory) await directory.close();
+    await tracing?.shutdown();
+    throw error;
+  }
   const factory = createServerFactory({
-    tools: ALL_TOOLS,
+    tools: accessSetup.tools,
+    access: accessSetup.access,
+    confirmable: accessSetup.confirmable,
     directory,
     logger,
     wait: config.wait,
     shutdownSignal: shutdown.signal,
+    drain,
+    metrics,
+    tracing,
+    audit,
+    transport: config.transport,
   });
-  logger.info({ instances: directory.describe(), transport: config.transport }, 'starting ispw-mcp');
+  logger.info({ instances: directory.describe(), transport: config.transport, audit: audit.description }, 'starting ispw-mcp');
 
+  const metricsServer =
+    config.metrics.port !== undefined ? await startMetricsServer(config.metrics.host, config.metrics.port, { metrics, readiness, logger }) : undefined;
   const stopTransport =
     config.transport === 'http'
-      ? await startHttpServer(factory, config.http, logger)
+      ? await startHttpServer(factory, { ...config.http, gate: accessSetup.gate, tls: accessSetup.tls }, logger, { metrics, readiness, drain, tracing })
       : startStdioServer(factory, logger);
   const url = 'url' in stopTransport ? (stopTransport.url as string) : undefined;
   let closing: Promise<void> | undefined;
   return {
     url,
     logger,
+    secretHealth,
+    metricsUrl: metricsServer?.url,
     close: () =>
       (closing ??= (async () => {
+        // Readiness flips and new calls are refused at once; accepted calls get the grace period.
+        drain.start();
+        const graceMs = config.shutdown.graceSeconds * 1000;
+        logger.info({ inflight: drain.inflight, graceSeconds: config.shutdown.graceSeconds }, 'draining');
+        const left = await drain.settle(graceMs);
+        if (left > 0) logger.warn({ inflight: left }, 'grace period over: cancelling the calls still running');
+        // A finished callback's response is sent on the next turn of the event loop (stdio).
+        await new Promise((resolve) => setImmediate(resolve));
         await stopTransport.close();
         shutdown.abort();
+        accessSetup.close();
+        // Cancelled calls still write their outcome audit events; give them a moment to do so.
+        await drain.settle(2_000);
+        await audit.close();
+        await tracing?.shutdown();
+        await metricsServer?.close();
         if (!options.directory) await directory.close();
         logger.info('ispw-mcp stopped');
+        logger.flush();
       })()),
   };
 }

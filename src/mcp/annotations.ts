@@ -7,8 +7,9 @@ import type { AnyToolDef } from './kit/define-tool.js';
 
 export function annotationsFor(tool: AnyToolDef): ToolAnnotations {
   const readOnly = tool.kind === 'read';
+  // No annotations.title: the tool's own `title` says the same, and every byte of tools/list is
+  // context every connected model pays for.
   return {
-    title: tool.title,
     readOnlyHint: readOnly,
     destructiveHint: tool.kind === 'destructive',
     idempotentHint: readOnly || tool.idempotent === true,

@@ -1,14 +1,27 @@
-// The central call wrapper: every tool call passes through here, and only here are the CES target
-// resolved, progress wired, errors mapped and calls logged. Tools stay plain functions.
-// Order: resolve target → run → map errors. (Authorisation, policy, metrics and audit join here.)
+// The central call wrapper: every tool call passes through here, and only here are calls admitted
+// during shutdown, the CES target resolved, spans, metrics and audit events produced, and errors
+// mapped. Tools stay plain functions. The steps run in this order, one small block each, so that
+// authorisation and policy (issue #4) slot in where marked:
+//   admit → validate → authorise → policy → trace → audit attempt → run → audit outcome → metrics → map errors
+// Read tools write no audit events; with metrics and tracing off, a call costs one child logger.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import type { CallToolResult, ServerContext } from '@modelcontextprotocol/server';
 
-import type { CesDirectory } from '../ces/api.js';
+import type { CallOptions, CesDirectory, CesTarget } from '../ces/api.js';
 import { CesError } from '../ces/errors.js';
+import type { Operation } from '../ces/operations.js';
+import type { AuditEventBody, AuditEventType, AuditOutcome } from '../audit/schema.js';
+import { auditArguments, auditTarget, outcomeOfError, outcomeOfResult, type AuditTrail } from '../audit/trail.js';
+import { SERVICE } from '../audit/sink.js';
+import { principalOf } from '../auth/principal.js';
+import { guardCall, type AccessControl, type AccessRecord } from '../policy/guard.js';
+import { LimitError } from '../policy/limits.js';
 import type { Logger } from '../telemetry/logger.js';
+import type { Metrics } from '../telemetry/metrics.js';
+import type { CallTrace, Tracing } from '../telemetry/tracing.js';
+import type { Drain } from './drain.js';
 import type { ToolContext, WaitSettings } from './kit/context.js';
 import type { AnyToolDef } from './kit/define-tool.js';
 import { ToolInputError } from './kit/errors.js';
@@ -19,6 +32,18 @@ export interface CallDeps {
   wait: WaitSettings;
   /** Aborted when the server shuts down; every call's signal follows it. */
   shutdownSignal?: AbortSignal;
+  /** Admission during shutdown: new calls are refused with a retryable error once draining. */
+  drain?: Drain;
+  /** Prometheus metrics; undefined when nothing serves /metrics (no metric work at all). */
+  metrics?: Metrics;
+  /** OpenTelemetry tracing; undefined when off (no span work at all). */
+  tracing?: Tracing;
+  /** Audit trail for write tools; undefined only in tests and library use. */
+  audit?: AuditTrail;
+  /** Transport the calls arrive on, recorded in spans and audit events. */
+  transport?: 'stdio' | 'http';
+  /** Scopes, CES identity, lifecycle policy, confirmations and limits (src/policy/guard.ts); undefined: none. */
+  access?: AccessControl;
 }
 
 // What a caller can do about each CES failure; appended to the error text.
@@ -49,48 +74,296 @@ export function describeCesError(error: CesError): string {
 
 const sleeper = (signal: AbortSignal) => (ms: number) => delay(ms, undefined, { signal });
 
+/** Bounded error type of a failed call (metrics label, span `error.type`, audit `errorCode`). */
+function errorTypeOf(error: unknown, signal: AbortSignal): string {
+  if (error instanceof CesError) return error.code;
+  if (error instanceof ToolInputError) return 'invalid_arguments';
+  if (error instanceof LimitError) return 'limited';
+  if (signal.aborted) return 'cancelled';
+  return 'internal';
+}
+
+// 2026-era requests carry client info and protocol version in the `_meta` envelope (the SDK lifts
+// them into `mcpReq.envelope`) and W3C trace context in `_meta`.
+const META_CLIENT = 'io.modelcontextprotocol/clientInfo';
+const META_PROTOCOL = 'io.modelcontextprotocol/protocolVersion';
+const metaValue = (sdk: ServerContext, key: string): unknown =>
+  (sdk.mcpReq.envelope as Record<string, unknown> | undefined)?.[key] ?? (sdk.mcpReq._meta as Record<string, unknown> | undefined)?.[key];
+const metaString = (sdk: ServerContext, key: string) => {
+  const value = metaValue(sdk, key);
+  return typeof value === 'string' ? value : undefined;
+};
+
+/** Everything known about one call, shared by the steps below. */
+interface Call {
+  readonly tool: AnyToolDef;
+  readonly correlationId: string;
+  readonly started: number;
+  /** The tool's arguments (without srid and the control arguments ticket/confirmation_token). */
+  args: Record<string, unknown>;
+  readonly sdk: ServerContext;
+  readonly signal: AbortSignal;
+  readonly writes: boolean;
+  logger: Logger;
+  target?: CesTarget;
+  trace?: CallTrace;
+  /** POSTs sent to CES during the call (audit `action.cesOperations`). */
+  cesWrites: AuditEventBody['action']['cesOperations'];
+  /** The access decision (authorise/policy step), for audit. */
+  access?: AccessRecord;
+}
+
+/** The CES target as the tool sees it: the correlation id goes to CES, and writes are noted for audit. */
+function observedTarget(call: Call, target: CesTarget): CesTarget {
+  return {
+    instance: target.instance,
+    srid: target.srid,
+    runtimeConfig: target.runtimeConfig,
+    async call<R>(operation: Operation<R>, input?: Parameters<CesTarget['call']>[1], options?: CallOptions): Promise<R> {
+      const withId = options?.requestId ? options : { ...options, requestId: call.correlationId };
+      if (!call.writes || operation.method !== 'POST') return target.call(operation, input, withId);
+      const entry = { operation: operation.id, method: operation.method, pathTemplate: `/ispw/{srid}${operation.path}`, result: 'ok' as 'ok' | 'failed', status: null as number | null };
+      call.cesWrites.push(entry);
+      try {
+        return await target.call(operation, input, withId);
+      } catch (error) {
+        entry.result = 'failed';
+        entry.status = error instanceof CesError ? (error.details.status ?? null) : null;
+        throw error;
+      }
+    },
+  };
+}
+
+function auditEvent(call: Call, deps: CallDeps, type: AuditEventType, outcome: AuditOutcome | null): AuditEventBody {
+  const client = metaValue(call.sdk, META_CLIENT) as { name?: unknown; version?: unknown } | undefined;
+  const auth = call.sdk.http?.authInfo;
+  const subject = auth ? principalOf(auth).subject : null;
+  return {
+    type,
+    service: SERVICE,
+    actor: {
+      caller: subject ?? null,
+      authMethod: auth ? (principalOf(auth).via === 'mtls' ? 'mtls' : 'oauth') : 'none',
+      client: typeof client?.name === 'string' ? { name: client.name, version: typeof client.version === 'string' ? client.version : null } : null,
+      transport: deps.transport ?? 'stdio',
+    },
+    ces: { instance: call.target?.instance ?? null, srid: call.target?.srid ?? null, mainframeUser: call.access?.cesIdentity ?? null },
+    action: { tool: call.tool.name, toolKind: call.tool.kind, cesOperations: [...call.cesWrites] },
+    target: auditTarget(call.args),
+    decision: decisionOf(call.access),
+    outcome,
+    correlation: {
+      correlationId: call.correlationId,
+      requestId: String(call.sdk.mcpReq.id),
+      sessionId: call.sdk.sessionId ?? null,
+      traceId: call.trace?.traceId ?? null,
+    },
+    arguments: auditArguments(call.args),
+  };
+}
+
+/** The audit decision of a call from its access record (no access control: allowed, no rule). */
+function decisionOf(access: AccessRecord | undefined): AuditEventBody['decision'] {
+  if (!access) return { result: 'allowed', rule: null, confirmationId: null, reason: null };
+  const d = access.decision;
+  return {
+    result: d.effect === 'deny' ? 'denied' : access.confirmed ? 'confirmed' : 'allowed',
+    rule: d.rule === 'default' ? null : d.rule,
+    confirmationId: access.confirmationId ?? null,
+    reason: d.reason ?? null,
+  };
+}
+
 /** Builds the SDK callback for one tool. `args` arrive already validated by the tool's schema. */
 export function toolCallback(tool: AnyToolDef, deps: CallDeps) {
+  const writes = tool.kind !== 'read' && deps.audit !== undefined;
   return async (args: Record<string, unknown>, sdk: ServerContext): Promise<CallToolResult> => {
-    const correlationId = randomUUID();
-    const logger = deps.logger.child({ tool: tool.name, correlationId });
-    const signal = deps.shutdownSignal
-      ? AbortSignal.any([sdk.mcpReq.signal, deps.shutdownSignal])
-      : sdk.mcpReq.signal;
-    const started = performance.now();
-    const { srid, ...input } = args as { srid?: string } & Record<string, unknown>;
+    // Step: admit. A draining server finishes what it accepted and refuses the rest, retryably.
+    const leave = deps.drain?.enter();
+    if (deps.drain && !leave) {
+      return errorResult(`${tool.name}: the server is shutting down and did not start this call; retry it (another replica will answer).`);
+    }
+    deps.metrics?.inflight.inc();
     try {
-      const ces = deps.directory.resolve(srid);
-      const progressToken = sdk.mcpReq._meta?.progressToken;
-      const ctx: ToolContext = {
-        ces,
-        signal,
-        logger,
-        wait: deps.wait,
-        sleep: sleeper(signal),
-        progress: async (update) => {
-          if (progressToken === undefined) return;
-          await sdk.mcpReq.notify({ method: 'notifications/progress', params: { progressToken, ...update } });
-        },
-      };
-      const outcome = await tool.run(input, ctx);
-      logger.debug({ ms: Math.round(performance.now() - started) }, 'tool call succeeded');
-      return { content: [{ type: 'text', text: outcome.text }], structuredContent: outcome.structured };
-    } catch (error) {
-      const ms = Math.round(performance.now() - started);
-      if (error instanceof CesError) {
-        logger.info({ ms, code: error.code, operation: error.details.operation, status: error.details.status }, 'tool call failed at CES');
-        return errorResult(`${tool.name}: ${describeCesError(error)}`);
-      }
-      if (error instanceof ToolInputError) {
-        logger.info({ ms }, 'tool call refused: %s', error.message);
-        return errorResult(`${tool.name}: ${error.message}${error.hint ? ` ${error.hint}` : ''}`);
-      }
-      if (signal.aborted) {
-        return errorResult(`${tool.name}: the call was cancelled before it finished. For a write, check its effect with ispw_get_set or the list tools.`);
-      }
-      logger.error({ ms, err: error }, 'tool call failed unexpectedly');
-      return errorResult(`${tool.name}: internal error (correlation id ${correlationId}); the server log has the details.`);
+      return await runCall(tool, deps, writes, args, sdk);
+    } finally {
+      deps.metrics?.inflight.dec();
+      leave?.();
     }
   };
+}
+
+async function runCall(tool: AnyToolDef, deps: CallDeps, writes: boolean, rawArgs: Record<string, unknown>, sdk: ServerContext): Promise<CallToolResult> {
+  const { srid, ...args } = rawArgs as { srid?: string } & Record<string, unknown>;
+  const correlationId = randomUUID();
+  const signal = deps.shutdownSignal ? AbortSignal.any([sdk.mcpReq.signal, deps.shutdownSignal]) : sdk.mcpReq.signal;
+  const call: Call = {
+    tool,
+    correlationId,
+    started: performance.now(),
+    args,
+    sdk,
+    signal,
+    writes,
+    logger: deps.logger,
+    cesWrites: [],
+  };
+  let errorType: string | undefined;
+  let result: CallToolResult;
+  try {
+    // Step: validate. The SDK has checked the arguments against the schema; the srid must name a
+    // configured instance.
+    call.target = deps.directory.resolve(srid);
+  } catch (error) {
+    errorType = errorTypeOf(error, signal);
+    call.logger = deps.logger.child({ correlationId, mcpMethod: 'tools/call', tool: tool.name });
+    result = mapError(call, error);
+    finish(call, deps, errorType);
+    return result;
+  }
+
+  // Step: authorise and policy (src/policy/guard.ts): the caller's scope for this call, the rate
+  // limit, the CES identity to act under, then freeze windows, the ticket rule, the lifecycle rules
+  // and confirmations. Denials are audited (auth.denied / policy.denied); a confirmation request is
+  // a normal result and nothing is changed in CES. Read-only mode, toolsets and allow/deny lists are
+  // applied earlier: tools outside them are never registered.
+  if (deps.access) {
+    const guarded = await guard(call, deps, srid);
+    if (guarded) return guarded;
+  }
+
+  // Step: trace. The MCP server span and the tool span; their ids go into every log line of the call.
+  if (deps.tracing) {
+    call.trace = deps.tracing.startCall({
+      tool: tool.name,
+      toolKind: tool.kind,
+      requestId: sdk.mcpReq.id,
+      sessionId: sdk.sessionId,
+      protocolVersion: metaString(sdk, META_PROTOCOL),
+      transport: deps.transport ?? 'stdio',
+      traceparent: metaString(sdk, 'traceparent'),
+      tracestate: metaString(sdk, 'tracestate'),
+    });
+    call.trace.target(call.target.instance, call.target.srid);
+  }
+  call.logger = deps.logger.child({
+    correlationId,
+    mcpMethod: 'tools/call',
+    tool: tool.name,
+    cesInstance: call.target.instance,
+    srid: call.target.srid,
+    ...(sdk.sessionId ? { sessionId: sdk.sessionId } : {}),
+    ...(call.trace ? { traceId: call.trace.traceId, spanId: call.trace.spanId } : {}),
+  });
+
+  // Step: audit the attempt. When it cannot be recorded and the trail fails closed, nothing reaches CES.
+  if (writes && !(await deps.audit!.record(auditEvent(call, deps, 'write.attempt', null))) && deps.audit!.failClosed) {
+    errorType = 'audit_unavailable';
+    finish(call, deps, errorType);
+    return errorResult(`${tool.name}: refused: the audit trail cannot be written, and this server does not change the mainframe without an audit record. Ask the operator to check the audit sink (ISPW_MCP_AUDIT_FILE).`);
+  }
+
+  // Step: run.
+  try {
+    const outcome = await (call.trace ? call.trace.run(() => runTool(call, deps)) : runTool(call, deps));
+    result = { content: [{ type: 'text', text: outcome.text }], structuredContent: outcome.structured };
+    noteSetWait(call, deps, outcome.structured);
+    call.logger.debug({ ms: Math.round(performance.now() - call.started) }, 'tool call succeeded');
+    // Step: audit the outcome. The write happened: a failed record does not hide the result.
+    if (writes && !(await deps.audit!.record(auditEvent(call, deps, 'write.outcome', outcomeOfResult(outcome.structured, elapsed(call)))))) {
+      result.content.push({ type: 'text', text: 'Warning: the audit record of this outcome could not be written; the operator has been alerted in the server log.' });
+    }
+  } catch (error) {
+    errorType = errorTypeOf(error, signal);
+    result = mapError(call, error);
+    if (writes) await deps.audit!.record(auditEvent(call, deps, 'write.outcome', outcomeOfError(errorType, error, elapsed(call), call.cesWrites.length > 0)));
+  }
+  finish(call, deps, errorType);
+  return result;
+}
+
+async function guard(call: Call, deps: CallDeps, srid: string | undefined): Promise<CallToolResult | undefined> {
+  const principal = principalOf(call.sdk.http?.authInfo);
+  let outcome;
+  try {
+    outcome = await guardCall(deps.access!, { tool: call.tool, args: { ...call.args, srid }, principal, target: call.target!, signal: call.signal });
+  } catch (error) {
+    call.logger = deps.logger.child({ correlationId: call.correlationId, mcpMethod: 'tools/call', tool: call.tool.name });
+    const result = mapError(call, error);
+    finish(call, deps, errorTypeOf(error, call.signal));
+    return result;
+  }
+  call.access = outcome.record;
+  if (outcome.kind === 'proceed') {
+    call.args = outcome.input;
+    call.target = outcome.ces;
+    return undefined;
+  }
+  const logger = deps.logger.child({ correlationId: call.correlationId, mcpMethod: 'tools/call', tool: call.tool.name, caller: principal.subject });
+  if (outcome.kind === 'confirm') {
+    logger.info({ rule: outcome.record.decision.rule, confirmationId: outcome.record.confirmationId }, 'confirmation required');
+    finish(call, deps, undefined);
+    return { content: [{ type: 'text', text: outcome.text }], structuredContent: outcome.structured };
+  }
+  const rule = outcome.record.decision.rule;
+  logger.info({ rule, cesIdentity: outcome.record.cesIdentity }, 'tool call denied');
+  const type: AuditEventType = rule === 'scope' || rule === 'identity' ? 'auth.denied' : 'policy.denied';
+  await deps.audit?.record(auditEvent(call, deps, type, null));
+  finish(call, deps, 'denied');
+  return errorResult(outcome.text);
+}
+
+const elapsed = (call: Call) => Math.round(performance.now() - call.started);
+
+function runTool(call: Call, deps: CallDeps) {
+  const progressToken = call.sdk.mcpReq._meta?.progressToken;
+  const ctx: ToolContext = {
+    ces: observedTarget(call, call.target!),
+    signal: call.signal,
+    logger: call.logger,
+    wait: deps.wait,
+    sleep: sleeper(call.signal),
+    progress: async (update) => {
+      if (progressToken === undefined) return;
+      await call.sdk.mcpReq.notify({ method: 'notifications/progress', params: { progressToken, ...update } });
+    },
+  };
+  return call.tool.run(call.args, ctx);
+}
+
+/** Tools called with wait_seconds report how the set wait ended (set-op.ts). */
+function noteSetWait(call: Call, deps: CallDeps, structured: unknown): void {
+  if (!deps.metrics) return;
+  const s = structured as { outcome?: unknown; waitedSeconds?: unknown } | undefined;
+  if (typeof s?.outcome === 'string' && typeof s.waitedSeconds === 'number') deps.metrics.setWait(call.tool.name, s.outcome, s.waitedSeconds);
+}
+
+/** Step: metrics, and the end of the spans. */
+function finish(call: Call, deps: CallDeps, errorType: string | undefined): void {
+  call.trace?.end(errorType);
+  deps.metrics?.toolCall(call.tool.name, errorType, (performance.now() - call.started) / 1000);
+}
+
+/** Step: map errors. Caller-fixable problems become tool errors with a hint; bugs only a correlation id. */
+function mapError(call: Call, error: unknown): CallToolResult {
+  const { tool, logger, correlationId, signal } = call;
+  const ms = elapsed(call);
+  if (error instanceof CesError) {
+    logger.info({ ms, code: error.code, operation: error.details.operation, status: error.details.status }, 'tool call failed at CES');
+    return errorResult(`${tool.name}: ${describeCesError(error)}`);
+  }
+  if (error instanceof ToolInputError) {
+    logger.info({ ms }, 'tool call refused: %s', error.message);
+    return errorResult(`${tool.name}: ${error.message}${error.hint ? ` ${error.hint}` : ''}`);
+  }
+  if (error instanceof LimitError) {
+    logger.info({ ms, retryAfterSeconds: error.retryAfterSeconds }, 'tool call limited');
+    return errorResult(`${tool.name}: ${error.message}`);
+  }
+  if (signal.aborted) {
+    return errorResult(`${tool.name}: the call was cancelled before it finished. For a write, check its effect with ispw_get_set or the list tools.`);
+  }
+  logger.error({ ms, err: error }, 'tool call failed unexpectedly');
+  return errorResult(`${tool.name}: internal error (correlation id ${correlationId}); the server log has the details.`);
 }

@@ -2,8 +2,11 @@
 // SDK's stateless per-request handler; 2025-era requests go to sessions or, in `stateless` mode, to
 // the SDK's stateless fallback, so replicas behind a plain load balancer need no affinity.
 // Every request passes Host and Origin checks first (DNS-rebinding protection).
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { PeerCertificate } from 'node:tls';
 
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import {
@@ -15,10 +18,19 @@ import {
   localhostAllowedHostnames,
   localhostAllowedOrigins,
   originValidationResponse,
+  type AuthInfo,
   type McpServer,
 } from '@modelcontextprotocol/server';
 
+import type { AuthGate } from '../auth/http-gate.js';
+import { verifiedPeerCertificate } from '../auth/mtls.js';
+
+import type { Drain } from '../mcp/drain.js';
 import type { Logger } from '../telemetry/logger.js';
+import { serveOpsRoute } from '../telemetry/metrics-server.js';
+import type { Metrics } from '../telemetry/metrics.js';
+import type { Readiness } from '../telemetry/readiness.js';
+import type { Tracing } from '../telemetry/tracing.js';
 import { LegacySessions } from './legacy-sessions.js';
 
 export interface HttpOptions {
@@ -29,6 +41,20 @@ export interface HttpOptions {
   maxSessions: number;
   allowedHosts: readonly string[];
   allowedOrigins: readonly string[];
+  /** Authentication of HTTP callers (OAuth bearer, mTLS identity, PRM, scope checks): src/auth/http-gate.ts. */
+  gate?: AuthGate | undefined;
+  /** Serve HTTPS; with `clientCaPem`, clients must present a certificate signed by it (mTLS). */
+  tls?: { certPem: string; keyPem: string; clientCaPem?: string | undefined } | undefined;
+}
+
+/** Observability and lifecycle hooks of the listener; each is optional (tests, library use). */
+export interface HttpOps {
+  metrics?: Metrics | undefined;
+  readiness?: Readiness | undefined;
+  /** Once draining, new MCP requests get a retryable 503 and /readyz reports not ready. */
+  drain?: Drain | undefined;
+  /** Makes an incoming W3C `traceparent` header the parent of the MCP spans. */
+  tracing?: Tracing | undefined;
 }
 
 export interface RunningHttpServer {
@@ -51,10 +77,41 @@ function allowedHostnames(options: HttpOptions): string[] {
 const jsonRpcError = (status: number, code: number, message: string) =>
   Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status });
 
+/** Sends a web Response through a Node response (the well-known documents). */
+async function sendResponse(res: ServerResponse, response: Response): Promise<void> {
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(Buffer.from(await response.arrayBuffer()));
+}
+
+/** Counts MCP POSTs whose response has not ended, so shutdown can let them finish. */
+function postTracker() {
+  let open = 0;
+  let wake: (() => void) | undefined;
+  const track = (res: ServerResponse) => {
+    open += 1;
+    res.once('close', () => {
+      open -= 1;
+      if (open === 0) wake?.();
+    });
+  };
+  const done = (timeoutMs: number) =>
+    open === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, timeoutMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+  return { track, done };
+}
+
 export async function startHttpServer(
-  factory: () => McpServer,
+  factory: (ctx?: { authInfo?: AuthInfo }) => McpServer,
   options: HttpOptions,
   logger: Logger,
+  ops: HttpOps = {},
 ): Promise<RunningHttpServer> {
   const hosts = allowedHostnames(options);
   const origins = [...localhostAllowedOrigins(), ...options.allowedOrigins];
@@ -68,16 +125,42 @@ export async function startHttpServer(
       ? new LegacySessions(factory, { idleSeconds: options.sessionIdleSeconds, maxSessions: options.maxSessions, logger })
       : undefined;
   let draining = false;
+  const { track: trackPost, done: postsDone } = postTracker();
+
+  const gate = options.gate;
+  // The verified client certificate of the connection a request came on (mTLS), for the gate.
+  const peer = new AsyncLocalStorage<PeerCertificate | undefined>();
+
+  /** The gate's verdict: AuthInfo, undefined (no authentication configured) or the refusal to send. */
+  const authenticate = async (request: Request): Promise<AuthInfo | Response | undefined> => {
+    if (!gate) return undefined;
+    const outcome = await gate.authenticate({
+      url: new URL(request.url),
+      authorization: request.headers.get('authorization') ?? undefined,
+      peerCertificate: peer.getStore(),
+    });
+    if (outcome instanceof Response || outcome === undefined || request.method !== 'POST') return outcome;
+    const body: unknown = await request.clone().json().catch(() => undefined);
+    return gate.scopeChallenge(body, outcome) ?? outcome;
+  };
 
   const route = async (request: Request): Promise<Response> => {
     const rejected = hostHeaderValidationResponse(request, hosts) ?? originValidationResponse(request, origins);
     if (rejected) return rejected;
-    if (draining) return jsonRpcError(503, -32000, 'Server is shutting down; retry on another replica.');
+    if (draining || ops.drain?.draining) {
+      const refused = jsonRpcError(503, -32000, 'Server is shutting down; retry on another replica.');
+      refused.headers.set('retry-after', '1');
+      return refused;
+    }
     if (request.method === 'POST' && !isJsonContentType(request.headers.get('content-type'))) {
       return jsonRpcError(415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
     }
-    if (!(await isLegacyRequest(request))) return modern.fetch(request);
-    return sessions ? sessions.handle(request) : stateless(request);
+    // Step: authenticate (after Host/Origin, so a rebinding attempt is refused before anything else).
+    const auth = await authenticate(request);
+    if (auth instanceof Response) return auth;
+    const withAuth = auth ? { authInfo: auth } : undefined;
+    if (!(await isLegacyRequest(request))) return modern.fetch(request, withAuth);
+    return sessions ? sessions.handle(request, auth) : stateless(request, withAuth);
   };
   const mcp = toNodeHandler({ fetch: route }, { onerror: (e) => logger.error({ err: e }, 'HTTP adapter error') });
 
@@ -86,13 +169,28 @@ export async function startHttpServer(
     res.end(JSON.stringify(body));
   };
 
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const wellKnown = gate?.metadata(path, req.method ?? 'GET');
+    if (path === MCP_PATH && req.method === 'POST') trackPost(res);
     if (path === MCP_PATH) {
-      mcp(req, res).catch((error: unknown) => {
-        logger.error({ err: error }, 'MCP request failed');
-        if (!res.headersSent) res.writeHead(500).end();
-      });
+      const handle = () =>
+        peer.run(verifiedPeerCertificate(req.socket), () => mcp(req, res)).catch((error: unknown) => {
+          logger.error({ err: error }, 'MCP request failed');
+          if (!res.headersSent) res.writeHead(500).end();
+        });
+      if (ops.tracing) {
+        void ops.tracing.withIncoming((name) => {
+          const value = req.headers[name];
+          return Array.isArray(value) ? value[0] : value;
+        }, handle);
+      } else {
+        void handle();
+      }
+    } else if (wellKnown) {
+      void sendResponse(res, wellKnown); // RFC 9728 Protected Resource Metadata
+    } else if ((ops.readiness || ops.metrics) && serveOpsRoute(req, res, { ...ops, logger })) {
+      // /livez, /readyz and /metrics (telemetry/metrics-server.ts)
     } else if (path === '/livez' && req.method === 'GET') {
       health(res, true, { status: 'ok' });
     } else if (path === '/readyz' && req.method === 'GET') {
@@ -101,7 +199,19 @@ export async function startHttpServer(
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'not found', mcp: MCP_PATH }));
     }
-  });
+  };
+  const tls = options.tls;
+  const server: Server = tls
+    ? (createTlsServer(
+        {
+          cert: tls.certPem,
+          key: tls.keyPem,
+          minVersion: 'TLSv1.2',
+          ...(tls.clientCaPem ? { ca: tls.clientCaPem, requestCert: true, rejectUnauthorized: true } : {}),
+        },
+        handler,
+      ) as unknown as Server)
+    : createServer(handler);
   server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
 
   await new Promise<void>((resolve, reject) => {
@@ -113,14 +223,17 @@ export async function startHttpServer(
   });
   const port = (server.address() as AddressInfo).port;
   const shownHost = WILDCARDS.has(options.host) ? '127.0.0.1' : options.host.includes(':') ? `[${options.host}]` : options.host;
-  const url = `http://${shownHost}:${port}${MCP_PATH}`;
-  logger.info({ url, sessions: options.sessions }, 'MCP Streamable HTTP server listening');
+  const url = `${tls ? 'https' : 'http'}://${shownHost}:${port}${MCP_PATH}`;
+  logger.info({ url, sessions: options.sessions, authentication: gate?.enabled ? 'required' : 'none', mtls: Boolean(tls?.clientCaPem) }, 'MCP Streamable HTTP server listening');
 
   return {
     url,
     port,
     close: async () => {
       draining = true;
+      // A tool call's callback has returned before its response is written: let the POSTs in
+      // flight finish sending (bounded) before the MCP servers behind them are closed.
+      await postsDone(5_000);
       await sessions?.close();
       await modern.close();
       await new Promise<void>((resolve) => {

@@ -7,8 +7,11 @@ import { randomUUID } from 'node:crypto';
 import {
   isInitializeRequest,
   WebStandardStreamableHTTPServerTransport,
+  type AuthInfo,
   type McpServer,
 } from '@modelcontextprotocol/server';
+
+import { principalOf } from '../auth/principal.js';
 
 import type { Logger } from '../telemetry/logger.js';
 
@@ -16,6 +19,8 @@ interface Session {
   transport: WebStandardStreamableHTTPServerTransport;
   server: McpServer;
   lastUsed: number;
+  /** The principal that opened the session; a session id is never authentication by itself. */
+  owner: string;
 }
 
 const jsonRpcError = (status: number, code: number, message: string) =>
@@ -26,7 +31,7 @@ export class LegacySessions {
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
-    private readonly factory: () => McpServer,
+    private readonly factory: (ctx: { authInfo?: AuthInfo }) => McpServer,
     private readonly options: { idleSeconds: number; maxSessions: number; logger: Logger },
   ) {
     const every = Math.min(30_000, (options.idleSeconds * 1000) / 4);
@@ -38,16 +43,19 @@ export class LegacySessions {
     return this.sessions.size;
   }
 
-  async handle(request: Request): Promise<Response> {
+  async handle(request: Request, authInfo?: AuthInfo): Promise<Response> {
     const sessionId = request.headers.get('mcp-session-id');
     if (sessionId) {
       const session = this.sessions.get(sessionId);
-      if (!session) return jsonRpcError(404, -32001, 'Session not found: it expired or was closed; initialize a new one.');
+      // Another caller's session id is answered like an unknown one: it must not reveal that it exists.
+      if (!session || session.owner !== principalOf(authInfo).subject) {
+        return jsonRpcError(404, -32001, 'Session not found: it expired or was closed; initialize a new one.');
+      }
       session.lastUsed = Date.now();
       // Map order doubles as the LRU order.
       this.sessions.delete(sessionId);
       this.sessions.set(sessionId, session);
-      return session.transport.handleRequest(request);
+      return session.transport.handleRequest(request, authInfo ? { authInfo } : undefined);
     }
     if (request.method !== 'POST') return jsonRpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
     let body: unknown;
@@ -59,21 +67,22 @@ export class LegacySessions {
     if (!isInitializeRequest(body)) {
       return jsonRpcError(400, -32000, 'Bad Request: send initialize first, or the Mcp-Session-Id of an open session');
     }
-    return this.open(request, body);
+    return this.open(request, body, authInfo);
   }
 
-  private async open(request: Request, body: unknown): Promise<Response> {
+  private async open(request: Request, body: unknown, authInfo: AuthInfo | undefined): Promise<Response> {
     while (this.sessions.size >= this.options.maxSessions) {
       const oldest = this.sessions.keys().next().value;
       if (oldest === undefined) break;
       this.options.logger.warn({ sessions: this.sessions.size }, 'session cap reached; closing the least recently used session');
       await this.closeSession(oldest);
     }
-    const server = this.factory();
+    const server = this.factory(authInfo ? { authInfo } : {});
+    const owner = principalOf(authInfo).subject;
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { transport, server, lastUsed: Date.now() });
+        this.sessions.set(id, { transport, server, lastUsed: Date.now(), owner });
       },
       onsessionclosed: (id) => {
         this.sessions.delete(id);
@@ -83,7 +92,7 @@ export class LegacySessions {
       if (transport.sessionId) this.sessions.delete(transport.sessionId);
     };
     await server.connect(transport);
-    return transport.handleRequest(request, { parsedBody: body });
+    return transport.handleRequest(request, { parsedBody: body, ...(authInfo ? { authInfo } : {}) });
   }
 
   private async closeSession(id: string): Promise<void> {

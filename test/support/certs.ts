@@ -30,6 +30,8 @@ export interface TestPki {
   server: PemPair;
   /** Signed by `ca`; for mTLS (extended key usage clientAuth). */
   client: PemPair;
+  /** A second client certificate signed by `ca`, with its own key (for rotation tests). */
+  client2: PemPair;
   /** Signed by `ca` but expired yesterday. */
   expiredServer: PemPair;
   /** Signed by `ca` but only valid for `wrong.example.test`. */
@@ -131,6 +133,7 @@ export async function createTestPki(options: TestPkiOptions = {}): Promise<TestP
     ca: ca.pem,
     server: await leaf(x509, ca, { cn: names[0] ?? 'localhost', names, usage: 'server' }),
     client: await leaf(x509, ca, { cn: 'ispw-mcp test client', usage: 'client' }),
+    client2: await leaf(x509, ca, { cn: 'ispw-mcp test client (rotated)', usage: 'client' }),
     expiredServer: await leaf(x509, ca, {
       cn: names[0] ?? 'localhost',
       names,

@@ -11,8 +11,10 @@ import type { AnyToolDef } from '../../src/mcp/kit/define-tool.js';
 import { createServerFactory } from '../../src/mcp/server.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { ALL_TOOLS } from '../../src/tools/index.js';
+import { CANARY_TOKEN } from './canary.js';
 
-export const TEST_TOKEN = '3837ae52-de34-4068-9c2a-3e2ddc7e9fed';
+/** The suite-wide canary token (support/canary.ts), so any test may check it never leaks. */
+export const TEST_TOKEN = CANARY_TOKEN;
 
 export interface HarnessOptions {
   tools?: readonly AnyToolDef[];

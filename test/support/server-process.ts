@@ -32,10 +32,14 @@ export async function startServerProcess(args: string[], env: Record<string, str
   let stderr = '';
   proc.stderr!.setEncoding('utf8');
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${stderr}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // Never leave a half-started server behind.
+      proc.kill('SIGKILL');
+      reject(new Error(`server did not start in time:\n${stderr}`));
+    }, timeoutMs);
     proc.stderr!.on('data', (chunk: string) => {
       stderr += chunk;
-      const match = /(http:\/\/[^\s"]+\/mcp)/.exec(stderr);
+      const match = /(https?:\/\/[^\s"]+\/mcp)/.exec(stderr);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);

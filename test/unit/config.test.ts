@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { ConfigError } from '../../src/config/errors.js';
-import { loadConfig } from '../../src/config/load.js';
+import { inspectConfig, loadConfig } from '../../src/config/load.js';
 
 const files = (map: Record<string, string>) => (path: string) => {
   const content = map[path];
@@ -85,8 +85,10 @@ describe('loadConfig', () => {
     expect(error.message).toContain('ISPW_MCP_TRANSPORT or --transport: expected one of stdio, http');
   });
 
-  it('refuses unknown keys in the config file (typos are not silently ignored)', () => {
-    expect(() => loadConfig({ env: { ISPW_MCP_CONFIG: '/c.yaml' }, readFile: files({ '/c.yaml': 'http:\n  prot: 80\n' }) })).toThrow(/prot/);
+  it('never silently ignores unknown keys in the config file: a warning in dev, a refusal in prod (issue #3)', () => {
+    const input = (profile: string) => ({ env: { ...baseEnv, ISPW_MCP_CONFIG: '/c.yaml', ISPW_MCP_PROFILE: profile }, readFile: files({ '/c.yaml': 'http:\n  prot: 80\n' }) });
+    expect(inspectConfig(input('dev')).warnings.join('\n')).toMatch(/http\.prot/);
+    expect(() => loadConfig(input('prod'))).toThrow(/http\.prot/);
   });
 
   it('requires url, srid and a token for a configured instance', () => {

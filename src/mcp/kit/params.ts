@@ -8,9 +8,8 @@ const NATIONAL = 'A-Za-z0-9@#$'; // mainframe names allow the national character
 const id = (label: string, pattern: RegExp, example: string) =>
   z.string().regex(pattern, `${label} must look like ${example}`);
 
-export const sridParam = id('srid', /^[A-Za-z0-9][A-Za-z0-9._@#$-]{0,63}$/, 'CW09-47623')
-  .optional()
-  .describe('Code Pipeline instance id (default: the configured one)');
+// No per-tool description: the server instructions explain srid once instead of 33 times in tools/list.
+export const sridParam = id('srid', /^[A-Za-z0-9][A-Za-z0-9._@#$-]{0,63}$/, 'CW09-47623').optional();
 
 export const assignmentIdParam = id('assignment_id', new RegExp(`^[${NATIONAL}]{1,16}$`), 'PLAY000313').describe(
   'assignment id, e.g. PLAY000313',
@@ -53,7 +52,7 @@ export const waitSecondsParam = z
   .min(0)
   .max(3600)
   .optional()
-  .describe('wait up to this many seconds for the set to finish, with progress (0 = return at once)');
+  .describe('seconds to wait for the set to finish, with progress (0: return at once)');
 
 /** The one-letter container type codes of `containers/list` (ces-api.md §2.5). */
 export const CONTAINER_TYPE_CODE = { assignment: 'A', release: 'R', set: 'S' } as const;
