@@ -1,0 +1,62 @@
+# syntax=docker/dockerfile:1
+# ispw-mcp container image. Two stages: the builder installs with `npm ci`, compiles and prunes
+# dev dependencies; the runtime is distroless Node 24 (nonroot, no shell, no package manager)
+# holding only dist/, the production node_modules and package.json.
+# Both bases are build arguments so mirrored or air-gapped registries (and the local bases made by
+# scripts/image/base-images.sh) work; the defaults are pinned by digest (Renovate/Dependabot bump
+# the digest within the tag). Build reproducibly with SOURCE_DATE_EPOCH and a fixed timestamp:
+# see scripts/image/build.sh and docs/container.md.
+ARG BUILDER_IMAGE=docker.io/library/node:24-trixie-slim@sha256:c319bb4fac67c01ced508b67193a0397e02d37555d8f9b72958649efd302b7f8
+ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs24-debian13:nonroot@sha256:9eeb7f5887d0e239e78264b06f7f11d2e14be534050481803a9e4728fcdd278e
+
+FROM ${BUILDER_IMAGE} AS build
+# An npm mirror for air-gapped builds; credentials and CAs come as build secrets, never as args.
+ARG NPM_CONFIG_REGISTRY=https://registry.npmjs.org/
+ENV NPM_CONFIG_REGISTRY=${NPM_CONFIG_REGISTRY} \
+    NPM_CONFIG_UPDATE_NOTIFIER=false \
+    NPM_CONFIG_FUND=false \
+    NPM_CONFIG_AUDIT=false
+WORKDIR /src
+COPY package.json package-lock.json ./
+# --ignore-scripts: no dependency runs code at install time (none of ours needs an install script).
+# Optional secrets: `npmrc` (registry auth) and `npm_ca` (extra CA bundle, e.g. a TLS-inspecting proxy).
+RUN --mount=type=secret,id=npmrc,target=/root/.npmrc \
+    --mount=type=secret,id=npm_ca,target=/run/secrets/npm_ca \
+    NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY simulator ./simulator
+# Then drop what Node never loads at run time: TypeScript sources and declarations, source maps
+# and docs from node_modules (licence and notice files stay), and our own source maps.
+RUN npm run build && npm prune --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error \
+    && rm -f node_modules/.package-lock.json \
+    && find dist -name '*.map' -delete \
+    && find node_modules -type f \( -name '*.ts' -o -name '*.mts' -o -name '*.cts' -o -name '*.map' \
+         -o -name '*.tsbuildinfo' -o \( -name '*.md' ! -iname 'licen*' ! -iname 'notice*' ! -iname 'copying*' \) \) -delete
+
+FROM ${RUNTIME_IMAGE}
+ARG VERSION=0.0.0-dev
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="ispw-mcp" \
+      org.opencontainers.image.description="MCP server for BMC AMI DevX Code Pipeline (ISPW) through the CES REST API" \
+      org.opencontainers.image.source="https://github.com/ispw-mcp/ispw-mcp" \
+      org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      io.modelcontextprotocol.server.name="io.github.ispw-mcp/ispw-mcp"
+# HTTP mode listens on all interfaces inside the container; Host/Origin checks still apply
+# (set ISPW_MCP_ALLOWED_HOSTS to the names clients use).
+ENV NODE_ENV=production \
+    ISPW_MCP_HOST=0.0.0.0 \
+    ISPW_MCP_PORT=8080
+WORKDIR /app
+# Owned by root and not writable by the server's user: the code cannot be changed at run time.
+COPY --from=build /src/package.json ./package.json
+COPY --from=build /src/node_modules ./node_modules
+COPY --from=build /src/dist ./dist
+USER 65532:65532
+EXPOSE 8080
+# No HEALTHCHECK: the default mode is stdio. For HTTP, probe /readyz (Kubernetes httpGet) or run
+# the exec probe ["/nodejs/bin/node", "/app/dist/src/main.js", "healthcheck"] (docs/container.md).
+ENTRYPOINT ["/nodejs/bin/node", "/app/dist/src/main.js"]
+CMD ["serve"]
