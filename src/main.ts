@@ -2,22 +2,25 @@
 // Process entry. The only file that reads process.argv and process.env, installs signal handlers
 // and exits; everything else receives what it needs as parameters.
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import * as nodeModule from 'node:module';
 import { resolve } from 'node:path';
 
 import { Command, Option } from 'commander';
 
-import { runAuditVerify } from './commands/audit-verify.js';
-import { renderConfigCheck, renderConfigSchema } from './commands/config.js';
-import { runHealthcheck } from './commands/healthcheck.js';
-import { runDemo } from './commands/demo.js';
-import { serve, type RunningServer } from './commands/serve.js';
-import { runSimulator } from './commands/simulator.js';
+// Commands are imported when they run (dynamic import below), so `serve` over stdio does not load
+// the simulator, the demo, the policy tools or the audit verifier before its first answer.
+import type { RunningServer } from './commands/serve.js';
 import { ConfigError } from './config/errors.js';
 import { configOrThrow, inspectConfig, type LoadConfigInput } from './config/load.js';
 import { OPTIONS } from './config/options.js';
-import { policyCheck, policyExplain, type ExplainInput } from './commands/policy.js';
+import type { ExplainInput } from './commands/policy.js';
 import { PRODUCT } from './shared/version.js';
 import { tracingSettingsFromEnv } from './telemetry/tracing.js';
+
+// Node's on-disk compile cache (V8 code cache; NODE_COMPILE_CACHE picks the directory, default under
+// the OS temp dir; NODE_DISABLE_COMPILE_CACHE=1 turns it off): every start after the first skips
+// compiling the modules the commands import below. Best effort: a read-only disk just means no cache.
+nodeModule.enableCompileCache?.();
 
 const stderr = (text: string) => process.stderr.write(`${text}\n`);
 
@@ -116,6 +119,7 @@ serveCommand.action(async (flags: Record<string, unknown>) => {
   try {
     const report = inspectConfig(loadInput(flags));
     const config = configOrThrow(report);
+    const { serve } = await import('./commands/serve.js');
     running = await serve(config, { proxy: proxyEnv(), configWarnings: report.warnings, tracing: tracingSettingsFromEnv(process.env) });
   } catch (error) {
     fail(error);
@@ -130,7 +134,8 @@ const checkCommand = configCommand
   .command('check')
   .description('print the effective configuration (secrets redacted) with the source of each value; exit 1 when the profile refuses it, 2 when invalid');
 addConfigFlags(checkCommand);
-checkCommand.action((flags: Record<string, unknown>) => {
+checkCommand.action(async (flags: Record<string, unknown>) => {
+  const { renderConfigCheck } = await import('./commands/config.js');
   const { text, exitCode } = renderConfigCheck(inspectConfig(loadInput(flags)));
   printStdout(text);
   process.exitCode = exitCode;
@@ -138,7 +143,8 @@ checkCommand.action((flags: Record<string, unknown>) => {
 configCommand
   .command('schema')
   .description('print the JSON Schema of the configuration file')
-  .action(() => {
+  .action(async () => {
+    const { renderConfigSchema } = await import('./commands/config.js');
     printStdout(renderConfigSchema());
   });
 
@@ -146,7 +152,8 @@ const policyCommand = program.command('policy').description('validate a lifecycl
 policyCommand
   .command('check <file>')
   .description('validate a policy file (exit 0 valid, 1 invalid)')
-  .action((file: string) => {
+  .action(async (file: string) => {
+    const { policyCheck } = await import('./commands/policy.js');
     process.exitCode = policyCheck(file, { print: (text) => printStdout(`${text}\n`) });
   });
 policyCommand
@@ -158,7 +165,8 @@ policyCommand
   .option('--stream <stream>', "the container's stream (read from CES when serving)")
   .option('--application <application>', "the container's application (read from CES when serving)")
   .option('--at <time>', 'evaluate at this ISO 8601 time instead of now (freeze windows)')
-  .action((flags: ExplainInput) => {
+  .action(async (flags: ExplainInput) => {
+    const { policyExplain } = await import('./commands/policy.js');
     process.exitCode = policyExplain(flags, { print: (text) => printStdout(`${text}\n`) });
   });
 
@@ -169,6 +177,7 @@ program
   .option('--timeout-ms <ms>', 'give up after this long', '5000')
   .action(async (flags: { url?: string; timeoutMs: string }) => {
     const port = process.env.ISPW_MCP_METRICS_PORT ?? process.env.ISPW_MCP_PORT ?? '8080';
+    const { runHealthcheck } = await import('./commands/healthcheck.js');
     const result = await runHealthcheck(flags.url ?? `http://127.0.0.1:${port}/readyz`, Number(flags.timeoutMs) || 5000);
     stderr(`ispw-mcp healthcheck: ${result.ok ? 'healthy' : 'NOT healthy'}: ${result.message}`);
     process.exitCode = result.ok ? 0 : 1;
@@ -181,6 +190,7 @@ program
   .description('check the hash chain of an audit file: exit 0 intact, 1 tampered or invalid, 2 unreadable')
   .option('--allow-continuation', 'accept a file that continues the chain of an earlier (rotated) file')
   .action(async (file: string, flags: { allowContinuation?: boolean }) => {
+    const { runAuditVerify } = await import('./commands/audit-verify.js');
     const { exitCode, text } = await runAuditVerify(file, { allowContinuation: flags.allowContinuation === true });
     printStdout(text);
     process.exitCode = exitCode;
@@ -205,6 +215,7 @@ program
   .action(async (flags: Record<string, string>) => {
     const setStop = handleSignals();
     try {
+      const { runSimulator } = await import('./commands/simulator.js');
       const sim = await runSimulator(flags, { readFile: (path) => readFileSync(path, 'utf8'), env: process.env, print: stderr });
       setStop(() => sim.close());
     } catch (error) {
@@ -222,6 +233,7 @@ program
   .action(async (flags: Record<string, string>) => {
     const setStop = handleSignals();
     try {
+      const { runDemo } = await import('./commands/demo.js');
       const demo = await runDemo(flags, { print: stderr });
       setStop(() => demo.close());
     } catch (error) {

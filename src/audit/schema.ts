@@ -1,5 +1,5 @@
-// The audit event, version 1: one event per write attempt, per policy or auth denial and per
-// outcome. The zod schema is the source of docs/audit/audit-event.v1.schema.json (a test keeps the
+// The audit event, version 1: one event per write attempt, per policy or auth denial, per
+// confirmation asked for, and per outcome. The zod schema is the source of docs/audit/audit-event.v1.schema.json (a test keeps the
 // committed JSON Schema in step). Fields that are not known are null, never invented: over stdio
 // or unauthenticated HTTP the caller is null and the auth method "none".
 import { z } from 'zod';
@@ -9,7 +9,7 @@ export const AUDIT_SCHEMA_VERSION = '1';
 export const AUDIT_STREAM = 'audit';
 export const GENESIS_HASH = '0'.repeat(64);
 
-export const AUDIT_EVENT_TYPES = ['write.attempt', 'write.outcome', 'policy.denied', 'auth.denied'] as const;
+export const AUDIT_EVENT_TYPES = ['write.attempt', 'write.outcome', 'policy.denied', 'auth.denied', 'policy.confirmation_required'] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
 const nullableString = z.string().nullable();
@@ -55,9 +55,11 @@ export const AuditTarget = z.strictObject({
 });
 
 export const AuditDecision = z.strictObject({
-  result: z.enum(['allowed', 'denied', 'confirmed']),
+  result: z
+    .enum(['allowed', 'denied', 'confirmed', 'confirmation_required'])
+    .describe('confirmation_required: a preview and confirmation token were returned and nothing was sent to CES; confirmed: executed with a redeemed token'),
   rule: nullableString.describe('policy rule that decided; null when no rule applied'),
-  confirmationId: nullableString,
+  confirmationId: nullableString.describe('id (jti) of the confirmation token issued or redeemed'),
   reason: nullableString,
 });
 

@@ -2,6 +2,8 @@
 // verification with the SDK's helpers (401 + `WWW-Authenticate: Bearer resource_metadata=…`),
 // refusal of tokens in the query string, identity from a verified client certificate, and the
 // per-call scope check (403 `insufficient_scope` naming the scope) before a tools/call reaches MCP.
+// Every refusal is reported by reason (`onFailure`, the auth-failure metric); a scope refusal of a
+// tools/call is also handed to `onScopeDenied` (the auth.denied audit event) before the 403 is sent.
 import {
   bearerAuthChallengeResponse,
   buildOAuthProtectedResourceMetadata,
@@ -16,8 +18,9 @@ import {
 import type { PeerCertificate } from 'node:tls';
 
 import type { AnyToolDef } from '../mcp/kit/define-tool.js';
+import { reasonOfOAuthError, type AuthFailureReason } from './failure-reasons.js';
 import { principalFromCertificate, type CertificateIdentityField } from './mtls.js';
-import { authInfoFor, principalOf } from './principal.js';
+import { authInfoFor, principalOf, type Principal } from './principal.js';
 import { SCOPES, scopeForCall } from './scopes.js';
 
 export interface OAuthGateOptions {
@@ -32,6 +35,23 @@ export interface AuthGateOptions {
   /** Client certificates name the caller (the listener already verified them). */
   mtls?: { scopes: readonly string[]; field?: CertificateIdentityField };
   tools: readonly AnyToolDef[];
+  /** Called once per refused request with a bounded reason (metrics). */
+  onFailure?: (reason: AuthFailureReason) => void;
+  /** Called, and awaited, for each tools/call refused for a missing scope (audit). */
+  onScopeDenied?: (denial: ScopeDenial) => Promise<void>;
+}
+
+/** A tools/call the gate refused with 403 insufficient_scope: what audit needs to record it. */
+export interface ScopeDenial {
+  principal: Principal;
+  tool: AnyToolDef;
+  /** The call's arguments as sent (srid and control arguments included). */
+  args: Record<string, unknown>;
+  neededScope: string;
+  /** JSON-RPC id of the refused request. */
+  requestId: string | number | null;
+  /** `_meta` of the request (2026-era client info, traceparent). */
+  meta: Record<string, unknown> | undefined;
 }
 
 /** Query parameters that carry tokens in other APIs; never accepted here (OAuth 2.1 §5.1.1). */
@@ -44,8 +64,8 @@ export interface AuthGate {
   metadata(path: string, method: string): Response | undefined;
   /** AuthInfo for an authenticated caller, undefined when authentication is off, or the refusal to send. */
   authenticate(input: { url: URL; authorization: string | undefined; peerCertificate: PeerCertificate | undefined }): Promise<AuthInfo | Response | undefined>;
-  /** 403 when a tools/call in the JSON-RPC body needs a scope the caller lacks. */
-  scopeChallenge(body: unknown, authInfo: AuthInfo | undefined): Response | undefined;
+  /** 403 when a tools/call in the JSON-RPC body needs a scope the caller lacks (reported before it resolves). */
+  scopeChallenge(body: unknown, authInfo: AuthInfo | undefined): Promise<Response | undefined>;
 }
 
 export function createAuthGate(options: AuthGateOptions): AuthGate {
@@ -68,6 +88,13 @@ export function createAuthGate(options: AuthGateOptions): AuthGate {
     : undefined;
   const challenge = (error: OAuthError, requiredScopes?: string[]) =>
     bearerAuthChallengeResponse(error, { resourceMetadataUrl, ...(requiredScopes ? { requiredScopes } : {}) });
+  const failed = (reason: AuthFailureReason) => {
+    try {
+      options.onFailure?.(reason);
+    } catch {
+      // a metrics hook never decides a request
+    }
+  };
 
   return {
     enabled: Boolean(oauth || options.mtls),
@@ -79,6 +106,7 @@ export function createAuthGate(options: AuthGateOptions): AuthGate {
     async authenticate({ url, authorization, peerCertificate }) {
       if (TOKEN_PARAMS.some((p) => url.searchParams.has(p))) {
         const error = new OAuthError(OAuthErrorCode.InvalidToken, 'Tokens are not accepted in the query string; send an Authorization: Bearer header');
+        failed('token_in_query');
         return oauth ? challenge(error) : Response.json(error.toResponseObject(), { status: 400 });
       }
       if (oauth) {
@@ -89,12 +117,14 @@ export function createAuthGate(options: AuthGateOptions): AuthGate {
             ...(resourceMetadataUrl ? { resourceMetadataUrl } : {}),
           });
         } catch (error) {
+          failed(reasonOfOAuthError(error));
           return challenge(error as OAuthError);
         }
       }
       if (options.mtls) {
         const principal = principalFromCertificate(peerCertificate, options.mtls);
         if (!principal) {
+          failed('certificate_without_identity');
           return Response.json({ error: 'invalid_client', error_description: 'A client certificate naming the caller is required' }, { status: 401 });
         }
         // The certificate is valid for the connection; an hour is only a bound for the SDK's check.
@@ -102,7 +132,7 @@ export function createAuthGate(options: AuthGateOptions): AuthGate {
       }
       return undefined;
     },
-    scopeChallenge(body, authInfo) {
+    async scopeChallenge(body, authInfo) {
       if (!authInfo || !oauth) return undefined;
       const principal = principalOf(authInfo);
       for (const message of Array.isArray(body) ? body : [body]) {
@@ -112,6 +142,22 @@ export function createAuthGate(options: AuthGateOptions): AuthGate {
         if (!tool) continue;
         const needed = scopeForCall(tool, m.params.arguments as Record<string, unknown> | undefined);
         if (!principal.scopes.has(needed)) {
+          failed('insufficient_scope');
+          const args = (m.params.arguments ?? {}) as Record<string, unknown>;
+          const meta = (m.params as { _meta?: Record<string, unknown> })._meta;
+          const id = (m as { id?: unknown }).id;
+          try {
+            await options.onScopeDenied?.({
+              principal,
+              tool,
+              args,
+              neededScope: needed,
+              requestId: typeof id === 'string' || typeof id === 'number' ? id : null,
+              meta,
+            });
+          } catch {
+            // the call is refused either way; the hook logs its own failures
+          }
           return challenge(new OAuthError(OAuthErrorCode.InsufficientScope, `${tool.name} needs the ${needed} scope`), [needed]);
         }
       }

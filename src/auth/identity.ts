@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { CallOptions, CesTarget } from '../ces/api.js';
-import { fileSource, type FileSource } from '../config/file-source.js';
+import { fileSource, type FileSource, type SecretReloadListener } from '../config/file-source.js';
 import type { ToolKind } from '../mcp/kit/define-tool.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Principal } from './principal.js';
@@ -23,6 +23,8 @@ export interface IdentityOptions {
   logger?: Logger;
   /** Most per-user token sources kept open (least recently used are dropped). */
   maxUsers?: number;
+  /** Told of each rotation or failed re-read of a user's token file (the secret-reload metric). */
+  onReload?: SecretReloadListener | undefined;
 }
 
 /** The CES identity one call acts under; `credential` undefined means the instance's own token. */
@@ -52,7 +54,7 @@ export function createIdentityResolver(options: IdentityOptions) {
       sources.delete(path);
     } else {
       // No watcher per user: reads re-check the file at most once a second.
-      source = fileSource(path, { logger: options.logger, watch: false });
+      source = fileSource(path, { logger: options.logger, watch: false, onReload: options.onReload });
       while (sources.size >= max) {
         const oldest = sources.keys().next().value as string;
         sources.get(oldest)?.close();

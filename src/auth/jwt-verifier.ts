@@ -8,6 +8,7 @@ import { OAuthError, OAuthErrorCode, type AuthInfo, type OAuthTokenVerifier } fr
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 
 import type { Logger } from '../telemetry/logger.js';
+import { withReason, type AuthFailureReason } from './failure-reasons.js';
 import type { Principal } from './principal.js';
 import { withPrincipal } from './principal.js';
 import { scopesFromClaims } from './scopes.js';
@@ -47,19 +48,19 @@ export function assertSecureUrl(what: string, value: string): URL {
 
 const invalid = (reason: string) => new OAuthError(OAuthErrorCode.InvalidToken, reason);
 
-function reasonOf(error: unknown): string {
-  if (error instanceof joseErrors.JWTExpired) return 'The token has expired';
+function reasonOf(error: unknown): [AuthFailureReason, string] {
+  if (error instanceof joseErrors.JWTExpired) return ['expired', 'The token has expired'];
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
-    if (error.claim === 'nbf') return 'The token is not yet valid';
-    if (error.claim === 'iss') return 'The token was issued by an untrusted issuer';
-    if (error.claim === 'aud') return 'The token was not issued for this resource';
-    return `The token's ${error.claim} claim is invalid`;
+    if (error.claim === 'nbf') return ['not_yet_valid', 'The token is not yet valid'];
+    if (error.claim === 'iss') return ['wrong_issuer', 'The token was issued by an untrusted issuer'];
+    if (error.claim === 'aud') return ['wrong_audience', 'The token was not issued for this resource'];
+    return ['invalid_claims', `The token's ${error.claim} claim is invalid`];
   }
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'The token is signed with an algorithm this server does not accept';
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'The token signature is invalid';
-  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'The token is signed with a key the issuer does not publish';
-  if (error instanceof joseErrors.JWTInvalid || error instanceof joseErrors.JWSInvalid) return 'The token is malformed';
-  return 'The token could not be verified';
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return ['algorithm_not_allowed', 'The token is signed with an algorithm this server does not accept'];
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return ['bad_signature', 'The token signature is invalid'];
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return ['unknown_key', 'The token is signed with a key the issuer does not publish'];
+  if (error instanceof joseErrors.JWTInvalid || error instanceof joseErrors.JWSInvalid) return ['malformed_token', 'The token is malformed'];
+  return ['invalid_token', 'The token could not be verified'];
 }
 
 export function createJwtVerifier(options: JwtVerifierOptions): OAuthTokenVerifier & { jwksUrl(): Promise<URL> } {
@@ -110,7 +111,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): OAuthTokenVerifi
       try {
         const keySet = await keys().catch((error: unknown) => {
           options.logger?.error({ reason: (error as Error).message }, 'cannot load the issuer keys');
-          throw new OAuthError(OAuthErrorCode.ServerError, 'The authorization server keys are unavailable');
+          throw withReason(new OAuthError(OAuthErrorCode.ServerError, 'The authorization server keys are unavailable'), 'issuer_unavailable');
         });
         ({ payload } = await jwtVerify(token, keySet, {
           issuer: issuers,
@@ -121,9 +122,9 @@ export function createJwtVerifier(options: JwtVerifierOptions): OAuthTokenVerifi
         }));
       } catch (error) {
         if (error instanceof OAuthError) throw error;
-        const reason = reasonOf(error);
+        const [code, reason] = reasonOf(error);
         options.logger?.info({ reason, code: (error as { code?: string }).code }, 'bearer token rejected');
-        throw invalid(reason);
+        throw withReason(invalid(reason), code);
       }
       const claims = payload as Record<string, unknown>;
       const claim = claims[options.identityClaim];

@@ -6,18 +6,18 @@ import type { Config } from '../config/schema.js';
 import { SecretHealth } from '../config/secret-health.js';
 import type { CesDirectory } from '../ces/api.js';
 import { createAuditSink } from '../audit/sink.js';
+import { scopeDenialRecorder } from '../audit/denials.js';
 import { createAuditTrail } from '../audit/trail.js';
 import { Drain } from '../mcp/drain.js';
 import { createServerFactory } from '../mcp/server.js';
 import { cesObserver } from '../telemetry/ces-observer.js';
-import { createLogger, type Logger } from '../telemetry/logger.js';
+import { createLogger, flushLogger, type Logger } from '../telemetry/logger.js';
 import { startMetricsServer } from '../telemetry/metrics-server.js';
-import { Metrics } from '../telemetry/metrics.js';
+import type { Metrics } from '../telemetry/metrics.js';
 import { Readiness } from '../telemetry/readiness.js';
 import { startTracing, type TracingSettings } from '../telemetry/tracing.js';
 import { setupAccess } from '../policy/setup.js';
 import { ALL_TOOLS, TOOLSETS } from '../tools/index.js';
-import { startHttpServer } from '../transports/http.js';
 import { startStdioServer } from '../transports/stdio.js';
 
 export interface RunningServer {
@@ -55,10 +55,16 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   for (const warning of options.configWarnings ?? []) logger.warn({ profile: config.profile }, `configuration: ${warning}`);
   const secretHealth = options.secretHealth ?? new SecretHealth();
   // Metrics only when something can scrape them; tracing only when OTEL_* asks (no SDK loaded otherwise).
-  const metrics = config.transport === 'http' || config.metrics.port !== undefined ? new Metrics() : undefined;
+  // prom-client (and the OpenTelemetry API it pulls in) and the HTTP transport are imported only when
+  // used, which keeps stdio start-up and memory small.
+  const metrics: Metrics | undefined =
+    config.transport === 'http' || config.metrics.port !== undefined ? new (await import('../telemetry/metrics.js')).Metrics() : undefined;
   const tracing = options.tracing ? await startTracing(options.tracing) : undefined;
   if (options.tracing) logger.info({ tracing: options.tracing.enabled, reason: options.tracing.reason }, 'tracing');
-  const directory = options.directory ?? buildCesDirectory(config, { logger, proxy: options.proxy, secretHealth, cesObserver: cesObserver(metrics, tracing) });
+  // Every rotated secret file (CES, confirmation key, per-user tokens, listener TLS) feeds one counter.
+  const onSecretReload = metrics ? ({ result }: { result: 'ok' | 'failed' }) => metrics.secretReload(result) : undefined;
+  const directory =
+    options.directory ?? buildCesDirectory(config, { logger, proxy: options.proxy, secretHealth, cesObserver: cesObserver(metrics, tracing), onSecretReload });
   for (const d of directory.describe()) metrics?.breakerState(d.instance, directory.breakerState?.(d.instance) ?? 'closed');
   let audit;
   try {
@@ -86,7 +92,15 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   // Access control: tool bounds, policy, confirmations, CES identity, limits, HTTP authentication.
   let accessSetup;
   try {
-    accessSetup = setupAccess(config, { logger, tools: ALL_TOOLS, toolsets: TOOLSETS });
+    accessSetup = setupAccess(config, {
+      logger,
+      tools: ALL_TOOLS,
+      toolsets: TOOLSETS,
+      metrics,
+      secretHealth,
+      onSecretReload,
+      onScopeDenied: scopeDenialRecorder(audit, directory, logger),
+    });
   } catch (error) {
     if (!options.directory) await directory.close();
     await tracing?.shutdown();
@@ -112,7 +126,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     config.metrics.port !== undefined ? await startMetricsServer(config.metrics.host, config.metrics.port, { metrics, readiness, logger }) : undefined;
   const stopTransport =
     config.transport === 'http'
-      ? await startHttpServer(factory, { ...config.http, gate: accessSetup.gate, tls: accessSetup.tls }, logger, { metrics, readiness, drain, tracing })
+      ? await (await import('../transports/http.js')).startHttpServer(factory, { ...config.http, gate: accessSetup.gate, tls: accessSetup.tls }, logger, { metrics, readiness, drain, tracing })
       : startStdioServer(factory, logger);
   const url = 'url' in stopTransport ? (stopTransport.url as string) : undefined;
   let closing: Promise<void> | undefined;
@@ -141,7 +155,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
         await metricsServer?.close();
         if (!options.directory) await directory.close();
         logger.info('ispw-mcp stopped');
-        logger.flush();
+        await flushLogger(logger);
       })()),
   };
 }

@@ -6,7 +6,7 @@ import type { CesDirectory } from '../ces/api.js';
 import type { CesObserver } from '../ces/observer.js';
 import { PRODUCT } from '../shared/version.js';
 import type { Logger } from '../telemetry/logger.js';
-import { fileSource, type FileSource } from './file-source.js';
+import { fileSource, type FileSource, type SecretReloadListener } from './file-source.js';
 import type { CesInstanceConfig, Config } from './schema.js';
 import type { SecretHealth } from './secret-health.js';
 
@@ -26,13 +26,15 @@ export interface InstanceDeps {
   cesObserver?: CesObserver | undefined;
   /** Receives every file source created, so its owner can stop watching on shutdown. */
   files?: FileSource[];
+  /** Told of each rotation or failed re-read of a secret file (the secret-reload metric). */
+  onSecretReload?: SecretReloadListener | undefined;
 }
 
 export function instanceOptions(instance: CesInstanceConfig, deps: InstanceDeps): CesInstanceOptions {
   const fromFile = (key: keyof CesInstanceConfig, trim = true) => {
     const path = instance[key] as string | undefined;
     if (!path) return undefined;
-    const source = fileSource(path, { logger: deps.logger, trim });
+    const source = fileSource(path, { logger: deps.logger, trim, onReload: deps.onSecretReload });
     deps.files?.push(source);
     deps.secretHealth?.register(`ces.instances[${instance.name}].${key} (${path})`, source);
     return source;

@@ -4,7 +4,8 @@
 // directory is watched (fs.watch) and the file re-checked periodically as a fallback (watches can be
 // lost, e.g. on network file systems); reads also re-check at most once per interval. An unreadable
 // or empty file keeps the last good value and logs one warning, so a half-finished rotation never
-// breaks calls in flight.
+// breaks calls in flight. `onReload` reports each re-read that mattered after start-up (a new value
+// in use, or the file unreadable) — for the secret-reload metric; it is never given the content.
 import { type FSWatcher, readFileSync, realpathSync, statSync, watch } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -27,7 +28,14 @@ export interface FileSourceOptions {
   trim?: boolean;
   /** Watch the directory and re-check periodically (default true). Off: only reads re-check. */
   watch?: boolean;
+  /**
+   * Told after start-up when a new value is taken into use or the file is readable again (`ok`), and
+   * once when it becomes unreadable or empty (`failed`, the last good value stays). Path and result only.
+   */
+  onReload?: SecretReloadListener;
 }
+
+export type SecretReloadListener = (event: { path: string; result: 'ok' | 'failed' }) => void;
 
 export function fileSource(path: string, options: FileSourceOptions = {}): FileSource {
   const checkEveryMs = options.checkEveryMs ?? 1000;
@@ -36,6 +44,15 @@ export function fileSource(path: string, options: FileSourceOptions = {}): FileS
   let checkedAt = -Infinity;
   let warned = false;
   let healthy = false;
+  let started = false; // the first read is a load, not a reload
+  const notify = (result: 'ok' | 'failed') => {
+    if (!started || !options.onReload) return;
+    try {
+      options.onReload({ path, result });
+    } catch {
+      // a listener's failure never affects the secret
+    }
+  };
 
   const refresh = () => {
     checkedAt = performance.now();
@@ -50,6 +67,7 @@ export function fileSource(path: string, options: FileSourceOptions = {}): FileS
       const cleaned = options.trim === false ? content : content.trim();
       if (cleaned.trim() === '') throw new Error('the file is empty');
       const rotated = value !== undefined && value !== cleaned;
+      if (value !== cleaned || warned) notify('ok');
       value = cleaned;
       stamp = next;
       healthy = true;
@@ -65,6 +83,7 @@ export function fileSource(path: string, options: FileSourceOptions = {}): FileS
         const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
         options.logger?.warn({ file: path, reason }, value === undefined ? 'cannot read secret file' : 'cannot re-read secret file; keeping the last good value');
         warned = true;
+        notify('failed');
       }
     }
   };
@@ -117,5 +136,6 @@ export function fileSource(path: string, options: FileSourceOptions = {}): FileS
     },
   });
   refresh();
+  started = true;
   return source;
 }

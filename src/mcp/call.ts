@@ -3,7 +3,8 @@
 // mapped. Tools stay plain functions. The steps run in this order, one small block each, so that
 // authorisation and policy (issue #4) slot in where marked:
 //   admit → validate → authorise → policy → trace → audit attempt → run → audit outcome → metrics → map errors
-// Read tools write no audit events; with metrics and tracing off, a call costs one child logger.
+// Read tools write no audit events; with metrics and tracing off, a call builds no child logger
+// unless something is logged (lazyChildLogger).
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -168,7 +169,7 @@ function decisionOf(access: AccessRecord | undefined): AuditEventBody['decision'
   if (!access) return { result: 'allowed', rule: null, confirmationId: null, reason: null };
   const d = access.decision;
   return {
-    result: d.effect === 'deny' ? 'denied' : access.confirmed ? 'confirmed' : 'allowed',
+    result: d.effect === 'deny' ? 'denied' : access.confirmed ? 'confirmed' : d.effect === 'confirm' ? 'confirmation_required' : 'allowed',
     rule: d.rule === 'default' ? null : d.rule,
     confirmationId: access.confirmationId ?? null,
     reason: d.reason ?? null,
@@ -247,7 +248,7 @@ async function runCall(tool: AnyToolDef, deps: CallDeps, writes: boolean, rawArg
     });
     call.trace.target(call.target.instance, call.target.srid);
   }
-  call.logger = deps.logger.child({
+  lazyChildLogger(call, deps.logger, {
     correlationId,
     mcpMethod: 'tools/call',
     tool: tool.name,
@@ -269,7 +270,7 @@ async function runCall(tool: AnyToolDef, deps: CallDeps, writes: boolean, rawArg
     const outcome = await (call.trace ? call.trace.run(() => runTool(call, deps)) : runTool(call, deps));
     result = { content: [{ type: 'text', text: outcome.text }], structuredContent: outcome.structured };
     noteSetWait(call, deps, outcome.structured);
-    call.logger.debug({ ms: Math.round(performance.now() - call.started) }, 'tool call succeeded');
+    if (deps.logger.isLevelEnabled('debug')) call.logger.debug({ ms: Math.round(performance.now() - call.started) }, 'tool call succeeded');
     // Step: audit the outcome. The write happened: a failed record does not hide the result.
     if (writes && !(await deps.audit!.record(auditEvent(call, deps, 'write.outcome', outcomeOfResult(outcome.structured, elapsed(call)))))) {
       result.content.push({ type: 'text', text: 'Warning: the audit record of this outcome could not be written; the operator has been alerted in the server log.' });
@@ -303,6 +304,8 @@ async function guard(call: Call, deps: CallDeps, srid: string | undefined): Prom
   const logger = deps.logger.child({ correlationId: call.correlationId, mcpMethod: 'tools/call', tool: call.tool.name, caller: principal.subject });
   if (outcome.kind === 'confirm') {
     logger.info({ rule: outcome.record.decision.rule, confirmationId: outcome.record.confirmationId }, 'confirmation required');
+    // The decision is on record (nothing was sent to CES); the redeeming call's events carry the same id.
+    await deps.audit?.record(auditEvent(call, deps, 'policy.confirmation_required', null));
     finish(call, deps, undefined);
     return { content: [{ type: 'text', text: outcome.text }], structuredContent: outcome.structured };
   }
@@ -314,6 +317,22 @@ async function guard(call: Call, deps: CallDeps, srid: string | undefined): Prom
   return errorResult(outcome.text);
 }
 
+/**
+ * Makes `call.logger` the call's child logger, built on first use: a successful call at the usual
+ * levels logs nothing, and a pino child (bindings serialised, redaction set up) costs a few µs.
+ */
+function lazyChildLogger(call: Call, parent: Logger, bindings: Record<string, unknown>): void {
+  let child: Logger | undefined;
+  Object.defineProperty(call, 'logger', {
+    get: () => (child ??= parent.child(bindings)),
+    set: (value: Logger) => {
+      child = value;
+    },
+    enumerable: true,
+    configurable: true,
+  });
+}
+
 const elapsed = (call: Call) => Math.round(performance.now() - call.started);
 
 function runTool(call: Call, deps: CallDeps) {
@@ -321,7 +340,9 @@ function runTool(call: Call, deps: CallDeps) {
   const ctx: ToolContext = {
     ces: observedTarget(call, call.target!),
     signal: call.signal,
-    logger: call.logger,
+    get logger() {
+      return call.logger;
+    },
     wait: deps.wait,
     sleep: sleeper(call.signal),
     progress: async (update) => {

@@ -1,17 +1,20 @@
-// The server factory: a fresh McpServer with the selected tools, for one stdio connection or one
-// HTTP request. Everything expensive (schemas, annotations) is prepared once in createServerFactory.
-import { McpServer, type AuthInfo, type ScopeChallengeHandler } from '@modelcontextprotocol/server';
+// The server factory: a fresh low-level SDK Server with the selected tools, resources and prompts,
+// for one stdio connection or one HTTP request. Everything expensive (schemas, list entries,
+// annotations) is prepared once in createServerFactory; see docs/performance.md.
+import { Server, type AuthInfo, type Tool } from '@modelcontextprotocol/server';
 
 import { principalOf } from '../auth/principal.js';
-import { scopeForCall, scopeToList } from '../auth/scopes.js';
+import { scopeToList } from '../auth/scopes.js';
 import { confirmableOutput, controlParams } from '../policy/control-params.js';
 
 import { PRODUCT } from '../shared/version.js';
 import { annotationsFor } from './annotations.js';
 import { toolCallback, type CallDeps } from './call.js';
 import { advertised } from './kit/advertised-schema.js';
+import { installCatalogueHandlers, recordCatalogue } from './kit/catalogue.js';
 import type { AnyToolDef } from './kit/define-tool.js';
 import { sridParam } from './kit/params.js';
+import { installToolHandlers, toolViews, type PreparedTool } from './kit/tool-dispatch.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 
@@ -37,41 +40,41 @@ export interface FactoryContext {
   authInfo?: AuthInfo;
 }
 
-// A tools/call needing a scope the bearer token lacks is answered 403 insufficient_scope by the SDK
-// (step-up authorisation); the HTTP gate and the call wrapper check the same rule again.
-const scopeChallenge =
-  (tool: AnyToolDef): ScopeChallengeHandler =>
-  ({ request, authInfo }) => {
-    if (authInfo === undefined || principalOf(authInfo).via !== 'oauth') return undefined;
-    const needed = scopeForCall(tool, request.params?.arguments as Record<string, unknown> | undefined);
-    return authInfo.scopes.includes(needed) ? undefined : { scopes: [needed], errorDescription: `${tool.name} needs the ${needed} scope` };
-  };
+// The scope challenge (403 insufficient_scope for a tools/call needing a scope the bearer token
+// lacks) is issued by the HTTP gate before any server is built (src/auth/http-gate.ts,
+// `scopeChallenge`), for both eras and sessions alike; the call wrapper checks the same rule again.
 
-export function createServerFactory(options: ServerFactoryOptions): (ctx?: FactoryContext) => McpServer {
-  const registrations = options.tools.map((tool) => ({
-    name: tool.name,
-    listScope: scopeToList(tool),
-    config: {
-      title: tool.title,
-      description: tool.description,
-      // Converted to JSON Schema once here, not per request; zod still validates every call.
-      inputSchema: advertised(tool.input.extend({ srid: sridParam, ...(options.confirmable ? controlParams(tool) : {}) }), 'input'),
-      outputSchema: advertised(options.confirmable ? confirmableOutput(tool) : tool.output, 'output'),
-      annotations: annotationsFor(tool),
-      scopeChallenge: scopeChallenge(tool),
-    },
-    callback: toolCallback(tool, options),
-  }));
-  return (ctx) => {
-    // A caller sees only the tools its scopes allow (the local principal has every scope).
-    const principal = principalOf(ctx?.authInfo);
-    const server = new McpServer(
-      { name: PRODUCT.name, version: PRODUCT.version, title: 'BMC AMI DevX Code Pipeline (ISPW)' },
-      { capabilities: { logging: {} }, instructions: SERVER_INSTRUCTIONS },
-    );
-    for (const r of registrations) if (principal.scopes.has(r.listScope)) server.registerTool(r.name, r.config, r.callback);
+const SERVER_INFO = { name: PRODUCT.name, version: PRODUCT.version, title: 'BMC AMI DevX Code Pipeline (ISPW)' };
+const CAPABILITIES = { logging: {}, tools: { listChanged: true }, resources: { listChanged: true }, prompts: { listChanged: true } };
+
+/**
+ * Prepares everything once (JSON Schemas, frozen tools/list entries per caller scope set, resources
+ * and prompts) and returns the factory. Per call it builds the SDK's low-level Server with a
+ * handful of handlers over the prepared data: near-free, where an McpServer with 33
+ * registerTool calls cost more than the tool call itself on the stateless HTTP paths.
+ */
+export function createServerFactory(options: ServerFactoryOptions): (ctx?: FactoryContext) => Server {
+  const prepared: PreparedTool[] = options.tools.map((tool) => {
+    const input = advertised(tool.input.extend({ srid: sridParam, ...(options.confirmable ? controlParams(tool) : {}) }), 'input');
+    const output = advertised(options.confirmable ? confirmableOutput(tool) : tool.output, 'output');
+    const inputJson = input['~standard'].jsonSchema.input({ target: 'draft-2020-12' }) as Tool['inputSchema'];
+    const outputJson = output['~standard'].jsonSchema.output({ target: 'draft-2020-12' }) as Tool['outputSchema'];
+    const listed: Tool = { name: tool.name, title: tool.title, description: tool.description, inputSchema: inputJson, outputSchema: outputJson, annotations: annotationsFor(tool) };
+    return { name: tool.name, listScope: scopeToList(tool), listed: Object.freeze(listed), input, output, outputJson, callback: toolCallback(tool, options) };
+  });
+  const viewFor = toolViews(prepared);
+  const catalogue = recordCatalogue((server) => {
     registerResources(server, options.directory);
     registerPrompts(server);
+  });
+  const resourceList = Object.freeze([...catalogue.resources.values()].map((r) => r.listed));
+  const promptList = Object.freeze([...catalogue.prompts.values()].map((p) => p.listed));
+  return (ctx) => {
+    // A caller sees, and may call, only the tools its scopes allow (the local principal has every scope).
+    const principal = principalOf(ctx?.authInfo);
+    const server = new Server(SERVER_INFO, { capabilities: CAPABILITIES, instructions: SERVER_INSTRUCTIONS });
+    installToolHandlers(server, viewFor((scope) => principal.scopes.has(scope)));
+    installCatalogueHandlers(server, catalogue, resourceList, promptList);
     return server;
   };
 }

@@ -8,6 +8,7 @@ import { actingAs, IdentityError, type IdentityResolver } from '../auth/identity
 import type { Principal } from '../auth/principal.js';
 import { scopeForCall } from '../auth/scopes.js';
 import type { AnyToolDef } from '../mcp/kit/define-tool.js';
+import type { Metrics } from '../telemetry/metrics.js';
 import { ConfirmationError, type ConfirmationIssuer } from './confirmations.js';
 import { evaluate, needsContainerFacts, operationOf, type CallFacts, type Decision } from './evaluate.js';
 import { LimitError, type CesConcurrency, type RateLimiter } from './limits.js';
@@ -20,6 +21,8 @@ export interface AccessControl {
   confirmations: ConfirmationIssuer;
   rateLimiter: RateLimiter;
   concurrency: CesConcurrency;
+  /** Counts each decision (telemetry/metrics.ts); undefined: nothing serves /metrics. */
+  metrics?: Metrics | undefined;
 }
 
 /** Arguments the server adds to tools and consumes itself; tools never see them. */
@@ -52,6 +55,32 @@ export type GuardOutcome =
 const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 
 export async function guardCall(access: AccessControl, input: GuardInput): Promise<GuardOutcome> {
+  const outcome = await decide(access, input);
+  if (access.metrics) countOutcome(access.metrics, input.tool.name, outcome);
+  return outcome;
+}
+
+/**
+ * Each refusal is counted once, in the counter that names its cause: scope and CES identity are
+ * auth failures, the caller's rate limit a rate-limited call, a refused confirmation token a
+ * confirmation refusal, everything else (freeze, ticket, rules, default, unreadable facts) a policy
+ * denial. Labels: the tool name, the rule name from the operator's policy file, fixed enums.
+ */
+function countOutcome(metrics: Metrics, tool: string, outcome: GuardOutcome): void {
+  const { rule } = outcome.record.decision;
+  if (outcome.kind === 'confirm') return metrics.confirmation(tool, 'issued');
+  if (outcome.kind === 'proceed') {
+    if (outcome.record.confirmed) metrics.confirmation(tool, 'redeemed');
+    return;
+  }
+  if (rule === 'scope') return metrics.authFailure('insufficient_scope');
+  if (rule === 'identity') return metrics.authFailure('no_ces_identity');
+  if (rule === 'rate-limit') return metrics.rateLimit('server');
+  if (rule.startsWith('confirmation:')) return metrics.confirmation(tool, 'refused', rule.slice('confirmation:'.length));
+  metrics.policyDenial(tool, rule);
+}
+
+async function decide(access: AccessControl, input: GuardInput): Promise<GuardOutcome> {
   const { tool, args, principal } = input;
   const refuse = (decision: Decision, text: string, cesIdentity?: string): GuardOutcome => ({
     kind: 'refuse',

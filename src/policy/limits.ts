@@ -47,8 +47,8 @@ export function createRateLimiter(perMinute: number, now: () => number = () => p
   };
 }
 
-/** One bulkhead per CES instance; `limit` 0 disables. */
-export function createCesConcurrency(limit: number, queue = limit * 4) {
+/** One bulkhead per CES instance; `limit` 0 disables. `onReject` is told of each refusal (metrics). */
+export function createCesConcurrency(limit: number, queue = limit * 4, onReject?: (instance: string) => void) {
   const heads = new Map<string, BulkheadPolicy>();
   const headFor = (instance: string) => {
     let head = heads.get(instance);
@@ -69,6 +69,7 @@ export function createCesConcurrency(limit: number, queue = limit * 4) {
             return await head.execute(() => target.call(operation, input, options), options?.signal);
           } catch (error) {
             if (error instanceof BulkheadRejectedError) {
+              onReject?.(target.instance);
               throw new LimitError(`CES instance "${target.instance}" is at its limit of ${limit} concurrent requests. Retry after 2 s.`, 2);
             }
             throw error;

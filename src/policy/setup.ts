@@ -1,20 +1,24 @@
 // Builds the access-control pieces from the configuration: tool bounds, the policy source, the
 // confirmation issuer, the CES identity resolver, limits, and (HTTP) the authentication gate and
-// listener TLS material. Problems are ConfigErrors, reported before anything listens.
-import { readFileSync } from 'node:fs';
+// listener TLS material. Problems are ConfigErrors, reported before anything listens. The secrets
+// of access control (confirmation key, per-user token directory, listener certificate and key) are
+// registered with SecretHealth so /readyz reports them, and their rotations feed the reload metric.
+import { accessSync, constants as fsConstants, readFileSync, statSync } from 'node:fs';
 
-import { createAuthGate, type AuthGate } from '../auth/http-gate.js';
+import { createAuthGate, type AuthGate, type ScopeDenial } from '../auth/http-gate.js';
 import { createIdentityResolver } from '../auth/identity.js';
 import { createJwtVerifier } from '../auth/jwt-verifier.js';
 import { mtlsConfigured, oauthConfigured, openBindingProblem } from '../config/access-schema.js';
 import { ConfigError } from '../config/errors.js';
-import { fileSource } from '../config/file-source.js';
+import { fileSource, type FileSource, type SecretReloadListener } from '../config/file-source.js';
 import { isLoopbackHost } from '../config/profiles.js';
 import type { Config } from '../config/schema.js';
+import type { SecretHealth } from '../config/secret-health.js';
 import type { AnyToolDef } from '../mcp/kit/define-tool.js';
 import type { Logger } from '../telemetry/logger.js';
+import type { Metrics } from '../telemetry/metrics.js';
 import { boundTools, checkBounds, type ToolsetInfo } from './bounds.js';
-import { createConfirmations } from './confirmations.js';
+import { createConfirmations, MIN_KEY_BYTES } from './confirmations.js';
 import type { AccessControl } from './guard.js';
 import { createCesConcurrency, createRateLimiter } from './limits.js';
 import { PolicyError, staticPolicy, watchPolicyFile } from './source.js';
@@ -38,8 +42,35 @@ function readPem(what: string, path: string): string {
   }
 }
 
-export function setupAccess(config: Config, deps: { logger: Logger; tools: readonly AnyToolDef[]; toolsets: readonly ToolsetInfo[] }): AccessSetup {
-  const { logger } = deps;
+export interface AccessDeps {
+  logger: Logger;
+  tools: readonly AnyToolDef[];
+  toolsets: readonly ToolsetInfo[];
+  /** Counts denials, confirmations, auth failures and limits; undefined when nothing serves /metrics. */
+  metrics?: Metrics | undefined;
+  /** Readiness: the access-control secrets are registered here. */
+  secretHealth?: SecretHealth | undefined;
+  /** Told of each rotation or failed re-read of an access-control secret file. */
+  onSecretReload?: SecretReloadListener | undefined;
+  /** Records a tools/call the HTTP gate refuses for a missing scope (the auth.denied audit event). */
+  onScopeDenied?: ((denial: ScopeDenial) => Promise<void>) | undefined;
+}
+
+/** A readable directory (the per-user token mount); checked live, there is no value to keep. */
+function readableDirectory(dir: string): () => string | undefined {
+  return () => {
+    try {
+      accessSync(dir, fsConstants.R_OK | fsConstants.X_OK);
+      return statSync(dir).isDirectory() ? dir : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+export function setupAccess(config: Config, deps: AccessDeps): AccessSetup {
+  const { logger, metrics, secretHealth } = deps;
+  const files: FileSource[] = [];
   const open = openBindingProblem(config, isLoopbackHost);
   if (open) throw new ConfigError([open]);
   if (config.transport === 'http' && config.auth.allowUnauthenticated && !isLoopbackHost(config.http.host)) {
@@ -58,9 +89,22 @@ export function setupAccess(config: Config, deps: { logger: Logger; tools: reado
     if (error instanceof PolicyError) throw new ConfigError([`access.policyFile (ISPW_MCP_POLICY_FILE): ${error.message}`]);
     throw error;
   }
-  const key = a.confirmKeyFile ? fileSource(a.confirmKeyFile, { logger }) : undefined;
+  const key = a.confirmKeyFile ? fileSource(a.confirmKeyFile, { logger, onReload: deps.onSecretReload }) : undefined;
   if (a.confirmKeyFile && (key?.() ?? '').length < 32) {
+    key?.close();
     throw new ConfigError([`access.confirmKeyFile (ISPW_MCP_CONFIRM_KEY_FILE): ${a.confirmKeyFile} is missing or holds fewer than 32 bytes`]);
+  }
+  if (key) {
+    // A key rotated to something too short would make every confirmation fail: not ready.
+    secretHealth?.register(`access.confirmKeyFile (${key.path})`, () => {
+      const value = key();
+      return value !== undefined && Buffer.byteLength(value) >= MIN_KEY_BYTES ? value : undefined;
+    });
+  }
+  // Per-user mode cannot serve anyone without its token mount. One user's missing file is that
+  // user's error (a clear tool error), not the replica's: user files are not registered one by one.
+  if (config.identity.mode === 'per-user' && config.identity.userTokenDir) {
+    secretHealth?.register(`identity.userTokenDir (${config.identity.userTokenDir})`, readableDirectory(config.identity.userTokenDir));
   }
   if (a.policyFile && !key && config.transport === 'http') {
     logger.warn('no ISPW_MCP_CONFIRM_KEY_FILE: confirmation tokens are signed with a per-process key and work only on this replica');
@@ -70,13 +114,15 @@ export function setupAccess(config: Config, deps: { logger: Logger; tools: reado
     userTokenDir: config.identity.userTokenDir,
     readFallback: config.identity.readFallback,
     logger,
+    onReload: deps.onSecretReload,
   });
   const access: AccessControl = {
     identities,
     policy,
     confirmations: createConfirmations({ key, ttlSeconds: a.confirmTtlSeconds, logger }),
     rateLimiter: createRateLimiter(config.limits.callsPerMinute),
-    concurrency: createCesConcurrency(config.limits.cesConcurrency),
+    concurrency: createCesConcurrency(config.limits.cesConcurrency, undefined, () => metrics?.rateLimit('concurrency')),
+    metrics,
   };
 
   let gate: AuthGate | undefined;
@@ -103,13 +149,35 @@ export function setupAccess(config: Config, deps: { logger: Logger; tools: reado
       }
     }
     const mtls = mtlsConfigured(config) ? { scopes: auth.tls.clientScopes, field: auth.tls.clientIdentityField } : undefined;
-    gate = createAuthGate({ tools, ...(oauth ? { oauth } : {}), ...(mtls ? { mtls } : {}) });
+    gate = createAuthGate({
+      tools,
+      ...(oauth ? { oauth } : {}),
+      ...(mtls ? { mtls } : {}),
+      ...(metrics ? { onFailure: (reason) => metrics.authFailure(reason) } : {}),
+      ...(deps.onScopeDenied ? { onScopeDenied: deps.onScopeDenied } : {}),
+    });
     if (auth.tls.certFile && auth.tls.keyFile) {
       tls = {
         certPem: readPem('auth.tls.certFile (ISPW_MCP_HTTP_TLS_CERT_FILE)', auth.tls.certFile),
         keyPem: readPem('auth.tls.keyFile (ISPW_MCP_HTTP_TLS_KEY_FILE)', auth.tls.keyFile),
         clientCaPem: auth.tls.clientCaFile ? readPem('auth.tls.clientCaFile (ISPW_MCP_HTTP_CLIENT_CA_FILE)', auth.tls.clientCaFile) : undefined,
       };
+      // The listener serves the material read above; the files are followed so /readyz shows a
+      // mount that has gone bad (no PEM in it) before the next restart would fail on it.
+      const pemFiles: [string, string | undefined][] = [
+        ['auth.tls.certFile', auth.tls.certFile],
+        ['auth.tls.keyFile', auth.tls.keyFile],
+        ['auth.tls.clientCaFile', auth.tls.clientCaFile],
+      ];
+      for (const [name, path] of pemFiles) {
+        if (!path) continue;
+        const source = fileSource(path, { logger, trim: false, onReload: deps.onSecretReload });
+        files.push(source);
+        secretHealth?.register(`${name} (${path})`, () => {
+          const value = source();
+          return value !== undefined && value.includes('-----BEGIN ') ? value : undefined;
+        });
+      }
     }
   }
   logger.info(
@@ -133,6 +201,7 @@ export function setupAccess(config: Config, deps: { logger: Logger; tools: reado
       policy.close();
       key?.close();
       identities.close();
+      for (const f of files.splice(0)) f.close();
     },
   };
 }

@@ -34,8 +34,26 @@ export function createLogger(options: { level: LogLevel; destination?: pino.Dest
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACT, censor: '[redacted]' },
     },
-    options.destination ?? pino.destination({ fd: 2, sync: true }),
+    // Asynchronous: a log line does not block the event loop on a slow stderr reader. pino flushes
+    // it synchronously on process exit, and shutdown awaits flushLogger (commands/serve.ts).
+    options.destination ?? pino.destination({ fd: 2, sync: false }),
   );
+}
+
+/** Writes out what the logger's destination still buffers (before the process ends); bounded by `timeoutMs`. */
+export function flushLogger(logger: Logger, timeoutMs = 2_000): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs); // a broken stderr must not hold up shutdown
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    try {
+      logger.flush(done);
+    } catch {
+      done();
+    }
+  });
 }
 
 /** A logger that drops everything, for tests and library use. */

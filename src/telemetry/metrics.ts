@@ -3,6 +3,7 @@
 // configured instance names, catalogue operation ids, registered tool names, fixed enums.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+import type { AuthFailureReason } from '../auth/failure-reasons.js';
 import { PRODUCT } from '../shared/version.js';
 import { CES_DURATION_BUCKETS, MCP_DURATION_BUCKETS, METRIC, SET_WAIT_BUCKETS } from './names.js';
 
@@ -53,25 +54,25 @@ export class Metrics {
   });
   private readonly policyDenials = new Counter({
     name: METRIC.policyDenials,
-    help: 'Tool calls denied by server-side policy, by tool and rule.',
+    help: 'Tool calls denied by the lifecycle policy (freeze windows, ticket rule, deny rules, the default), by tool and rule.',
     labelNames: ['tool', 'rule'] as const,
     registers: [this.registry],
   });
   private readonly confirmations = new Counter({
     name: METRIC.confirmations,
-    help: 'Confirmations of guarded tool calls, by tool and result (requested, confirmed, rejected, expired).',
-    labelNames: ['tool', 'result'] as const,
+    help: 'Confirmations of guarded tool calls, by tool, result (issued, redeemed, refused) and the reason of a refusal (invalid, expired, caller, tool, arguments, state, replayed; "" otherwise).',
+    labelNames: ['tool', 'result', 'reason'] as const,
     registers: [this.registry],
   });
   private readonly authFailures = new Counter({
     name: METRIC.authFailures,
-    help: 'Rejected MCP callers, by reason.',
+    help: 'Rejected MCP callers, by reason (bearer token, mTLS handshake, scope, CES identity mapping).',
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
   private readonly rateLimited = new Counter({
     name: METRIC.rateLimited,
-    help: 'Rate-limited calls, by source (ces: CES answered 429; server: this server refused the caller).',
+    help: 'Rate-limited calls, by source (ces: CES answered 429; server: the per-caller rate limit refused the call; concurrency: the per-instance CES concurrency limit refused it).',
     labelNames: ['source'] as const,
     registers: [this.registry],
   });
@@ -132,15 +133,16 @@ export class Metrics {
     this.policyDenials.inc({ tool, rule });
   }
 
-  confirmation(tool: string, result: 'requested' | 'confirmed' | 'rejected' | 'expired'): void {
-    this.confirmations.inc({ tool, result });
+  /** `reason`: the ConfirmationFailure of a refusal; empty for issued and redeemed. */
+  confirmation(tool: string, result: 'issued' | 'redeemed' | 'refused', reason = ''): void {
+    this.confirmations.inc({ tool, result, reason });
   }
 
-  authFailure(reason: string): void {
+  authFailure(reason: AuthFailureReason): void {
     this.authFailures.inc({ reason });
   }
 
-  rateLimit(source: 'ces' | 'server'): void {
+  rateLimit(source: 'ces' | 'server' | 'concurrency'): void {
     this.rateLimited.inc({ source });
   }
 

@@ -19,9 +19,10 @@ import {
   localhostAllowedOrigins,
   originValidationResponse,
   type AuthInfo,
-  type McpServer,
+  type Server as SdkServer,
 } from '@modelcontextprotocol/server';
 
+import { reasonOfTlsError } from '../auth/failure-reasons.js';
 import type { AuthGate } from '../auth/http-gate.js';
 import { verifiedPeerCertificate } from '../auth/mtls.js';
 
@@ -108,7 +109,7 @@ function postTracker() {
 }
 
 export async function startHttpServer(
-  factory: (ctx?: { authInfo?: AuthInfo }) => McpServer,
+  factory: (ctx?: { authInfo?: AuthInfo }) => SdkServer,
   options: HttpOptions,
   logger: Logger,
   ops: HttpOps = {},
@@ -141,7 +142,7 @@ export async function startHttpServer(
     });
     if (outcome instanceof Response || outcome === undefined || request.method !== 'POST') return outcome;
     const body: unknown = await request.clone().json().catch(() => undefined);
-    return gate.scopeChallenge(body, outcome) ?? outcome;
+    return (await gate.scopeChallenge(body, outcome)) ?? outcome;
   };
 
   const route = async (request: Request): Promise<Response> => {
@@ -212,6 +213,8 @@ export async function startHttpServer(
         handler,
       ) as unknown as Server)
     : createServer(handler);
+  // mTLS: clients without a certificate from the client CA are refused in the handshake; count them.
+  if (tls?.clientCaPem) server.on('tlsClientError', (error) => ops.metrics?.authFailure(reasonOfTlsError(error)));
   server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
 
   await new Promise<void>((resolve, reject) => {

@@ -8,7 +8,7 @@ import {
   isInitializeRequest,
   WebStandardStreamableHTTPServerTransport,
   type AuthInfo,
-  type McpServer,
+  type Server as SdkServer,
 } from '@modelcontextprotocol/server';
 
 import { principalOf } from '../auth/principal.js';
@@ -17,7 +17,7 @@ import type { Logger } from '../telemetry/logger.js';
 
 interface Session {
   transport: WebStandardStreamableHTTPServerTransport;
-  server: McpServer;
+  server: SdkServer;
   lastUsed: number;
   /** The principal that opened the session; a session id is never authentication by itself. */
   owner: string;
@@ -31,7 +31,7 @@ export class LegacySessions {
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
-    private readonly factory: (ctx: { authInfo?: AuthInfo }) => McpServer,
+    private readonly factory: (ctx: { authInfo?: AuthInfo }) => SdkServer,
     private readonly options: { idleSeconds: number; maxSessions: number; logger: Logger },
   ) {
     const every = Math.min(30_000, (options.idleSeconds * 1000) / 4);

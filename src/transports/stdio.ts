@@ -1,5 +1,5 @@
 // stdio transport: one connection over stdin/stdout; stdout carries only JSON-RPC.
-import type { McpServer } from '@modelcontextprotocol/server';
+import type { Server as SdkServer } from '@modelcontextprotocol/server';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 
 import type { Logger } from '../telemetry/logger.js';
@@ -8,7 +8,7 @@ export interface RunningStdioServer {
   close(): Promise<void>;
 }
 
-export function startStdioServer(factory: () => McpServer, logger: Logger): RunningStdioServer {
+export function startStdioServer(factory: () => SdkServer, logger: Logger): RunningStdioServer {
   const handle = serveStdio(factory, { onerror: (error) => logger.warn({ err: error }, 'stdio transport error') });
   logger.info('MCP stdio server ready');
   return { close: () => handle.close() };

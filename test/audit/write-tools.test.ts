@@ -1,7 +1,7 @@
 // Every write tool emits exactly the expected audit events: on success an attempt and a
 // succeeded/submitted outcome; on a CES failure an attempt and a failed outcome naming the CES
-// status; read tools emit none. (Policy and auth denials arrive with issue #4; their event types
-// exist in the schema.) The table must cover every non-read tool of the registry.
+// status; read tools emit none. (Policy and auth denials and confirmations are covered end to end
+// in test/e2e/access-observability.test.ts.) The table must cover every non-read tool of the registry.
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { DEMO } from '../../simulator/index.js';

@@ -2,7 +2,7 @@
 // server built from the tool registry, and an SDK client connected in memory. Tests speak MCP to
 // the server and inspect what reached "CES" through `sim.requests`.
 import { Client } from '@modelcontextprotocol/client';
-import { InMemoryTransport, type CallToolResult, type McpServer } from '@modelcontextprotocol/server';
+import { InMemoryTransport, type CallToolResult, type Server as SdkServer } from '@modelcontextprotocol/server';
 
 import { DEMO, startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import type { CesDirectory } from '../../src/ces/api.js';
@@ -29,7 +29,7 @@ export interface Harness {
   client: Client;
   sim: RunningSimulator;
   directory: CesDirectory;
-  server: McpServer;
+  server: SdkServer;
   /** Calls a tool and returns its result (tool errors come back as `isError`, never thrown). */
   call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
   close(): Promise<void>;

@@ -1,0 +1,80 @@
+// Tools served from the SDK's low-level Server: everything a tools/list answer or a tools/call
+// dispatch needs is prepared once at start-up (JSON Schemas, frozen list entries, per-scope views),
+// so a per-request server costs two handler registrations instead of ~33 McpServer.registerTool
+// calls. Validation is unchanged: the tool's zod schemas check every call's input and output, and
+// failures read exactly as McpServer's ("Input validation error: Invalid arguments for tool …").
+import { ProtocolError, ProtocolErrorCode, type CallToolResult, type Server, type ServerContext, type StandardSchemaV1, type Tool } from '@modelcontextprotocol/server';
+
+/** One tool as served: what tools/list shows, and how tools/call checks and runs it. */
+export interface PreparedTool {
+  readonly name: string;
+  /** The scope a caller needs to see the tool (src/auth/scopes.ts). */
+  readonly listScope: string;
+  /** The frozen tools/list entry (JSON Schemas converted once). */
+  readonly listed: Tool;
+  readonly input: StandardSchemaV1;
+  readonly output: StandardSchemaV1;
+  /** The advertised output schema, for the SDK's result projection (2025-era `{result}` wrap). */
+  readonly outputJson: Tool['outputSchema'];
+  readonly callback: (args: Record<string, unknown>, ctx: ServerContext) => Promise<CallToolResult>;
+}
+
+/** The tools one caller may see and call: computed once per distinct set of listing scopes. */
+export interface ToolView {
+  readonly tools: readonly Tool[];
+  readonly byName: ReadonlyMap<string, PreparedTool>;
+}
+
+/** Caches one frozen view per combination of listing scopes (a handful in practice). */
+export function toolViews(prepared: readonly PreparedTool[]): (hasScope: (scope: string) => boolean) => ToolView {
+  const scopes = [...new Set(prepared.map((t) => t.listScope))].sort();
+  const cache = new Map<string, ToolView>();
+  return (hasScope) => {
+    const held = scopes.filter(hasScope);
+    const key = held.join(' ');
+    let view = cache.get(key);
+    if (!view) {
+      const visible = prepared.filter((t) => held.includes(t.listScope));
+      view = Object.freeze({ tools: Object.freeze(visible.map((t) => t.listed)), byName: new Map(visible.map((t) => [t.name, t])) });
+      cache.set(key, view);
+    }
+    return view;
+  };
+}
+
+// The SDK's issue formatting (validateStandardSchema), so error texts stay as clients know them.
+const formatIssue = (issue: StandardSchemaV1.Issue) =>
+  issue.path?.length ? `${issue.path.map((p) => String(typeof p === 'object' ? p.key : p)).join('.')}: ${issue.message}` : issue.message;
+const formatIssues = (issues: readonly StandardSchemaV1.Issue[]) => issues.map(formatIssue).join(', ');
+
+const toolError = (text: string): CallToolResult => ({ content: [{ type: 'text', text }], isError: true });
+
+/** Installs tools/list and tools/call on a fresh low-level server for one view. */
+export function installToolHandlers(server: Server, view: ToolView): void {
+  server.setRequestHandler('tools/list', () => ({ tools: view.tools as Tool[] }));
+  server.setRequestHandler('tools/call', async (request, ctx) => {
+    const { name } = request.params;
+    const tool = view.byName.get(name);
+    if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${name} not found`);
+    try {
+      const input = await tool.input['~standard'].validate(request.params.arguments ?? {});
+      if (input.issues) {
+        throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Input validation error: Invalid arguments for tool ${name}: ${formatIssues(input.issues)}`);
+      }
+      const result = await tool.callback(input.value as Record<string, unknown>, ctx);
+      if (!result.isError) {
+        if (result.structuredContent === undefined) {
+          throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Output validation error: Tool ${name} has an output schema but no structured content was provided`);
+        }
+        const output = await tool.output['~standard'].validate(result.structuredContent);
+        if (output.issues) {
+          throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Output validation error: Invalid structured content for tool ${name}: ${formatIssues(output.issues)}`);
+        }
+      }
+      return server.projectCallToolResult(result, tool.outputJson);
+    } catch (error) {
+      if (error instanceof ProtocolError && error.code === ProtocolErrorCode.UrlElicitationRequired) throw error;
+      return toolError(error instanceof Error ? error.message : String(error));
+    }
+  });
+}
