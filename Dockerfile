@@ -10,6 +10,10 @@ ARG BUILDER_IMAGE=docker.io/library/node:24-trixie-slim@sha256:c319bb4fac67c01ce
 ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs24-debian13:nonroot@sha256:9eeb7f5887d0e239e78264b06f7f11d2e14be534050481803a9e4728fcdd278e
 
 FROM ${BUILDER_IMAGE} AS build
+# Part of every later layer's cache key: a layer cached under another commit's timestamp must not be
+# reused, or the rebuild of the same commit would carry different file times (reproducibility).
+ARG SOURCE_DATE_EPOCH=0
+ENV SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH}
 # An npm mirror for air-gapped builds; credentials and CAs come as build secrets, never as args.
 ARG NPM_CONFIG_REGISTRY=https://registry.npmjs.org/
 ENV NPM_CONFIG_REGISTRY=${NPM_CONFIG_REGISTRY} \
@@ -37,7 +41,10 @@ RUN npm run build && npm prune --omit=dev --ignore-scripts --no-audit --no-fund 
 FROM ${RUNTIME_IMAGE}
 ARG VERSION=0.0.0-dev
 ARG REVISION=unknown
+# As in the build stage: keeps layers cached under another commit's timestamp out of this build.
+ARG SOURCE_DATE_EPOCH=0
 LABEL org.opencontainers.image.title="ispw-mcp" \
+      io.github.ispw-mcp.source-date-epoch="${SOURCE_DATE_EPOCH}" \
       org.opencontainers.image.description="MCP server for BMC AMI DevX Code Pipeline (ISPW) through the CES REST API" \
       org.opencontainers.image.source="https://github.com/ispw-mcp/ispw-mcp" \
       org.opencontainers.image.licenses="Apache-2.0" \

@@ -48,22 +48,28 @@ describe('SBOM', () => {
 });
 
 describe('reproducible build', () => {
-  it.skipIf(!CONTEXT)('rebuilding the same inputs without cache gives the same image digest', async () => {
-    const repro = `${IMAGE.replace(/:[^:/]+$/, '')}:repro-${process.pid}`;
+  // Two builds from scratch (no layer cache) of the same commit must give the same image. A build
+  // that reuses cached layers is not compared: buildah keeps the history entries of the build that
+  // first produced a cached layer, so the image ID depends on what the cache held before.
+  it.skipIf(!CONTEXT)('building the same commit twice without cache gives the same image digest', async () => {
+    const base = IMAGE.replace(/:[^:/]+$/, '');
+    const tags = [`${base}:repro-a-${process.pid}`, `${base}:repro-b-${process.pid}`];
     try {
-      const started = Date.now();
-      await exec('bash', [join(ROOT, 'scripts/image/build.sh'), '--no-cache', '--context', CONTEXT!, '--tag', repro], { timeout: 900_000, maxBuffer: 16 * 1024 * 1024 });
-      console.log(`no-cache rebuild took ${Math.round((Date.now() - started) / 1000)} s`);
+      for (const tag of tags) {
+        const started = Date.now();
+        await exec('bash', [join(ROOT, 'scripts/image/build.sh'), '--no-cache', '--context', CONTEXT!, '--tag', tag], { timeout: 900_000, maxBuffer: 16 * 1024 * 1024 });
+        console.log(`no-cache build ${tag} took ${Math.round((Date.now() - started) / 1000)} s`);
+      }
       const [first, second] = await Promise.all(
-        [IMAGE, repro].map(async (image) => (await podmanOk(['image', 'inspect', '--format', '{{.Id}} {{.Digest}}', image])).trim()),
+        tags.map(async (image) => (await podmanOk(['image', 'inspect', '--format', '{{.Id}} {{.Digest}}', image])).trim()),
       );
       expect(second).toBe(first);
       // The timestamps really are fixed to SOURCE_DATE_EPOCH (the commit time), not "now".
-      const created = (await podmanOk(['image', 'inspect', '--format', '{{.Created.Unix}}', repro])).trim();
+      const created = (await podmanOk(['image', 'inspect', '--format', '{{.Created.Unix}}', tags[1]!])).trim();
       const commitTime = (await exec('git', ['-C', ROOT, 'log', '-1', '--format=%ct'])).stdout.trim();
       expect(created).toBe(commitTime);
     } finally {
-      await podman(['rmi', '--force', repro]);
+      for (const tag of tags) await podman(['rmi', '--force', tag]);
     }
   }, 900_000);
 });
