@@ -5,8 +5,9 @@
 // issuer's metadata when not configured. Every failure becomes OAuthError(invalid_token) with a
 // reason safe to show; the token itself is never logged.
 import { OAuthError, OAuthErrorCode, type AuthInfo, type OAuthTokenVerifier } from '@modelcontextprotocol/server';
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import type { createRemoteJWKSet, JWTPayload } from 'jose';
 
+import { joseErrorsIfLoaded, loadJose } from '../shared/lazy-jose.js';
 import type { Logger } from '../telemetry/logger.js';
 import { withReason, type AuthFailureReason } from './failure-reasons.js';
 import type { Principal } from './principal.js';
@@ -49,6 +50,9 @@ export function assertSecureUrl(what: string, value: string): URL {
 const invalid = (reason: string) => new OAuthError(OAuthErrorCode.InvalidToken, reason);
 
 function reasonOf(error: unknown): [AuthFailureReason, string] {
+  // A jose error exists only if jose was loaded; without it nothing below can match.
+  const joseErrors = joseErrorsIfLoaded();
+  if (joseErrors === undefined) return ['invalid_token', 'The token could not be verified'];
   if (error instanceof joseErrors.JWTExpired) return ['expired', 'The token has expired'];
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
     if (error.claim === 'nbf') return ['not_yet_valid', 'The token is not yet valid'];
@@ -97,6 +101,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): OAuthTokenVerifi
       throw error;
     });
     const url = await jwksUrl;
+    const { createRemoteJWKSet } = await loadJose();
     jwks ??= createRemoteJWKSet(url, { timeoutDuration: timeoutMs, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
     return jwks;
   };
@@ -113,6 +118,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): OAuthTokenVerifi
           options.logger?.error({ reason: (error as Error).message }, 'cannot load the issuer keys');
           throw withReason(new OAuthError(OAuthErrorCode.ServerError, 'The authorization server keys are unavailable'), 'issuer_unavailable');
         });
+        const { jwtVerify } = await loadJose();
         ({ payload } = await jwtVerify(token, keySet, {
           issuer: issuers,
           audience: options.audience,

@@ -23,6 +23,7 @@ import type { HttpMethod, Operation } from './operations.js';
 import { buildRequestUrl, normaliseBaseUrl } from './paths.js';
 import { describeTransportFailure } from './failures.js';
 import { classified, ERROR_BODY_LIMIT, failureInfo, interpretReply, MiB, readBody } from './replies.js';
+import { linkSignals } from '../shared/linked-signal.js';
 import { createCesTransport, type CesProxyOptions, type CesTlsOptions, type CesTransport } from './transport.js';
 
 /** Options of one CES client (one CES instance). */
@@ -265,8 +266,10 @@ export function createCesClient(options: CesClientOptions): CesClient {
       }
     };
 
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = AbortSignal.any([attemptSignal, timeout]);
+    // One controller for the caller's signal and the timeout (not AbortSignal.any/timeout: cheaper per
+    // request); disposed when the reply has been read.
+    const linked = linkSignals([attemptSignal], timeoutMs);
+    const signal = linked.signal;
     const started = performance.now();
     let response: Dispatcher.ResponseData;
     let raw: Buffer | undefined;
@@ -297,7 +300,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
         finish({ failure: 'aborted' });
         throw attemptSignal.reason;
       }
-      const timedOut = timeout.aborted;
+      const timedOut = linked.timedOut();
       const failure = describeTransportFailure(error, {
         timedOut,
         timeoutMs,
@@ -318,6 +321,8 @@ export function createCesClient(options: CesClientOptions): CesClient {
         }),
         { kind: failure.kind },
       );
+    } finally {
+      linked.dispose();
     }
 
     const status = response.statusCode;

@@ -5,9 +5,12 @@
 // effect on the next request without restart. Must not read process.env: proxy values are passed in.
 // Egress is allow-listed: a request to any origin but the configured CES origin is refused before a
 // socket is opened (twice: at dispatch, and in the connector for direct connections).
+// undici (~110 modules, ~165 ms and ~28 MB) is loaded on the first request, not at start-up: a stdio
+// server answers initialize and tools/list without it (docs/performance.md, "lazy undici").
+import { createRequire } from 'node:module';
 import { createSecureContext, rootCertificates, type SecureContextOptions } from 'node:tls';
 
-import { Agent, buildConnector, type Dispatcher, EnvHttpProxyAgent } from 'undici';
+import type { buildConnector, Dispatcher, EnvHttpProxyAgent } from 'undici';
 
 import { CesError } from './errors.js';
 
@@ -145,6 +148,14 @@ function allowOnly(name: string, allowed: ReadonlySet<string>): Dispatcher.Dispa
 
 type Connector = ReturnType<typeof buildConnector>;
 
+type Undici = typeof import('undici');
+let undiciModule: Undici | undefined;
+/** undici, required synchronously on first use (it is CommonJS), so `dispatcher()` stays synchronous. */
+function undici(): Undici {
+  undiciModule ??= createRequire(import.meta.url)('undici') as Undici;
+  return undiciModule;
+}
+
 /** The socket-level guard: even a dispatch that slipped past the interceptor cannot open a socket elsewhere. */
 function guardedConnector(name: string, allowed: ReadonlySet<string>, connect: Connector): Connector {
   return (opts, callback) => {
@@ -169,6 +180,7 @@ function buildDispatcher(options: CesTransportOptions, material: Material): Disp
     // undici follows no redirects unless asked; a CES reply is never a reason to go elsewhere.
   };
   const proxy = options.proxy;
+  const { Agent, buildConnector, EnvHttpProxyAgent } = undici();
   if (proxy?.httpsProxy || proxy?.httpProxy) {
     // Empty strings, not undefined: undici falls back to process.env for undefined values, and only
     // main.ts may read the environment.

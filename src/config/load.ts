@@ -2,8 +2,7 @@
 // then applies the profile's checks (profiles.ts).
 // It receives env, flags and a file reader as parameters — only src/main.ts touches the process —
 // so every layer can be tested without globals.
-import { parse as parseYaml } from 'yaml';
-
+import { parseYaml } from '../shared/lazy-yaml.js';
 import { accessProblems } from './access-schema.js';
 import { ConfigError } from './errors.js';
 import { OPTIONS, type OptionSpec } from './options.js';

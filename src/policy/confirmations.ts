@@ -11,8 +11,7 @@
 // the same moment, before CES records either; expiry (default 3 minutes) bounds it.
 import { randomBytes, randomUUID } from 'node:crypto';
 
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-
+import { joseErrorsIfLoaded, loadJose } from '../shared/lazy-jose.js';
 import type { Logger } from '../telemetry/logger.js';
 import { digest } from './canonical.js';
 
@@ -89,6 +88,7 @@ export function createConfirmations(options: ConfirmationOptions): ConfirmationI
       const iat = Math.floor(now() / 1000);
       const exp = iat + options.ttlSeconds;
       const id = randomUUID();
+      const { SignJWT } = await loadJose();
       const token = await new SignJWT({ tool: binding.tool, args: digest(binding.args), state: binding.state ?? null, rule: binding.rule })
         .setProtectedHeader({ alg: 'HS256', typ: TYPE })
         .setIssuer(ISSUER)
@@ -103,6 +103,7 @@ export function createConfirmations(options: ConfirmationOptions): ConfirmationI
     async redeem(token, binding) {
       let claims: Record<string, unknown>;
       try {
+        const { jwtVerify } = await loadJose();
         ({ payload: claims } = await jwtVerify(token, key(), {
           algorithms: ['HS256'],
           issuer: ISSUER,
@@ -114,7 +115,8 @@ export function createConfirmations(options: ConfirmationOptions): ConfirmationI
         }));
       } catch (error) {
         if (error instanceof ConfirmationError) throw error;
-        if (error instanceof joseErrors.JWTExpired) {
+        const joseErrors = joseErrorsIfLoaded();
+        if (joseErrors !== undefined && error instanceof joseErrors.JWTExpired) {
           throw new ConfirmationError('expired', 'The confirmation token has expired; call again without confirmation_token for a fresh preview.');
         }
         throw new ConfirmationError('invalid', 'The confirmation token is not valid (not issued by this service, or altered).');

@@ -3,9 +3,8 @@
 // the last good policy stays in force. At start-up a broken policy is an error: never start open.
 import { readFileSync } from 'node:fs';
 
-import { parse as parseYaml } from 'yaml';
-
 import { fileSource, type FileSource } from '../config/file-source.js';
+import { parseYaml } from '../shared/lazy-yaml.js';
 import type { Logger } from '../telemetry/logger.js';
 import { OPEN_POLICY, PolicySchema, type Policy } from './schema.js';
 

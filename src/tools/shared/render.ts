@@ -17,10 +17,14 @@ export function countLine(noun: string, shown: number, count: number, truncated:
 
 /** `key: value` lines for the fields that are present. */
 export function fieldLines(values: Record<string, unknown>, labels: Record<string, string>): string {
-  return Object.entries(labels)
-    .filter(([key]) => values[key] !== undefined && values[key] !== '')
-    .map(([key, label]) => `${label}: ${String(values[key])}`)
-    .join('\n');
+  // A plain loop: this runs on every get_* call, and the entries/filter/map chain allocated three arrays.
+  let text = '';
+  for (const key in labels) {
+    const value = values[key];
+    if (value === undefined || value === '') continue;
+    text += `${text === '' ? '' : '\n'}${labels[key]}: ${String(value)}`;
+  }
+  return text;
 }
 
 export const joinLines = (...lines: (string | undefined | false)[]) => lines.filter(Boolean).join('\n');
