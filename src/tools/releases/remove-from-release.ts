@@ -4,8 +4,15 @@ import { z } from 'zod';
 
 import { ops } from '../../ces/operations.js';
 import { defineTool } from '../../mcp/kit/define-tool.js';
-import { levelParam, moduleNameParam, moduleTypeParam, releaseIdParam, taskIdsParam } from '../../mcp/kit/params.js';
-import { fromMultiTask, multiTaskOutput, renderMultiTask, requireSelection } from '../shared/multi-task.js';
+import { releaseIdParam } from '../../mcp/kit/params.js';
+import {
+  fromMultiTask,
+  multiTaskOutput,
+  renderMultiTask,
+  requireSelection,
+  selectionQuery,
+  taskSelectionInput,
+} from '../shared/multi-task.js';
 
 export const removeFromRelease = defineTool({
   name: 'ispw_remove_from_release',
@@ -15,10 +22,7 @@ export const removeFromRelease = defineTool({
   description: 'Remove selected tasks from a release, leaving them in their assignments.',
   input: z.object({
     release_id: releaseIdParam,
-    level: levelParam.optional(),
-    task_ids: taskIdsParam.optional(),
-    module_name: moduleNameParam.optional(),
-    module_type: moduleTypeParam.optional(),
+    ...taskSelectionInput,
   }),
   output: z.object(multiTaskOutput),
   async run(a, ctx) {
@@ -27,7 +31,7 @@ export const removeFromRelease = defineTool({
       ops.removeFromRelease,
       {
         path: { releaseId: a.release_id },
-        query: { level: a.level, mname: a.module_name, mtype: a.module_type, taskId: a.task_ids },
+        query: selectionQuery(a),
         body: {},
       },
       { signal: ctx.signal },

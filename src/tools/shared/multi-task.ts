@@ -4,8 +4,22 @@ import { z } from 'zod';
 
 import type { MultiTask } from '../../ces/dto/index.js';
 import { ToolInputError } from '../../mcp/kit/errors.js';
+import { levelParam, moduleNameParam, moduleTypeParam, taskIdsParam } from '../../mcp/kit/params.js';
 import { clean, pickText } from './fields.js';
 import { table } from './render.js';
+
+/** Which tasks a multi-task operation acts on: by level, by task id or by module. */
+export const taskSelectionInput = {
+  level: levelParam.optional(),
+  task_ids: taskIdsParam.optional(),
+  module_name: moduleNameParam.optional(),
+  module_type: moduleTypeParam.optional(),
+};
+
+type TaskSelection = { level?: string; task_ids?: string[]; module_name?: string; module_type?: string };
+
+/** The selection as CES takes it: all in the query string, task ids as repeated `taskId`. */
+export const selectionQuery = (a: TaskSelection) => ({ level: a.level, mname: a.module_name, mtype: a.module_type, taskId: a.task_ids });
 
 export const multiTaskOutput = {
   message: z.string().optional(),
@@ -41,7 +55,7 @@ export function renderMultiTask(label: string, r: ReturnType<typeof fromMultiTas
 }
 
 /** Acting on every task of a container by accident is refused: one selector must be given. */
-export function requireSelection(a: { level?: string; task_ids?: string[]; module_name?: string; module_type?: string }) {
+export function requireSelection(a: TaskSelection) {
   if (!a.level && !a.task_ids?.length && !a.module_name && !a.module_type) {
     throw new ToolInputError('Select the tasks: give level, task_ids or module_name/module_type.');
   }

@@ -4,16 +4,16 @@ import { z } from 'zod';
 
 import { ops } from '../../ces/operations.js';
 import { defineTool } from '../../mcp/kit/define-tool.js';
-import {
-  assignmentIdParam,
-  CONTAINER_TYPE_CODE,
-  levelParam,
-  moduleNameParam,
-  moduleTypeParam,
-  taskIdsParam,
-} from '../../mcp/kit/params.js';
+import { assignmentIdParam, CONTAINER_TYPE_CODE } from '../../mcp/kit/params.js';
 import { containerIdParam } from '../shared/lifecycle.js';
-import { fromMultiTask, multiTaskOutput, renderMultiTask, requireSelection } from '../shared/multi-task.js';
+import {
+  fromMultiTask,
+  multiTaskOutput,
+  renderMultiTask,
+  requireSelection,
+  selectionQuery,
+  taskSelectionInput,
+} from '../shared/multi-task.js';
 
 export const transferTasks = defineTool({
   name: 'ispw_transfer_tasks',
@@ -25,10 +25,7 @@ export const transferTasks = defineTool({
     assignment_id: assignmentIdParam.describe('source assignment'),
     target_type: z.enum(['assignment', 'release']),
     target_id: containerIdParam.describe('target assignment or release id'),
-    level: levelParam.optional(),
-    task_ids: taskIdsParam.optional(),
-    module_name: moduleNameParam.optional(),
-    module_type: moduleTypeParam.optional(),
+    ...taskSelectionInput,
   }),
   output: z.object(multiTaskOutput),
   async run(a, ctx) {
@@ -37,7 +34,7 @@ export const transferTasks = defineTool({
       ops.transferTasks,
       {
         path: { assignmentId: a.assignment_id },
-        query: { level: a.level, mname: a.module_name, mtype: a.module_type, taskId: a.task_ids },
+        query: selectionQuery(a),
         body: {
           containerId: a.target_id,
           containerType: CONTAINER_TYPE_CODE[a.target_type],
