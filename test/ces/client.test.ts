@@ -9,6 +9,7 @@ import { parseRetryAfter } from '../../src/ces/replies.js';
 import { CesError } from '../../src/ces/errors.js';
 import { ops } from '../../src/ces/operations.js';
 import { type FakeCes, type Handler, json, startFakeCes } from './fake-ces.js';
+import { failure } from '../support/ces-failure.js';
 
 const TOKEN = '3837ae52-de34-4068-9c2a-3e2ddc7e9fed';
 const cleanup: (() => Promise<void>)[] = [];
@@ -32,16 +33,6 @@ async function setup(handler: Handler, options: Partial<CesClientOptions> = {}):
   });
   cleanup.push(() => ces.close(), () => client.close());
   return { ces, client };
-}
-
-async function failure(promise: Promise<unknown>): Promise<CesError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(CesError);
-    return error as CesError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('request shape', () => {

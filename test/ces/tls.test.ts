@@ -12,6 +12,7 @@ import { CesError } from '../../src/ces/errors.js';
 import { ops } from '../../src/ces/operations.js';
 import { createTestPki, encryptKey, type PemPair, type TestPki } from '../support/certs.js';
 import { json, startFakeCes } from './fake-ces.js';
+import { failure } from '../support/ces-failure.js';
 
 const TOKEN = 'tls-test-token-0001';
 let pki: TestPki;
@@ -38,16 +39,6 @@ function client(url: string, options: Partial<CesClientOptions> = {}) {
 }
 
 const getSet = (c: ReturnType<typeof client>) => c.call('ISPW', ops.getSet, { path: { setId: 'S1' } });
-
-async function failure(promise: Promise<unknown>): Promise<CesError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(CesError);
-    return error as CesError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('server certificate verification', () => {
   it('works with the CA bundle added to the system roots, and with replace mode', async () => {
