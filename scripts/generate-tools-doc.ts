@@ -74,6 +74,13 @@ export async function renderToolsDoc(): Promise<string> {
     '',
     `Size of the full \`tools/list\` reply: ${size.bytes} bytes, about ${size.tokens} tokens (bytes / 4).`,
     '',
+    'What the schemas advertise: ids (`assignment_id`, `release_id`, `set_id`, `task_id(s)`, `container_id`,',
+    '`request_id`) keep their patterns; names (levels, modules, owners, streams, `srid`, runtime configuration)',
+    'are advertised by type and validated by the same patterns on every call, and the meaning of the shared',
+    'arguments is in the server instructions. Output schemas list the result fields by name and type;',
+    'lifecycle results carry `outcome`: succeeded, failed, waiting_approval, held, released, terminated or',
+    'running. See docs/performance.md (optimisation 10).',
+    '',
   ];
   for (const toolset of TOOLSETS) {
     const tools = ALL_TOOLS.filter((t) => t.toolset === toolset.id);

@@ -2,27 +2,23 @@
 // snake_case; CES speaks the SetInfo model's names. Unset options are omitted, never sent empty.
 import { z } from 'zod';
 
+import { guardedName } from '../shared/guarded-name.js';
+
 export const setOptionsInput = {
-  runtime_configuration: z
-    .string()
-    .regex(/^[A-Za-z0-9#@$]{1,8}$/)
-    .optional()
-    .describe('ISPW runtime configuration (default: the configured one)'),
+  // Default: the configured one (explained once in the server instructions).
+  runtime_configuration: guardedName(z.string().regex(/^[A-Za-z0-9#@$]{1,8}$/)).optional(),
   change_type: z.enum(['S', 'I', 'E']).optional().describe('S standard, I incidental, E emergency'),
   execution_status: z.enum(['I', 'H']).optional().describe('I immediate, H create on hold'),
-  auto_deploy: z.boolean().optional().describe('deploy automatically after this operation'),
+  auto_deploy: z.boolean().optional(),
   override: z.boolean().optional().describe('promote: overwrite a higher version at the next level'),
   deploy_implementation_date: z.iso.date().optional().describe('YYYY-MM-DD'),
   deploy_implementation_time: z.iso.time({ precision: 0 }).optional().describe('HH:MM:SS'),
   deploy_active_date: z.iso.date().optional().describe('YYYY-MM-DD'),
   deploy_active_time: z.iso.time({ precision: 0 }).optional().describe('HH:MM:SS'),
-  dpenvlst: z
-    .string()
-    .max(255)
-    .regex(/^[A-Za-z0-9#@$ ]*$/)
+  dpenvlst: guardedName(z.string().max(255).regex(/^[A-Za-z0-9#@$ ]*$/))
     .optional()
     .describe('space-separated deploy environments override'),
-  system: z.string().regex(/^[A-Za-z0-9#@$_-]{1,16}$/).optional().describe('deploy system'),
+  system: guardedName(z.string().regex(/^[A-Za-z0-9#@$_-]{1,16}$/)).optional().describe('deploy system'),
 };
 
 export type SetOptionsInput = {

@@ -18,12 +18,19 @@ import { installToolHandlers, toolViews, type PreparedTool } from './kit/tool-di
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 
+// The meaning of the arguments many tools share is said here once rather than in 33 schemas
+// (every tools/list byte is context a model pays for; docs/performance.md, optimisation 10).
 export const SERVER_INSTRUCTIONS =
   'Tools for BMC AMI DevX Code Pipeline (ISPW) through CES. Find work with ispw_list_assignments, ' +
   'ispw_list_releases or ispw_get_work_list; inspect with ispw_get_assignment and ispw_list_tasks; ' +
-  'move code with ispw_generate, ispw_promote and ispw_deploy (pass wait_seconds to wait for the set). ' +
-  'Levels are site-defined names such as DEV1, QA, PRD. Every tool takes an optional srid, the Code Pipeline ' +
-  'instance id; omit it to use the configured default.';
+  'move code with ispw_generate, ispw_promote and ispw_deploy. Lifecycle tools create a set: pass ' +
+  'wait_seconds (0-3600) to wait for it with progress, or follow it with ispw_get_set; outcome is ' +
+  'succeeded, failed, waiting_approval, held, released, terminated or running. Shared arguments: level ' +
+  'is a site-defined lifecycle level such as DEV1, QA or PRD; module_name and module_type name a member ' +
+  'and its type (e.g. TPROG01, COB); task_ids come from ispw_list_tasks; container_type says what ' +
+  'container_id names; runtime_configuration defaults to the configured one; limit caps the rows of a ' +
+  'list. Every tool takes an optional srid, the Code Pipeline instance id; omit it to use the configured ' +
+  'default.';
 
 export interface ServerFactoryOptions extends CallDeps {
   /** The tools within the server's bounds (read-only mode, toolsets, allow/deny: src/policy/bounds.ts). */

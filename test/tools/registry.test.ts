@@ -104,12 +104,12 @@ describe('tool registry', () => {
     expect(stale, 'tool schemas changed: review, then run with UPDATE_TOOLSNAPS=1').toEqual([]);
   });
 
-  // The target is well under 8,000 tokens. Today about a third of the reply is per-tool overhead
-  // added outside src/tools (the `srid` argument, `$schema` twice, annotation titles); this
-  // ceiling stops the tools themselves from growing until that overhead is cut (docs/tools.md).
-  it('tools/list size stays under its ceiling', async () => {
+  // Issue #7: the whole tools/list reply stays within 8,000 estimated tokens (bytes / 4). A new
+  // tool or argument pays for itself here; docs/performance.md (optimisation 10) says what is
+  // advertised and what is only validated.
+  it('tools/list stays within 8,000 tokens', async () => {
     const { tokens } = await measureToolsList();
-    expect(tokens).toBeLessThan(14_000);
+    expect(tokens).toBeLessThanOrEqual(8_000);
   });
 
   it('docs/tools.md is up to date (npx tsx scripts/generate-tools-doc.ts)', async () => {

@@ -5,6 +5,8 @@
 import type { StandardSchemaWithJSON } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 
+import { GUARDED_PATTERN } from '../../shared/guarded-name.js';
+
 type Json = Record<string, unknown>;
 
 /** Removes what carries no constraint: `$schema` (MCP's default dialect is draft 2020-12). */
@@ -14,28 +16,39 @@ function compact(schema: Json): Json {
 }
 
 /**
- * The advertised form of an output schema: open (no `additionalProperties: false`), and the objects
- * of a list declared by their key fields only (the required ones and the first, the id by this
- * server's convention: taskId, containerId, setId, requestId…). Every result still matches it, and
- * the full zod schema still validates every result before it is sent; clients learn the shape
- * from the top-level fields and the text content, at a fraction of the tools/list size.
+ * The advertised form of an output schema: open (no `additionalProperties: false`, no `required`),
+ * the result's top-level fields by name and type, lists as plain arrays (their rows, like the
+ * values of `outcome`, are in the text content and docs/tools.md). Every result still matches it,
+ * and the full zod schema still validates every result before it is sent. Output schemas are read
+ * by clients, not models, so they carry the structure and leave descriptions to the names.
  */
-function compactOutput(schema: Json, inList = false): Json {
+const OUTPUT_DETAIL = new Set(['required', 'description', 'items', 'enum']);
+
+function compactOutput(schema: Json, depth = 0): Json {
   const out: Json = {};
   for (const [key, value] of Object.entries(schema)) {
     if (key === 'additionalProperties' && value === false) continue;
+    if (OUTPUT_DETAIL.has(key) && (depth > 0 || key === 'required')) continue;
     if (key === 'properties' && value && typeof value === 'object') {
       const entries = Object.entries(value as Record<string, Json>);
-      const required = new Set((schema.required as string[] | undefined) ?? []);
-      const kept = inList ? entries.filter(([name], i) => i === 0 || required.has(name)) : entries;
-      out[key] = Object.fromEntries(kept.map(([name, prop]) => [name, compactOutput(prop)]));
-    } else if (key === 'items' && value && typeof value === 'object' && !Array.isArray(value)) {
-      out[key] = compactOutput(value as Json, (value as Json).type === 'object');
+      out[key] = Object.fromEntries(entries.map(([name, prop]) => [name, compactOutput(prop, depth + 1)]));
     } else {
       out[key] = value;
     }
   }
   return out;
+}
+
+/**
+ * Input constraints a model cannot get wrong by accident are validated, not advertised: a guarded
+ * name (src/shared/guarded-name.ts) is shown by type only, and `minLength: 1` (no empty filter or
+ * name) is left to zod. Ids keep their patterns, enums and bounds stay.
+ */
+function advertiseGuardedByType(ctx: { jsonSchema: Json }): void {
+  if (ctx.jsonSchema.minLength === 1) delete ctx.jsonSchema.minLength;
+  if (ctx.jsonSchema[GUARDED_PATTERN] === undefined) return;
+  delete ctx.jsonSchema[GUARDED_PATTERN];
+  delete ctx.jsonSchema.pattern;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -52,7 +65,7 @@ function deepFreeze<T>(value: T): T {
  * into every later tools/list.
  */
 export function advertised<S extends z.ZodType>(schema: S, io: 'input' | 'output'): StandardSchemaWithJSON<z.input<S>, z.output<S>> {
-  const converted = compact(z.toJSONSchema(schema, { target: 'draft-2020-12', io }) as Json);
+  const converted = compact(z.toJSONSchema(schema, { target: 'draft-2020-12', io, override: advertiseGuardedByType }) as Json);
   const json = deepFreeze(io === 'output' ? compactOutput(converted) : converted);
   const std = schema['~standard'];
   return {

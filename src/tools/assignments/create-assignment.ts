@@ -15,9 +15,9 @@ export const createAssignment = defineTool({
   title: 'Create assignment',
   description: 'Create a new assignment (a container for the tasks of one change) in a stream and application.',
   input: z.object({
-    stream: nameParam('stream', 'stream'),
-    application: nameParam('application', 'application'),
-    sub_appl: nameParam('sub_appl', 'sub-application').optional(),
+    stream: nameParam('stream'),
+    application: nameParam('application'),
+    sub_appl: nameParam('sub_appl').optional(),
     description: z.string().min(1).max(50),
     assignment_prefix: z.string().regex(/^[A-Za-z0-9@#$]{1,4}$/, 'assignment_prefix: 1-4 characters, e.g. PLAY'),
     default_path: levelParam.describe('default level, e.g. DEV1'),

@@ -16,9 +16,9 @@ export const createRelease = defineTool({
   title: 'Create release',
   description: 'Create a new release (a container that groups tasks from several assignments) in a stream and application.',
   input: z.object({
-    stream: nameParam('stream', 'stream'),
-    application: nameParam('application', 'application'),
-    sub_appl: nameParam('sub_appl', 'sub-application').optional(),
+    stream: nameParam('stream'),
+    application: nameParam('application'),
+    sub_appl: nameParam('sub_appl').optional(),
     description: z.string().min(1).max(50),
     release_id: releaseIdParam.optional().describe('exact id; or give release_prefix'),
     release_prefix: z.string().regex(/^[A-Za-z0-9@#$]{1,4}$/, 'release_prefix: 1-4 characters').optional(),

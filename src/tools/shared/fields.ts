@@ -7,7 +7,7 @@ import type { TaskInfo } from '../../ces/dto/index.js';
 import { setWaitOutput } from '../../mcp/kit/wait-for-set.js';
 
 /** Row cap for every list tool; CES itself has no paging (ces-api.md §3). */
-export const limitParam = z.number().int().min(1).max(500).default(50).describe('max rows');
+export const limitParam = z.number().int().min(1).max(500).default(50);
 
 /** A filter value for CES list calls; a trailing `*` is CES's wildcard (ces-api.md §2.5). Query
  * values are encoded by the CES client, so a length bound is all the schema needs to say. */
