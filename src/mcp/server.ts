@@ -14,7 +14,7 @@ import { advertised } from './kit/advertised-schema.js';
 import { installCatalogueHandlers, recordCatalogue } from './kit/catalogue.js';
 import type { AnyToolDef } from './kit/define-tool.js';
 import { sridParam } from './kit/params.js';
-import { installToolHandlers, toolViews, type PreparedTool } from './kit/tool-dispatch.js';
+import { installToolHandlers, toolViews, type PreparedTool, type ToolDispatch } from './kit/tool-dispatch.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 
@@ -54,13 +54,16 @@ export interface FactoryContext {
 const SERVER_INFO = { name: PRODUCT.name, version: PRODUCT.version, title: 'BMC AMI DevX Code Pipeline (ISPW)' };
 const CAPABILITIES = { logging: {}, tools: { listChanged: true }, resources: { listChanged: true }, prompts: { listChanged: true } };
 
+/** The factory, plus the tool dispatch the HTTP fast path calls directly (src/transports/fast-call.ts). */
+export type ServerFactory = ((ctx?: FactoryContext) => Server) & { readonly toolDispatch: ToolDispatch };
+
 /**
  * Prepares everything once (JSON Schemas, frozen tools/list entries per caller scope set, resources
  * and prompts) and returns the factory. Per call it builds the SDK's low-level Server with a
  * handful of handlers over the prepared data: near-free, where an McpServer with 33
  * registerTool calls cost more than the tool call itself on the stateless HTTP paths.
  */
-export function createServerFactory(options: ServerFactoryOptions): (ctx?: FactoryContext) => Server {
+export function createServerFactory(options: ServerFactoryOptions): ServerFactory {
   const prepared: PreparedTool[] = options.tools.map((tool) => {
     const input = advertised(tool.input.extend({ srid: sridParam, ...(options.confirmable ? controlParams(tool) : {}) }), 'input');
     const output = advertised(options.confirmable ? confirmableOutput(tool) : tool.output, 'output');
@@ -76,12 +79,19 @@ export function createServerFactory(options: ServerFactoryOptions): (ctx?: Facto
   });
   const resourceList = Object.freeze([...catalogue.resources.values()].map((r) => r.listed));
   const promptList = Object.freeze([...catalogue.prompts.values()].map((p) => p.listed));
-  return (ctx) => {
-    // A caller sees, and may call, only the tools its scopes allow (the local principal has every scope).
-    const principal = principalOf(ctx?.authInfo);
+  // A caller sees, and may call, only the tools its scopes allow (the local principal has every scope).
+  const toolDispatch: ToolDispatch = Object.freeze({
+    viewFor: (authInfo: AuthInfo | undefined) => {
+      const principal = principalOf(authInfo);
+      return viewFor((scope) => principal.scopes.has(scope));
+    },
+    serverInfo: SERVER_INFO,
+  });
+  const factory = (ctx?: FactoryContext) => {
     const server = new Server(SERVER_INFO, { capabilities: CAPABILITIES, instructions: SERVER_INSTRUCTIONS });
-    installToolHandlers(server, viewFor((scope) => principal.scopes.has(scope)));
+    installToolHandlers(server, toolDispatch.viewFor(ctx?.authInfo));
     installCatalogueHandlers(server, catalogue, resourceList, promptList);
     return server;
   };
+  return Object.assign(factory, { toolDispatch });
 }

@@ -10,6 +10,7 @@ import type { PeerCertificate } from 'node:tls';
 
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import {
+  DEFAULT_MAX_REQUEST_BODY_SIZE,
   createMcpHandler,
   hostHeaderValidationResponse,
   isJsonContentType,
@@ -18,6 +19,8 @@ import {
   localhostAllowedHostnames,
   localhostAllowedOrigins,
   originValidationResponse,
+  validateHostHeader,
+  validateOriginHeader,
   type AuthInfo,
   type Server as SdkServer,
 } from '@modelcontextprotocol/server';
@@ -27,11 +30,13 @@ import type { AuthGate } from '../auth/http-gate.js';
 import { verifiedPeerCertificate } from '../auth/mtls.js';
 
 import type { Drain } from '../mcp/drain.js';
+import type { ToolDispatch } from '../mcp/kit/tool-dispatch.js';
 import type { Logger } from '../telemetry/logger.js';
 import { serveOpsRoute } from '../telemetry/metrics-server.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import type { Readiness } from '../telemetry/readiness.js';
 import type { Tracing } from '../telemetry/tracing.js';
+import { planFastCall, readBody, replayRequest, servesFast, serveFastCall, type BodyRead, type FastPathStats } from './fast-call.js';
 import { LegacySessions } from './legacy-sessions.js';
 
 export interface HttpOptions {
@@ -46,6 +51,12 @@ export interface HttpOptions {
   gate?: AuthGate | undefined;
   /** Serve HTTPS; with `clientCaPem`, clients must present a certificate signed by it (mTLS). */
   tls?: { certPem: string; keyPem: string; clientCaPem?: string | undefined } | undefined;
+  /**
+   * Answer single tools/call POSTs (2026 era; 2025 era when stateless) on the fast path
+   * (fast-call.ts) instead of through the SDK's per-request server; the answers are the same.
+   * Default on; off only to compare the two (tests, benchmarks).
+   */
+  fastToolCalls?: boolean | undefined;
 }
 
 /** Observability and lifecycle hooks of the listener; each is optional (tests, library use). */
@@ -64,6 +75,8 @@ export interface RunningHttpServer {
   readonly port: number;
   /** Stops accepting requests, closes sessions and waits for the listener to close. */
   close(): Promise<void>;
+  /** How many MCP POSTs the tools/call fast path answered and handed to the SDK path. */
+  readonly fastPath: FastPathStats;
 }
 
 export const MCP_PATH = '/mcp';
@@ -109,7 +122,8 @@ function postTracker() {
 }
 
 export async function startHttpServer(
-  factory: (ctx?: { authInfo?: AuthInfo }) => SdkServer,
+  // With `toolDispatch` (createServerFactory's), tools/call can take the fast path.
+  factory: ((ctx?: { authInfo?: AuthInfo }) => SdkServer) & { readonly toolDispatch?: ToolDispatch },
   options: HttpOptions,
   logger: Logger,
   ops: HttpOps = {},
@@ -145,6 +159,12 @@ export async function startHttpServer(
     return (await gate.scopeChallenge(body, outcome)) ?? outcome;
   };
 
+  /** After the checks and authentication: the era's SDK handler. */
+  const dispatch = async (request: Request, auth: AuthInfo | undefined): Promise<Response> => {
+    const withAuth = auth ? { authInfo: auth } : undefined;
+    if (!(await isLegacyRequest(request))) return modern.fetch(request, withAuth);
+    return sessions ? sessions.handle(request, auth) : stateless(request, withAuth);
+  };
   const route = async (request: Request): Promise<Response> => {
     const rejected = hostHeaderValidationResponse(request, hosts) ?? originValidationResponse(request, origins);
     if (rejected) return rejected;
@@ -159,11 +179,67 @@ export async function startHttpServer(
     // Step: authenticate (after Host/Origin, so a rebinding attempt is refused before anything else).
     const auth = await authenticate(request);
     if (auth instanceof Response) return auth;
-    const withAuth = auth ? { authInfo: auth } : undefined;
-    if (!(await isLegacyRequest(request))) return modern.fetch(request, withAuth);
-    return sessions ? sessions.handle(request, auth) : stateless(request, withAuth);
+    return dispatch(request, auth);
   };
-  const mcp = toNodeHandler({ fetch: route }, { onerror: (e) => logger.error({ err: e }, 'HTTP adapter error') });
+  const adapterOptions = { onerror: (e: Error) => logger.error({ err: e }, 'HTTP adapter error') };
+  const mcp = toNodeHandler({ fetch: route }, adapterOptions);
+
+  // The tools/call fast path (fast-call.ts). It reads the body once, runs route's steps in route's
+  // order on the Node request, and hands everything it does not answer itself to the SDK's Node
+  // adapter with the bytes put back (replayRequest), so those requests are served exactly as before.
+  const toolDispatch = options.fastToolCalls === false ? undefined : factory.toolDispatch;
+  const fastPath = { answered: 0, handedOver: 0 };
+  const handOver = (req: IncomingMessage, body: BodyRead, res: ServerResponse, fetch: (request: Request) => Promise<Response>) => {
+    fastPath.handedOver += 1;
+    return toNodeHandler({ fetch }, adapterOptions)(replayRequest(req, body), res);
+  };
+  const servePost = async (dispatcher: ToolDispatch, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // A declared length over the SDK's limit: the adapter refuses it (413) without reading.
+    if (Number(req.headers['content-length']) > DEFAULT_MAX_REQUEST_BODY_SIZE) {
+      fastPath.handedOver += 1;
+      return mcp(req, res);
+    }
+    const body = await readBody(req, DEFAULT_MAX_REQUEST_BODY_SIZE);
+    if (!body.complete) return handOver(req, body, res, route);
+    // route's checks, in route's order; any refusal is route's to answer.
+    const headers = req.headers;
+    const refused =
+      !validateHostHeader(headers.host, hosts).ok ||
+      !validateOriginHeader(headers.origin, origins).ok ||
+      draining ||
+      ops.drain?.draining ||
+      !isJsonContentType(headers['content-type']);
+    if (refused) return handOver(req, body, res, route);
+    let message: unknown;
+    try {
+      message = body.text.length === 0 ? undefined : JSON.parse(body.text);
+    } catch {
+      message = undefined;
+    }
+    let auth: AuthInfo | undefined;
+    if (gate) {
+      let outcome: AuthInfo | Response | undefined;
+      try {
+        // The URL as the adapter builds it (toWebRequest); the gate reads its query string.
+        const url = new URL(`http://${headers.host ?? 'localhost'}${req.url ?? '/'}`);
+        outcome = await gate.authenticate({ url, authorization: headers.authorization, peerCertificate: peer.getStore() });
+        if (outcome !== undefined && !(outcome instanceof Response)) outcome = (await gate.scopeChallenge(message, outcome)) ?? outcome;
+      } catch (error) {
+        // As when route's authenticate throws: the adapter reports it and answers 500.
+        return handOver(req, body, res, () => Promise.reject(error));
+      }
+      if (outcome instanceof Response) {
+        const refusal = outcome;
+        return handOver(req, body, res, () => Promise.resolve(refusal));
+      }
+      auth = outcome;
+    }
+    const plan = planFastCall(message, headers, options.sessions === 'stateless');
+    const view = plan && dispatcher.viewFor(auth);
+    if (!plan || !view || !servesFast(view, plan.name)) return handOver(req, body, res, (request) => dispatch(request, auth));
+    fastPath.answered += 1;
+    await serveFastCall(plan, view, dispatcher.serverInfo, auth, res);
+  };
 
   const health = (res: ServerResponse, ok: boolean, body: object) => {
     res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -175,8 +251,9 @@ export async function startHttpServer(
     const wellKnown = gate?.metadata(path, req.method ?? 'GET');
     if (path === MCP_PATH && req.method === 'POST') trackPost(res);
     if (path === MCP_PATH) {
+      const serve = toolDispatch && req.method === 'POST' ? () => servePost(toolDispatch, req, res) : () => mcp(req, res);
       const handle = () =>
-        peer.run(verifiedPeerCertificate(req.socket), () => mcp(req, res)).catch((error: unknown) => {
+        peer.run(verifiedPeerCertificate(req.socket), serve).catch((error: unknown) => {
           logger.error({ err: error }, 'MCP request failed');
           if (!res.headersSent) res.writeHead(500).end();
         });
@@ -232,6 +309,7 @@ export async function startHttpServer(
   return {
     url,
     port,
+    fastPath,
     close: async () => {
       draining = true;
       // A tool call's callback has returned before its response is written: let the POSTs in

@@ -3,7 +3,17 @@
 // so a per-request server costs two handler registrations instead of ~33 McpServer.registerTool
 // calls. Validation is unchanged: the tool's zod schemas check every call's input and output, and
 // failures read exactly as McpServer's ("Input validation error: Invalid arguments for tool …").
-import { ProtocolError, ProtocolErrorCode, type CallToolResult, type Server, type ServerContext, type StandardSchemaV1, type Tool } from '@modelcontextprotocol/server';
+import {
+  ProtocolError,
+  ProtocolErrorCode,
+  type AuthInfo,
+  type CallToolResult,
+  type Implementation,
+  type Server,
+  type ServerContext,
+  type StandardSchemaV1,
+  type Tool,
+} from '@modelcontextprotocol/server';
 
 /** One tool as served: what tools/list shows, and how tools/call checks and runs it. */
 export interface PreparedTool {
@@ -23,6 +33,16 @@ export interface PreparedTool {
 export interface ToolView {
   readonly tools: readonly Tool[];
   readonly byName: ReadonlyMap<string, PreparedTool>;
+}
+
+/**
+ * What the server factory offers besides building servers: the tool view a caller's credentials
+ * select (the one the per-request server installs) and the identity the server stamps on 2026-era
+ * results. The HTTP fast path (src/transports/fast-call.ts) dispatches tools/call through it.
+ */
+export interface ToolDispatch {
+  viewFor(authInfo: AuthInfo | undefined): ToolView;
+  readonly serverInfo: Implementation;
 }
 
 /** Caches one frozen view per combination of listing scopes (a handful in practice). */
@@ -49,32 +69,50 @@ const formatIssues = (issues: readonly StandardSchemaV1.Issue[]) => issues.map(f
 
 const toolError = (text: string): CallToolResult => ({ content: [{ type: 'text', text }], isError: true });
 
+/** How a tools/call result is projected onto the wire era (the SDK's `projectCallToolResult`). */
+export type ProjectCallToolResult = (result: CallToolResult, advertisedOutputSchema: Tool['outputSchema']) => CallToolResult;
+
+/**
+ * tools/call against one view: look the tool up, validate the arguments with its zod schema, run
+ * the central call wrapper, validate the result against its output schema and project it. The one
+ * implementation behind both the SDK `Server` handler and the HTTP fast path
+ * (src/transports/fast-call.ts). An unknown tool throws the SDK's -32602 ProtocolError; everything
+ * else comes back as a tool result, exactly as McpServer answers.
+ */
+export async function callViewTool(
+  view: ToolView,
+  name: string,
+  args: Record<string, unknown> | undefined,
+  ctx: ServerContext,
+  project: ProjectCallToolResult,
+): Promise<CallToolResult> {
+  const tool = view.byName.get(name);
+  if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${name} not found`);
+  try {
+    const input = await tool.input['~standard'].validate(args ?? {});
+    if (input.issues) {
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Input validation error: Invalid arguments for tool ${name}: ${formatIssues(input.issues)}`);
+    }
+    const result = await tool.callback(input.value as Record<string, unknown>, ctx);
+    if (!result.isError) {
+      if (result.structuredContent === undefined) {
+        throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Output validation error: Tool ${name} has an output schema but no structured content was provided`);
+      }
+      const output = await tool.output['~standard'].validate(result.structuredContent);
+      if (output.issues) {
+        throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Output validation error: Invalid structured content for tool ${name}: ${formatIssues(output.issues)}`);
+      }
+    }
+    return project(result, tool.outputJson);
+  } catch (error) {
+    if (error instanceof ProtocolError && error.code === ProtocolErrorCode.UrlElicitationRequired) throw error;
+    return toolError(error instanceof Error ? error.message : String(error));
+  }
+}
+
 /** Installs tools/list and tools/call on a fresh low-level server for one view. */
 export function installToolHandlers(server: Server, view: ToolView): void {
+  const project: ProjectCallToolResult = (result, schema) => server.projectCallToolResult(result, schema);
   server.setRequestHandler('tools/list', () => ({ tools: view.tools as Tool[] }));
-  server.setRequestHandler('tools/call', async (request, ctx) => {
-    const { name } = request.params;
-    const tool = view.byName.get(name);
-    if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${name} not found`);
-    try {
-      const input = await tool.input['~standard'].validate(request.params.arguments ?? {});
-      if (input.issues) {
-        throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Input validation error: Invalid arguments for tool ${name}: ${formatIssues(input.issues)}`);
-      }
-      const result = await tool.callback(input.value as Record<string, unknown>, ctx);
-      if (!result.isError) {
-        if (result.structuredContent === undefined) {
-          throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Output validation error: Tool ${name} has an output schema but no structured content was provided`);
-        }
-        const output = await tool.output['~standard'].validate(result.structuredContent);
-        if (output.issues) {
-          throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Output validation error: Invalid structured content for tool ${name}: ${formatIssues(output.issues)}`);
-        }
-      }
-      return server.projectCallToolResult(result, tool.outputJson);
-    } catch (error) {
-      if (error instanceof ProtocolError && error.code === ProtocolErrorCode.UrlElicitationRequired) throw error;
-      return toolError(error instanceof Error ? error.message : String(error));
-    }
-  });
+  server.setRequestHandler('tools/call', (request, ctx) => callViewTool(view, request.params.name, request.params.arguments, ctx, project));
 }
