@@ -5,22 +5,30 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import { resolve } from 'node:path';
 
-import { Command, Option } from 'commander';
+import type { Command as CommandT } from 'commander';
 
 // Commands are imported when they run (dynamic import below), so `serve` over stdio does not load
 // the simulator, the demo, the policy tools or the audit verifier before its first answer.
 import type { RunningServer } from './commands/serve.js';
 import { ConfigError } from './config/errors.js';
-import { configOrThrow, inspectConfig, type LoadConfigInput } from './config/load.js';
+import type { LoadConfigInput } from './config/load.js';
 import { OPTIONS } from './config/options.js';
 import type { ExplainInput } from './commands/policy.js';
 import { PRODUCT } from './shared/version.js';
+import { pinYoungGeneration } from './shared/young-generation.js';
 import { tracingSettingsFromEnv } from './telemetry/tracing.js';
 
 // Node's on-disk compile cache (V8 code cache; NODE_COMPILE_CACHE picks the directory, default under
 // the OS temp dir; NODE_DISABLE_COMPILE_CACHE=1 turns it off): every start after the first skips
-// compiling the modules the commands import below. Best effort: a read-only disk just means no cache.
+// compiling the modules the commands import. Best effort: a read-only disk just means no cache.
+// Only modules loaded after this line use it, so the static imports above are small and zod-free
+// (test/unit/startup-imports.test.ts); commander and the configuration loader (zod) come next.
 nodeModule.enableCompileCache?.();
+// The young generation stays at its initial size through start-up and is released once a server is
+// up (src/shared/young-generation.ts): an idle server keeps a small heap, a busy one sizes it as usual.
+const youngGeneration = pinYoungGeneration(process.execArgv, process.env.NODE_OPTIONS);
+const { Command, Option } = await import('commander');
+const { configOrThrow, inspectConfig } = await import('./config/load.js');
 
 const stderr = (text: string) => process.stderr.write(`${text}\n`);
 
@@ -103,7 +111,7 @@ const program = new Command('ispw-mcp')
 const serveCommand = program
   .command('serve', { isDefault: true })
   .description('serve MCP over stdio (default) or Streamable HTTP');
-const addConfigFlags = (command: Command) => {
+const addConfigFlags = (command: CommandT) => {
   for (const option of OPTIONS) {
     if (!option.flag) continue;
     // Booleans are switches (`--read-only`); their environment form takes true/false.
@@ -121,6 +129,7 @@ serveCommand.action(async (flags: Record<string, unknown>) => {
     const config = configOrThrow(report);
     const { serve } = await import('./commands/serve.js');
     running = await serve(config, { proxy: proxyEnv(), configWarnings: report.warnings, tracing: tracingSettingsFromEnv(process.env) });
+    youngGeneration.release();
   } catch (error) {
     fail(error);
   }
@@ -217,6 +226,7 @@ program
     try {
       const { runSimulator } = await import('./commands/simulator.js');
       const sim = await runSimulator(flags, { readFile: (path) => readFileSync(path, 'utf8'), env: process.env, print: stderr });
+      youngGeneration.release();
       setStop(() => sim.close());
     } catch (error) {
       fail(error);
@@ -235,6 +245,7 @@ program
     try {
       const { runDemo } = await import('./commands/demo.js');
       const demo = await runDemo(flags, { print: stderr });
+      youngGeneration.release();
       setStop(() => demo.close());
     } catch (error) {
       fail(error);

@@ -8,7 +8,7 @@
 // undici (~110 modules, ~165 ms and ~28 MB) is loaded on the first request, not at start-up: a stdio
 // server answers initialize and tools/list without it (docs/performance.md, "lazy undici").
 import { createRequire } from 'node:module';
-import { createSecureContext, rootCertificates, type SecureContextOptions } from 'node:tls';
+import type { SecureContextOptions } from 'node:tls';
 
 import type { buildConnector, Dispatcher, EnvHttpProxyAgent } from 'undici';
 
@@ -90,7 +90,7 @@ function tlsOptions(name: string, tls: CesTlsOptions, material: Material): Secur
   if (material.ca !== undefined) {
     // Node replaces its root store when `ca` is given; keep the public roots unless told otherwise,
     // so a CA bundle for the private CES CA does not break a proxy with a public certificate.
-    options.ca = tls.caMode === 'replace' ? material.ca : [...rootCertificates, material.ca];
+    options.ca = tls.caMode === 'replace' ? material.ca : [...nodeTls().rootCertificates, material.ca];
   }
   if ((material.cert === undefined) !== (material.key === undefined)) {
     throw new CesError(
@@ -105,7 +105,7 @@ function tlsOptions(name: string, tls: CesTlsOptions, material: Material): Secur
 
   try {
     // Fail now, with a clear message, rather than on every TLS handshake.
-    createSecureContext(options);
+    nodeTls().createSecureContext(options);
   } catch (error) {
     // OpenSSL's text names the problem (bad decrypt, no start line…) but never the passphrase.
     const code = (error as { code?: unknown }).code;
@@ -147,6 +147,11 @@ function allowOnly(name: string, allowed: ReadonlySet<string>): Dispatcher.Dispa
 }
 
 type Connector = ReturnType<typeof buildConnector>;
+
+// node:tls is required with undici on the first request too: an ESM import of it evaluates every
+// export, root certificate store included (~10 ms and ~2 MB of a stdio server's start-up).
+let tlsModule: typeof import('node:tls') | undefined;
+const nodeTls = () => (tlsModule ??= createRequire(import.meta.url)('node:tls') as typeof import('node:tls'));
 
 type Undici = typeof import('undici');
 let undiciModule: Undici | undefined;

@@ -12,7 +12,6 @@ import { Drain } from '../mcp/drain.js';
 import { createServerFactory } from '../mcp/server.js';
 import { cesObserver } from '../telemetry/ces-observer.js';
 import { createLogger, flushLogger, type Logger } from '../telemetry/logger.js';
-import { startMetricsServer } from '../telemetry/metrics-server.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { Readiness } from '../telemetry/readiness.js';
 import { startTracing, type TracingSettings } from '../telemetry/tracing.js';
@@ -122,8 +121,13 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   });
   logger.info({ instances: directory.describe(), transport: config.transport, audit: audit.description }, 'starting ispw-mcp');
 
+  // Imported on demand: an ESM import of node:http makes Node evaluate every export of the module,
+  // which loads its bundled undici (WebSocket), http2 and web streams: ~15 MB of RSS a stdio server
+  // without --metrics-port has no use for.
   const metricsServer =
-    config.metrics.port !== undefined ? await startMetricsServer(config.metrics.host, config.metrics.port, { metrics, readiness, logger }) : undefined;
+    config.metrics.port !== undefined
+      ? await (await import('../telemetry/metrics-server.js')).startMetricsServer(config.metrics.host, config.metrics.port, { metrics, readiness, logger })
+      : undefined;
   const stopTransport =
     config.transport === 'http'
       ? await (await import('../transports/http.js')).startHttpServer(factory, { ...config.http, gate: accessSetup.gate, tls: accessSetup.tls }, logger, { metrics, readiness, drain, tracing })
