@@ -20,7 +20,7 @@ import type { CallInput, CallOptions } from './api.js';
 import { CesError } from './errors.js';
 import type { BreakerState, CesObserver, CesRequestResult } from './observer.js';
 import type { HttpMethod, Operation } from './operations.js';
-import { buildRequestUrl, normaliseBaseUrl } from './paths.js';
+import { buildRequestPath, normaliseBaseUrl } from './paths.js';
 import { describeTransportFailure } from './failures.js';
 import { classified, ERROR_BODY_LIMIT, failureInfo, interpretReply, MiB, readBody } from './replies.js';
 import { linkSignals } from '../shared/linked-signal.js';
@@ -98,6 +98,11 @@ function stripUndefined(body: Record<string, unknown>): Record<string, unknown> 
 export function createCesClient(options: CesClientOptions): CesClient {
   const name = options.name;
   const baseUrl = normaliseBaseUrl(options.url);
+  // Every request goes to this one origin (the path comes from buildRequestPath), so what the
+  // observer and error messages need of the URL is computed once.
+  const base = new URL(baseUrl);
+  const https = base.protocol === 'https:';
+  const endpoint = { origin: base.origin, host: base.host, hostname: base.hostname, port: Number(base.port) || (https ? 443 : 80) };
   const timeoutMs = options.timeoutMs ?? 30_000;
   const retryAfterCapMs = (options.retryAfterCapSeconds ?? 30) * 1000;
   const baseDelay = options.retryBaseDelayMs ?? 250;
@@ -199,7 +204,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
 
   async function attempt<R>(
     operation: Operation<R>,
-    url: URL,
+    path: string,
     body: string | undefined,
     callOptions: CesCallOptions,
     attemptSignal: AbortSignal,
@@ -248,9 +253,9 @@ export function createCesClient(options: CesClientOptions): CesClient {
       operation: opName,
       method: operation.method,
       pathTemplate: `/ispw/{srid}${operation.path}`,
-      scheme: url.protocol === 'https:' ? 'https' : 'http',
-      host: url.hostname,
-      port: Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
+      scheme: https ? 'https' : 'http',
+      host: endpoint.hostname,
+      port: endpoint.port,
       resendCount,
     });
     if (scope?.headers) {
@@ -276,8 +281,8 @@ export function createCesClient(options: CesClientOptions): CesClient {
     try {
       const dispatcher = transport.dispatcher();
       response = await dispatcher.request({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
+        origin: endpoint.origin,
+        path,
         method: operation.method,
         headers,
         body: body ?? null,
@@ -304,9 +309,9 @@ export function createCesClient(options: CesClientOptions): CesClient {
       const failure = describeTransportFailure(error, {
         timedOut,
         timeoutMs,
-        host: url.host,
+        host: endpoint.host,
         instance: name,
-        tlsWithoutClientCert: url.protocol === 'https:' && options.tls?.clientCertPem === undefined,
+        tlsWithoutClientCert: https && options.tls?.clientCertPem === undefined,
       });
       log?.debug({ cesInstance: name, operation: opName, failure: failure.kind, durationMs: Math.round(performance.now() - started) }, 'CES call failed');
       finish({ failure: failure.kind === 'timeout' || failure.kind === 'tls' ? failure.kind : 'transport' });
@@ -328,14 +333,15 @@ export function createCesClient(options: CesClientOptions): CesClient {
     const status = response.statusCode;
     finish({ status });
     log?.debug({ cesInstance: name, operation: opName, status, durationMs: Math.round(performance.now() - started), requestId: callOptions.requestId }, 'CES call');
-    return interpretReply(operation, response, raw, { instance: name, maxBytes, secrets: secrets(credential) });
+    // The secrets are read only if the reply has text to redact (an error or a malformed body).
+    return interpretReply(operation, response, raw, { instance: name, maxBytes, secrets: () => secrets(credential) });
   }
 
   return {
     name,
     baseUrl,
     async call<R>(srid: string, operation: Operation<R>, input: CallInput = {}, callOptions: CesCallOptions = {}): Promise<R> {
-      const url = buildRequestUrl(baseUrl, srid, operation, input);
+      const path = buildRequestPath(srid, operation, input);
       let body: string | undefined;
       if (operation.body) {
         body = JSON.stringify(stripUndefined(input.body ?? {}));
@@ -346,7 +352,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
       callerSignal?.throwIfAborted();
 
       const run = retries[operation.method].execute(
-        ({ signal, attempt: tries }) => breaker.execute(() => attempt(operation, url, body, callOptions, signal, tries), signal),
+        ({ signal, attempt: tries }) => breaker.execute(() => attempt(operation, path, body, callOptions, signal, tries), signal),
         callerSignal,
       );
       try {

@@ -81,11 +81,18 @@ interface Entry {
   client: CesClient;
 }
 
+/** A configured SRID and its instance; `target` is built on first use and reused (it is immutable). */
+interface Owner {
+  entry: Entry;
+  srid: string;
+  target?: CesTarget;
+}
+
 /** Creates the directory. Throws `CesError('ces_input')` for an inconsistent instance list. */
 export function createCesDirectory(options: CesDirectoryOptions, deps: CesDirectoryDeps = {}): CesDirectory {
   if (options.instances.length === 0) throw new CesError('ces_input', 'No CES instance is configured.');
   const entries: Entry[] = [];
-  const owners = new Map<string, { entry: Entry; srid: string }>();
+  const owners = new Map<string, Owner>();
   const names = new Set<string>();
 
   for (const instance of options.instances) {
@@ -128,28 +135,28 @@ export function createCesDirectory(options: CesDirectoryOptions, deps: CesDirect
     throw new CesError('ces_input', `The default CES instance "${options.defaultInstance ?? ''}" is not configured.`);
   }
 
-  const target = (entry: Entry, srid: string): CesTarget => ({
-    instance: entry.options.name,
-    srid,
-    runtimeConfig: entry.options.runtimeConfig,
-    call<R>(operation: Operation<R>, input?: CallInput, callOptions?: CesCallOptions): Promise<R> {
-      return entry.client.call(srid, operation, input, callOptions);
-    },
-  });
+  const target = ({ entry, srid }: Owner): CesTarget =>
+    Object.freeze({
+      instance: entry.options.name,
+      srid,
+      runtimeConfig: entry.options.runtimeConfig,
+      call<R>(operation: Operation<R>, input?: CallInput, callOptions?: CesCallOptions): Promise<R> {
+        return entry.client.call(srid, operation, input, callOptions);
+      },
+    });
+  // The constructor checked that every instance has at least one SRID.
+  const defaultOwner: Owner = { entry: defaultEntry, srid: defaultEntry.options.srids[0] as string };
 
   return {
     resolve(srid?: string): CesTarget {
-      if (srid === undefined || srid.trim() === '') {
-        // The constructor checked that every instance has at least one SRID.
-        return target(defaultEntry, defaultEntry.options.srids[0] as string);
-      }
+      if (srid === undefined || srid.trim() === '') return (defaultOwner.target ??= target(defaultOwner));
       const owner = owners.get(srid.trim().toUpperCase());
       if (owner === undefined) {
         const known = [...owners.values()].map((o) => o.srid).join(', ');
         throw new CesError('ces_input', `Unknown SRID "${srid.slice(0, 64)}". Configured SRIDs: ${known}.`);
       }
       // The configured spelling goes on the wire: it is the one known to work with this CES.
-      return target(owner.entry, owner.srid);
+      return (owner.target ??= target(owner));
     },
     describe() {
       return entries.map((e) => ({

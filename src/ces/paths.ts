@@ -86,32 +86,77 @@ function queryStrings(name: string, value: QueryValue, operation: string): strin
   return out;
 }
 
+/** A catalogue template split once: literal parts around the placeholders, and the parameter sets. */
+interface CompiledOperation {
+  /** `parts[i]` precedes `names[i]`; the last part follows the last placeholder. */
+  readonly parts: readonly string[];
+  readonly names: readonly string[];
+  readonly wanted: ReadonlySet<string>;
+  readonly query: ReadonlySet<string>;
+}
+
+// Catalogue operations are frozen module constants: each is compiled on first use, then reused.
+const compiledOperations = new WeakMap<Operation<unknown>, CompiledOperation>();
+
+function compiled(operation: Operation<unknown>): CompiledOperation {
+  let entry = compiledOperations.get(operation);
+  if (entry === undefined) {
+    const parts: string[] = [];
+    const names: string[] = [];
+    let last = 0;
+    for (const match of operation.path.matchAll(PLACEHOLDER)) {
+      parts.push(operation.path.slice(last, match.index));
+      names.push(match[1] ?? '');
+      last = match.index + match[0].length;
+    }
+    parts.push(operation.path.slice(last));
+    entry = { parts, names, wanted: new Set(names), query: new Set(operation.query) };
+    compiledOperations.set(operation, entry);
+  }
+  return entry;
+}
+
 /**
- * Builds the full request URL for one call. `baseUrl` must already be normalised.
- * Throws `CesError('ces_input')` naming the offending parameter.
+ * Builds the path and query of one call, `/ispw/{srid}{path}?query`, exactly as `buildRequestUrl`'s
+ * URL has them (`pathname + search`). Every path value passes `encodePathValue`, so no URL parser is
+ * needed to keep it in its segment; the query is serialised by URLSearchParams. The CES client sends
+ * this to its one origin. Throws `CesError('ces_input')` naming the offending parameter.
  */
-export function buildRequestUrl(baseUrl: string, srid: string, operation: Operation<unknown>, input: CallInput = {}): URL {
+export function buildRequestPath(srid: string, operation: Operation<unknown>, input: CallInput = {}): string {
+  const { parts, names, wanted, query } = compiled(operation);
   const given = input.path ?? {};
-  const wanted = new Set(pathParameters(operation.path));
   for (const name of Object.keys(given)) {
     if (!wanted.has(name)) {
       throw new CesError('ces_input', `Operation ${operation.id} has no path parameter "${name}".`, { operation: operation.id });
     }
   }
-  const path = operation.path.replace(PLACEHOLDER, (_match, name: string) =>
-    encodePathValue(name, Object.hasOwn(given, name) ? given[name] : undefined, operation.id),
-  );
-  const url = new URL(`/ispw/${encodePathValue('srid', srid, operation.id)}${path}`, baseUrl);
+  let path = parts[0] ?? '';
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    path += encodePathValue(name, Object.hasOwn(given, name) ? given[name] : undefined, operation.id) + (parts[i + 1] ?? '');
+  }
+  path = `/ispw/${encodePathValue('srid', srid, operation.id)}${path}`;
 
-  const allowed = new Set(operation.query);
-  for (const [name, value] of Object.entries(input.query ?? {})) {
-    if (!allowed.has(name)) {
+  const entries = input.query === undefined ? [] : Object.entries(input.query);
+  if (entries.length === 0) return path;
+  const search = new URLSearchParams();
+  for (const [name, value] of entries) {
+    if (!query.has(name)) {
       throw new CesError('ces_input', `Operation ${operation.id} does not take query parameter "${name}".`, {
         operation: operation.id,
       });
     }
     // Several task ids are a repeated parameter, `taskId=A&taskId=B` (ces-api.md §1.6).
-    for (const text of queryStrings(name, value, operation.id)) url.searchParams.append(name, text);
+    for (const text of queryStrings(name, value, operation.id)) search.append(name, text);
   }
-  return url;
+  const serialised = search.toString();
+  return serialised === '' ? path : `${path}?${serialised}`;
+}
+
+/**
+ * Builds the full request URL for one call. `baseUrl` must already be normalised.
+ * Throws `CesError('ces_input')` naming the offending parameter.
+ */
+export function buildRequestUrl(baseUrl: string, srid: string, operation: Operation<unknown>, input: CallInput = {}): URL {
+  return new URL(buildRequestPath(srid, operation, input), baseUrl);
 }

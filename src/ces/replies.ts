@@ -77,13 +77,16 @@ export interface ReplyContext {
   instance: string;
   /** Largest accepted body; `raw` is undefined when a 2xx body exceeded it. */
   maxBytes: number;
-  /** Secrets to redact from anything CES sent back. */
-  secrets: readonly string[];
+  /** Secrets to redact from anything CES sent back; a function is called only when there is text to redact. */
+  secrets: readonly string[] | (() => readonly string[]);
 }
+
+// Only error paths redact: a successful reply never needs the secrets read.
+const secretsOf = (context: ReplyContext): readonly string[] => (typeof context.secrets === 'function' ? context.secrets() : context.secrets);
 
 /** Parses a 2xx reply with the operation's schema, or throws the `CesError` for the status. */
 export function interpretReply<R>(operation: Operation<R>, response: Dispatcher.ResponseData, raw: Buffer | undefined, context: ReplyContext): R {
-    const { instance: name, maxBytes, secrets: hidden } = context;
+    const { instance: name, maxBytes } = context;
     const opName = operation.id;
     const status = response.statusCode;
 
@@ -94,13 +97,13 @@ export function interpretReply<R>(operation: Operation<R>, response: Dispatcher.
       try {
         const parsed = CesErrorBody.safeParse(JSON.parse(text));
         cesMessage = parsed.success ? parsed.data.message : undefined;
-        detail = cesMessage === undefined ? 'no message' : `CES says: ${redact(cesMessage, hidden)}`;
+        detail = cesMessage === undefined ? 'no message' : `CES says: ${redact(cesMessage, secretsOf(context))}`;
       } catch {
         // A proxy or servlet container page, not CES's JSON: say what arrived, not all of it.
         const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0];
         detail = text === '' ? 'empty body' : `non-JSON ${type} body`;
       }
-      if (cesMessage !== undefined) cesMessage = redact(cesMessage, hidden);
+      if (cesMessage !== undefined) cesMessage = redact(cesMessage, secretsOf(context));
       const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
       const code = status >= 300 && status < 400 ? 'ces_bad_reply' : statusCode(status);
       const message =
@@ -152,7 +155,7 @@ export function interpretReply<R>(operation: Operation<R>, response: Dispatcher.
         .slice(0, 3)
         .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
         .join('; ');
-      const safeWhere = redact(where, hidden);
+      const safeWhere = redact(where, secretsOf(context));
       throw classified(
         new CesError('ces_bad_reply', `The CES reply to ${opName} does not have the expected shape (${safeWhere}).`, { operation: opName, status }),
         { kind: 'reply' },

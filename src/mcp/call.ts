@@ -4,7 +4,7 @@
 // authorisation and policy (issue #4) slot in where marked:
 //   admit → validate → authorise → policy → trace → audit attempt → run → audit outcome → metrics → map errors
 // Read tools write no audit events; with metrics and tracing off, a call builds no child logger
-// unless something is logged (lazyChildLogger).
+// unless something is logged (Call.logger).
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -24,7 +24,7 @@ import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import type { CallTrace, Tracing } from '../telemetry/tracing.js';
 import type { Drain } from './drain.js';
-import type { ToolContext, WaitSettings } from './kit/context.js';
+import type { ProgressUpdate, ToolContext, WaitSettings } from './kit/context.js';
 import type { AnyToolDef } from './kit/define-tool.js';
 import { ToolInputError } from './kit/errors.js';
 
@@ -74,8 +74,6 @@ export function describeCesError(error: CesError): string {
   return parts.join(' ');
 }
 
-const sleeper = (signal: AbortSignal) => (ms: number) => delay(ms, undefined, { signal });
-
 /** Bounded error type of a failed call (metrics label, span `error.type`, audit `errorCode`). */
 function errorTypeOf(error: unknown, signal: AbortSignal): string {
   if (error instanceof CesError) return error.code;
@@ -97,22 +95,60 @@ const metaString = (sdk: ServerContext, key: string) => {
 };
 
 /** Everything known about one call, shared by the steps below. */
-interface Call {
-  readonly tool: AnyToolDef;
-  readonly correlationId: string;
-  readonly started: number;
-  /** The tool's arguments (without srid and the control arguments ticket/confirmation_token). */
-  args: Record<string, unknown>;
-  readonly sdk: ServerContext;
-  readonly signal: AbortSignal;
-  readonly writes: boolean;
-  logger: Logger;
+class Call {
   target?: CesTarget;
   trace?: CallTrace;
   /** POSTs sent to CES during the call (audit `action.cesOperations`). */
-  cesWrites: AuditEventBody['action']['cesOperations'];
+  cesWrites: AuditEventBody['action']['cesOperations'] = [];
   /** The access decision (authorise/policy step), for audit. */
   access?: AccessRecord;
+  private child: Logger | undefined;
+  private bound = false;
+
+  constructor(
+    readonly tool: AnyToolDef,
+    readonly correlationId: string,
+    readonly started: number,
+    /** The tool's arguments (without srid and the control arguments ticket/confirmation_token). */
+    public args: Record<string, unknown>,
+    readonly sdk: ServerContext,
+    readonly signal: AbortSignal,
+    readonly writes: boolean,
+    private readonly parent: Logger,
+  ) {}
+
+  /**
+   * The call's logger: the server's until `bindLogger`, then the call's child logger, built on first
+   * use: a successful call at the usual levels logs nothing, and a pino child (bindings serialised,
+   * redaction set up) costs a few µs.
+   */
+  get logger(): Logger {
+    if (this.child === undefined && this.bound) this.child = this.parent.child(this.bindings());
+    return this.child ?? this.parent;
+  }
+
+  set logger(value: Logger) {
+    this.child = value;
+  }
+
+  /** From here on, `logger` is the call's child logger with the call's bindings (lazyChildLogger). */
+  bindLogger(): void {
+    this.bound = true;
+    this.child = undefined;
+  }
+
+  // Read when the child logger is built; target and trace are set by then and do not change.
+  private bindings(): Record<string, unknown> {
+    return {
+      correlationId: this.correlationId,
+      mcpMethod: 'tools/call',
+      tool: this.tool.name,
+      cesInstance: this.target?.instance,
+      srid: this.target?.srid,
+      ...(this.sdk.sessionId ? { sessionId: this.sdk.sessionId } : {}),
+      ...(this.trace ? { traceId: this.trace.traceId, spanId: this.trace.spanId } : {}),
+    };
+  }
 }
 
 /** The CES target as the tool sees it: the correlation id goes to CES, and writes are noted for audit. */
@@ -210,17 +246,7 @@ async function runCall(tool: AnyToolDef, deps: CallDeps, writes: boolean, rawArg
 async function runLinkedCall(tool: AnyToolDef, deps: CallDeps, writes: boolean, rawArgs: Record<string, unknown>, sdk: ServerContext, signal: AbortSignal): Promise<CallToolResult> {
   const { srid, ...args } = rawArgs as { srid?: string } & Record<string, unknown>;
   const correlationId = randomUUID();
-  const call: Call = {
-    tool,
-    correlationId,
-    started: performance.now(),
-    args,
-    sdk,
-    signal,
-    writes,
-    logger: deps.logger,
-    cesWrites: [],
-  };
+  const call = new Call(tool, correlationId, performance.now(), args, sdk, signal, writes, deps.logger);
   let errorType: string | undefined;
   let result: CallToolResult;
   try {
@@ -259,15 +285,7 @@ async function runLinkedCall(tool: AnyToolDef, deps: CallDeps, writes: boolean, 
     });
     call.trace.target(call.target.instance, call.target.srid);
   }
-  lazyChildLogger(call, deps.logger, {
-    correlationId,
-    mcpMethod: 'tools/call',
-    tool: tool.name,
-    cesInstance: call.target.instance,
-    srid: call.target.srid,
-    ...(sdk.sessionId ? { sessionId: sdk.sessionId } : {}),
-    ...(call.trace ? { traceId: call.trace.traceId, spanId: call.trace.spanId } : {}),
-  });
+  call.bindLogger();
 
   // Step: audit the attempt. When it cannot be recorded and the trail fails closed, nothing reaches CES.
   if (writes && !(await deps.audit!.record(auditEvent(call, deps, 'write.attempt', null))) && deps.audit!.failClosed) {
@@ -328,40 +346,37 @@ async function guard(call: Call, deps: CallDeps, srid: string | undefined): Prom
   return errorResult(outcome.text);
 }
 
-/**
- * Makes `call.logger` the call's child logger, built on first use: a successful call at the usual
- * levels logs nothing, and a pino child (bindings serialised, redaction set up) costs a few µs.
- */
-function lazyChildLogger(call: Call, parent: Logger, bindings: Record<string, unknown>): void {
-  let child: Logger | undefined;
-  Object.defineProperty(call, 'logger', {
-    get: () => (child ??= parent.child(bindings)),
-    set: (value: Logger) => {
-      child = value;
-    },
-    enumerable: true,
-    configurable: true,
-  });
-}
-
 const elapsed = (call: Call) => Math.round(performance.now() - call.started);
 
+/** What the tool sees of its call; methods on the prototype, so a call allocates one small object. */
+class CallContext implements ToolContext {
+  constructor(
+    private readonly call: Call,
+    readonly ces: CesTarget,
+    readonly wait: WaitSettings,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.call.signal;
+  }
+
+  get logger(): Logger {
+    return this.call.logger;
+  }
+
+  sleep(ms: number): Promise<void> {
+    return delay(ms, undefined, { signal: this.call.signal });
+  }
+
+  async progress(update: ProgressUpdate): Promise<void> {
+    const progressToken = this.call.sdk.mcpReq._meta?.progressToken;
+    if (progressToken === undefined) return;
+    await this.call.sdk.mcpReq.notify({ method: 'notifications/progress', params: { progressToken, ...update } });
+  }
+}
+
 function runTool(call: Call, deps: CallDeps) {
-  const progressToken = call.sdk.mcpReq._meta?.progressToken;
-  const ctx: ToolContext = {
-    ces: observedTarget(call, call.target!),
-    signal: call.signal,
-    get logger() {
-      return call.logger;
-    },
-    wait: deps.wait,
-    sleep: sleeper(call.signal),
-    progress: async (update) => {
-      if (progressToken === undefined) return;
-      await call.sdk.mcpReq.notify({ method: 'notifications/progress', params: { progressToken, ...update } });
-    },
-  };
-  return call.tool.run(call.args, ctx);
+  return call.tool.run(call.args, new CallContext(call, observedTarget(call, call.target!), deps.wait));
 }
 
 /** Tools called with wait_seconds report how the set wait ended (set-op.ts). */

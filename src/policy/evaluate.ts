@@ -29,8 +29,12 @@ export interface Decision {
 /** The policy operation of a call: the tool name without `ispw_`; set actions as `set_<action>`. */
 export function operationOf(tool: string, args: Record<string, unknown>): string {
   if (tool === 'ispw_set_action' && typeof args.action === 'string') return `set_${args.action}`;
-  return tool.replace(/^ispw_/, '');
+  let operation = operations.get(tool);
+  if (operation === undefined) operations.set(tool, (operation = tool.replace(/^ispw_/, '')));
+  return operation;
 }
+// Per tool name (a registered tool, or one named in `policy explain`), computed once.
+const operations = new Map<string, string>();
 
 function matchesPattern(value: string | undefined, patterns: readonly string[] | undefined): boolean {
   if (patterns === undefined) return true;

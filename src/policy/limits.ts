@@ -55,28 +55,38 @@ export function createCesConcurrency(limit: number, queue = limit * 4, onReject?
     if (!head) heads.set(instance, (head = bulkhead(limit, queue)));
     return head;
   };
+  // The directory's targets are frozen and live as long as the server: their limited twin is built
+  // once. Targets made per call (a per-user credential, auth/identity.ts) are wrapped per call.
+  const shared = new WeakMap<CesTarget, CesTarget>();
   return {
     /** The target with every CES request passing through its instance's bulkhead. */
     limit(target: CesTarget): CesTarget {
       if (limit <= 0) return target;
-      const head = headFor(target.instance);
-      return {
-        instance: target.instance,
-        srid: target.srid,
-        runtimeConfig: target.runtimeConfig,
-        call: async (operation, input, options) => {
-          try {
-            return await head.execute(() => target.call(operation, input, options), options?.signal);
-          } catch (error) {
-            if (error instanceof BulkheadRejectedError) {
-              onReject?.(target.instance);
-              throw new LimitError(`CES instance "${target.instance}" is at its limit of ${limit} concurrent requests. Retry after 2 s.`, 2);
-            }
-            throw error;
-          }
-        },
-      };
+      if (!Object.isFrozen(target)) return limited(target);
+      let twin = shared.get(target);
+      if (twin === undefined) shared.set(target, (twin = limited(target)));
+      return twin;
     },
   };
+
+  function limited(target: CesTarget): CesTarget {
+    const head = headFor(target.instance);
+    return {
+      instance: target.instance,
+      srid: target.srid,
+      runtimeConfig: target.runtimeConfig,
+      call: async (operation, input, options) => {
+        try {
+          return await head.execute(() => target.call(operation, input, options), options?.signal);
+        } catch (error) {
+          if (error instanceof BulkheadRejectedError) {
+            onReject?.(target.instance);
+            throw new LimitError(`CES instance "${target.instance}" is at its limit of ${limit} concurrent requests. Retry after 2 s.`, 2);
+          }
+          throw error;
+        }
+      },
+    };
+  }
 }
 export type CesConcurrency = ReturnType<typeof createCesConcurrency>;

@@ -177,6 +177,15 @@ export function planFastCall(message: unknown, headers: IncomingHttpHeaders, leg
 // Running it
 
 const unavailable = (what: string) => () => Promise.reject(new Error(`${what} is not available to a tools/call answered on the HTTP fast path`));
+// Made once: they are the same for every call.
+const UNAVAILABLE = {
+  send: unavailable('ctx.mcpReq.send'),
+  notify: unavailable('ctx.mcpReq.notify'),
+  log: unavailable('ctx.mcpReq.log'),
+  elicitInput: unavailable('ctx.mcpReq.elicitInput'),
+  requestSampling: unavailable('ctx.mcpReq.requestSampling'),
+};
+const noRequestState = () => undefined;
 
 /** What call.ts reads from the SDK's handler context, built as the SDK builds it (protocol.ts `_onrequest`). */
 function serverContext(plan: FastCallPlan, authInfo: AuthInfo | undefined, signal: AbortSignal): ServerContext {
@@ -187,14 +196,14 @@ function serverContext(plan: FastCallPlan, authInfo: AuthInfo | undefined, signa
       method: 'tools/call',
       _meta: plan.meta,
       ...(plan.envelope !== undefined && { envelope: plan.envelope }),
-      requestState: () => undefined,
+      requestState: noRequestState,
       signal,
       // Only progress (excluded from the fast path by planFastCall) sends anything mid-call.
-      send: unavailable('ctx.mcpReq.send'),
-      notify: unavailable('ctx.mcpReq.notify'),
-      log: unavailable('ctx.mcpReq.log'),
-      elicitInput: unavailable('ctx.mcpReq.elicitInput'),
-      requestSampling: unavailable('ctx.mcpReq.requestSampling'),
+      send: UNAVAILABLE.send,
+      notify: UNAVAILABLE.notify,
+      log: UNAVAILABLE.log,
+      elicitInput: UNAVAILABLE.elicitInput,
+      requestSampling: UNAVAILABLE.requestSampling,
     },
     http: { authInfo },
   } as unknown as ServerContext;
