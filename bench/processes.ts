@@ -96,10 +96,10 @@ export interface HttpServer extends Child {
 
 const URL_PATTERN = /(http:\/\/127\.0\.0\.1:\d+\/mcp)/;
 
-export async function startIspwHttp(sim: Simulator, extraArgs: string[], nodeArgs: string[] = []): Promise<HttpServer> {
+export async function startIspwHttp(sim: Simulator, extraArgs: string[], nodeArgs: string[] = [], extraEnv: Record<string, string> = {}): Promise<HttpServer> {
   assertBuilt();
   const args = [...nodeArgs, ISPW_MAIN, 'serve', '--transport', 'http', '--host', '127.0.0.1', '--port', '0', ...extraArgs];
-  const proc = spawn(process.execPath, args, { cwd: ROOT, env: serverEnv(sim), stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...serverEnv(sim), ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
   const url = await waitFor(proc, 'stderr', URL_PATTERN, 'ispw-mcp (HTTP)');
   return { ...wrap(proc), url };
 }

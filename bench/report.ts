@@ -90,7 +90,15 @@ export function renderMarkdown(result: BenchResult, resultFile: string): string 
       `Soak: ${s.callers} callers (half per era) on one stateless HTTP server for ${s.durationS} s after ${s.warmupS} s warm-up: ${s.calls} calls, ` +
         `${s.errors} errors, ${Math.round(s.throughput)} calls/s, p50 ${fmt(s.latencyMs.p50)} ms, p99 ${fmt(s.latencyMs.p99)} ms, ` +
         `server CPU ${fmt(s.serverCpuUsPerCall, 0)} µs/call; RSS ${fmt(s.rssAfterWarmupMb, 1)} MB after warm-up → ${fmt(s.rssEndMb, 1)} MB at the end ` +
-        `(${fmt(s.rssGrowthPct, 1)} %, max ${fmt(s.rssMaxMb, 1)} MB).`,
+        `(${fmt(s.rssGrowthPct, 1)} %, max ${fmt(s.rssMaxMb, 1)} MB)` +
+        (s.rssMidMb !== undefined ? `; second half ${fmt(s.rssMidMb, 1)} → ${fmt(s.rssEndMb, 1)} MB (${fmt(s.rssSecondHalfGrowthPct, 1)} %)` : '') +
+        (s.heapUsedAfterGcEndMb !== undefined
+          ? `; V8 heap in use after a forced GC ${fmt(s.heapUsedAfterGcWarmupMb, 1)} MB after warm-up → ${fmt(s.heapUsedAfterGcEndMb, 1)} MB at the end (${fmt(s.heapAfterGcGrowthPct, 1)} %)`
+          : '') +
+        (s.heapTotalEndMb !== undefined
+          ? `; V8 heap size at the end ${fmt(s.heapTotalEndMb, 1)} MB (young generation ${fmt(s.youngGenerationEndMb, 1)} MB, old space ${fmt(s.oldSpaceEndMb, 1)} MB)`
+          : '') +
+        '.',
     );
   }
   lines.push('', '| Target | Required | Measured | Met |', '|---|---|---|---|');

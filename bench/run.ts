@@ -10,6 +10,7 @@ import { measureToolsList } from '../scripts/generate-tools-doc.js';
 import { ALL_TOOLS, TOOLSETS } from '../src/tools/index.js';
 import { connectStdio, directCallers, httpCallers, type Callers, type Era, type StdioConnection, type ToolCall } from './callers.js';
 import { closedLoop, type CellResult } from './load.js';
+import { heapProbe } from './heap-probe-client.js';
 import { clockTicks, loadAverage, peakRssMb, rssMb } from './proc.js';
 import { ISPW_MAIN, REFERENCE_SERVER, ROOT, TSX, assertBuilt, serverEnv, startIspwHttp, startReferenceHttp, startSimulatorProcess, type Child, type Simulator } from './processes.js';
 
@@ -26,7 +27,7 @@ export interface BenchOptions {
   log?: (line: string) => void;
 }
 
-export const FULL: Omit<BenchOptions, 'log'> = { quick: false, warmupS: 2, durationS: 6, concurrency: [1, 16, 64], soakS: 60, soakWarmupS: 5, startupRuns: 5 };
+export const FULL: Omit<BenchOptions, 'log'> = { quick: false, warmupS: 2, durationS: 6, concurrency: [1, 16, 64], soakS: 60, soakWarmupS: 30, startupRuns: 5 };
 export const QUICK: Omit<BenchOptions, 'log'> = { quick: true, warmupS: 0.1, durationS: 0.3, concurrency: [1, 4], soakS: 1, soakWarmupS: 0.3, startupRuns: 1 };
 
 export type Role = 'limit' | 'comparator' | 'ispw';
@@ -75,6 +76,20 @@ export interface SoakResult {
   rssMaxMb: number;
   /** (end − after warm-up) / after warm-up, in per cent. */
   rssGrowthPct: number;
+  /** RSS half-way through the measured window: a leak grows as much in the second half as in the first. */
+  rssMidMb?: number;
+  /** (end − middle) / middle, in per cent. */
+  rssSecondHalfGrowthPct?: number;
+  /** V8 heap in use after a forced full GC at the end of the warm-up and at the end (what a leak grows). */
+  heapUsedAfterGcWarmupMb?: number;
+  heapUsedAfterGcEndMb?: number;
+  heapAfterGcGrowthPct?: number;
+  /** V8's heap as sized by the end of the run (before the last GC): total, young generation, old space. */
+  heapTotalEndMb?: number;
+  youngGenerationEndMb?: number;
+  oldSpaceEndMb?: number;
+  /** RSS every 5 s from the start of the soak (seconds, MB). */
+  rssSamples?: { t: number; rss: number }[];
 }
 
 export interface BenchResult {
@@ -171,24 +186,48 @@ async function stdioStartup(sim: Simulator, options: BenchOptions): Promise<{ ru
   }
 }
 
-/** 64 callers (half per era) against one stateless HTTP server; RSS sampled every second. */
+/**
+ * 64 callers (half per era) against one stateless HTTP server; RSS sampled every second. The server
+ * runs with bench/heap-probe.mjs, so the heap in use after a forced full GC is read at the end of
+ * the warm-up and at the end: RSS alone mixes a leak with V8 growing its young generation and old
+ * space limit to the allocation rate, which takes tens of seconds under this load (docs/performance.md).
+ */
 async function soak(sim: Simulator, options: BenchOptions): Promise<SoakResult> {
-  const server = await startIspwHttp(sim, ['--http-sessions', 'stateless']);
+  const probe = heapProbe(options.quick ? 100 : 1000);
+  const server = await startIspwHttp(sim, ['--http-sessions', 'stateless'], probe.nodeArgs, probe.env);
   const half = 32;
   const sets = [await httpCallers(server.url, '2025', ISPW_TOOL, half), await httpCallers(server.url, '2026', ISPW_TOOL, half)];
   const samples: { t: number; rss: number }[] = [];
   const t0 = performance.now();
   const sampler = setInterval(() => samples.push({ t: performance.now() - t0, rss: rssMb(server.pid) ?? NaN }), options.quick ? 100 : 1000);
+  const warmupMs = options.soakWarmupS * 1000;
+  const gcTimeoutMs = options.quick ? 10_000 : 60_000;
+  // RSS is read before each forced GC, so the GC does not lower the figure it is compared with.
+  let afterWarmup = NaN;
+  let mid = NaN;
+  const warmupEdge = (async () => {
+    await sleep(warmupMs);
+    afterWarmup = rssMb(server.pid) ?? NaN;
+    await probe.command(server.pid, 'gc warmup', gcTimeoutMs);
+  })();
+  const midTimer = setTimeout(() => (mid = rssMb(server.pid) ?? NaN), warmupMs + (options.soakS * 1000) / 2);
   try {
     const cell = await closedLoop([...sets[0]!.calls, ...sets[1]!.calls], {
-      warmupMs: options.soakWarmupS * 1000,
+      warmupMs,
       durationMs: options.soakS * 1000,
       serverPid: server.pid,
     });
     clearInterval(sampler);
-    const afterWarmup = samples.find((s) => s.t >= options.soakWarmupS * 1000)?.rss ?? samples[0]?.rss ?? NaN;
+    await warmupEdge;
     const end = rssMb(server.pid) ?? NaN;
-    const max = Math.max(...samples.filter((s) => s.t >= options.soakWarmupS * 1000).map((s) => s.rss), end);
+    const beforeEndGc = probe.lines().at(-1);
+    await probe.command(server.pid, 'gc end', gcTimeoutMs);
+    const max = Math.max(...samples.filter((s) => s.t >= warmupMs).map((s) => s.rss), end);
+    const heapWarm = probe.afterGc('warmup');
+    const heapEnd = probe.afterGc('end');
+    const mb = (kb: number | undefined) => (kb === undefined ? undefined : Math.round(kb / 102.4) / 10);
+    const pct = (from: number | undefined, to: number | undefined) => (from === undefined || to === undefined ? undefined : Math.round(((to - from) / from) * 1000) / 10);
+    const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !Number.isNaN(v))) as Partial<T>;
     return {
       path: 'ispw-http (2025 stateless + 2026)',
       callers: 2 * half,
@@ -204,11 +243,24 @@ async function soak(sim: Simulator, options: BenchOptions): Promise<SoakResult> 
       rssEndMb: end,
       rssMaxMb: max,
       rssGrowthPct: Math.round(((end - afterWarmup) / afterWarmup) * 1000) / 10,
+      ...defined({
+        rssMidMb: mid,
+        rssSecondHalfGrowthPct: pct(mid, end),
+        heapUsedAfterGcWarmupMb: mb(heapWarm?.heapUsedKb),
+        heapUsedAfterGcEndMb: mb(heapEnd?.heapUsedKb),
+        heapAfterGcGrowthPct: pct(heapWarm?.heapUsedKb, heapEnd?.heapUsedKb),
+        heapTotalEndMb: mb(beforeEndGc?.heapTotalKb),
+        youngGenerationEndMb: mb(beforeEndGc?.spaces.new_space?.sizeKb),
+        oldSpaceEndMb: mb(beforeEndGc?.spaces.old_space?.sizeKb),
+      }),
+      rssSamples: samples.filter((_, i) => options.quick || i % 5 === 4).map((s) => ({ t: Math.round(s.t / 100) / 10, rss: s.rss })),
     };
   } finally {
     clearInterval(sampler);
+    clearTimeout(midTimer);
     await Promise.all(sets.map((s) => s.close()));
     await server.stop();
+    probe.remove();
   }
 }
 

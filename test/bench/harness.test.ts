@@ -32,6 +32,10 @@ describe('benchmark harness (quick mode)', () => {
     expect(result.ispw.toolsList.all.tokens).toBe(Math.round(result.ispw.toolsList.all.bytes / 4));
     expect(result.soak?.callers).toBe(64);
     expect(result.soak?.errors).toBe(0);
+    // The soak reads the server's V8 heap after a forced GC (bench/heap-probe.mjs) at both ends.
+    positive(result.soak?.heapUsedAfterGcWarmupMb);
+    positive(result.soak?.heapUsedAfterGcEndMb);
+    positive(result.soak?.rssMidMb);
     expect(result.machine.loadAverageBefore).toHaveLength(3);
     expect(result.commit).toMatch(/^[0-9a-f]{4,}$|^unknown$/);
 
