@@ -53,7 +53,11 @@ LABEL org.opencontainers.image.title="ispw-mcp" \
       io.modelcontextprotocol.server.name="io.github.ispw-mcp/ispw-mcp"
 # HTTP mode listens on all interfaces inside the container; Host/Origin checks still apply
 # (set ISPW_MCP_ALLOWED_HOSTS to the names clients use).
+# A fixed 32 MB V8 semi-space: Node otherwise sizes the young generation from the memory limit
+# (2 MB under 512 MiB: ~50 % more CPU per call under load; 128 MB without a limit: ~55 MB more
+# RSS). Measurements in docs/container.md ("Memory"); keep it when overriding NODE_OPTIONS.
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=32 \
     ISPW_MCP_HOST=0.0.0.0 \
     ISPW_MCP_PORT=8080
 WORKDIR /app

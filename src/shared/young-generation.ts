@@ -16,8 +16,12 @@ const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8')
 // V8's own default; the command line refuses values below it, which is why a pin is set at run time.
 const V8_DEFAULT_GROWTH_FACTOR = 2;
 
-/** Young-generation or heap-size flags the operator passed; when present, the operator decides. */
-const OPERATOR_HEAP_FLAG = /--(?:max|min)[-_]semi[-_]space[-_]size|--semi[-_]space[-_]growth[-_]factor|--max[-_]heap[-_]size/;
+/**
+ * Young-generation or heap-size flags the operator passed; when present, the operator decides. A
+ * `--max-semi-space-size` alone (the image sets 32 MB, docs/container.md) only caps the growth the
+ * pin holds back during start-up, so it leaves the pin in place.
+ */
+const OPERATOR_HEAP_FLAG = /--min[-_]semi[-_]space[-_]size|--semi[-_]space[-_]growth[-_]factor|--max[-_]heap[-_]size/;
 
 export interface YoungGenerationPin {
   /** Whether the pin is in effect (false when the operator set heap flags of their own). */

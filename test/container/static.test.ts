@@ -32,6 +32,8 @@ describe('image configuration', () => {
     expect(Config.Cmd).toEqual(['serve']);
     expect(Config.WorkingDir).toBe('/app');
     expect(Config.Env).toContain('NODE_ENV=production');
+    // The young generation is sized explicitly, not from the memory limit (docs/container.md, "Memory").
+    expect(Config.Env).toContain('NODE_OPTIONS=--max-semi-space-size=32');
   });
 
   it('carries the OCI labels', async () => {

@@ -78,14 +78,15 @@ describe('stdio server before its first tools/list answer', () => {
     for (const pattern of unwanted) expect(probe.modules.filter((url) => pattern.test(url)), String(pattern)).toEqual([]);
   });
 
-  it('has not let start-up grow the young generation, unless the operator sets heap flags', async () => {
+  it('has not let start-up grow the young generation, also under the image\'s semi-space cap', async () => {
     // Pinned through start-up (1 MB semi-spaces), released once serving: answering initialize and
-    // tools/list may grow it once or twice, start-up alone takes it to V8's maximum (16 MB).
+    // tools/list may grow it once or twice; unpinned, start-up alone takes it to 16 MB per
+    // semi-space (32 MB in all). The image's NODE_OPTIONS cap (docs/container.md) keeps the pin.
+    // Turning the pin off is checked in test/unit/young-generation.test.ts (NODE_OPTIONS cannot
+    // carry the V8 flags that do it).
     const pinned = await firstAnswer();
-    // An operator's own young-generation flag turns the pin off (16 MB is V8's default maximum on
-    // 64-bit machines, so only the pin changes).
-    const operator = await firstAnswer({ NODE_OPTIONS: `--import=${PROBE} --max-semi-space-size=16` });
+    const capped = await firstAnswer({ NODE_OPTIONS: `--import=${PROBE} --max-semi-space-size=32` });
     expect(pinned.newSpaceBytes).toBeLessThanOrEqual(8 * 1024 * 1024);
-    expect(pinned.newSpaceBytes).toBeLessThan(operator.newSpaceBytes);
+    expect(capped.newSpaceBytes).toBeLessThanOrEqual(8 * 1024 * 1024);
   });
 });

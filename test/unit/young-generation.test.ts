@@ -13,16 +13,24 @@ const MODULE = fileURLToPath(new URL('../../src/shared/young-generation.ts', imp
 
 describe('pinYoungGeneration', () => {
   it.each([
-    [['--max-semi-space-size=64'], undefined],
-    [['--max_semi_space_size=64'], undefined],
-    [[], '--max-old-space-size=512 --max-semi-space-size=8'],
     [[], '--semi-space-growth-factor=4'],
+    [['--semi_space_growth_factor=4'], undefined],
     [['--max-heap-size=256'], ''],
     [['--min-semi-space-size=4'], undefined],
   ])('leaves the young generation to the operator when execArgv %j / NODE_OPTIONS %j set heap flags', (execArgv, nodeOptions) => {
     const pin = pinYoungGeneration(execArgv, nodeOptions);
     expect(pin.pinned).toBe(false);
     pin.release(); // a no-op, and safe to call
+  });
+
+  it.each([
+    [['--max-semi-space-size=16'], undefined],
+    [['--max_semi_space_size=64'], undefined],
+    [[], '--max-old-space-size=512 --max-semi-space-size=16'],
+  ])('pins under a mere cap on the young generation, execArgv %j / NODE_OPTIONS %j', (execArgv, nodeOptions) => {
+    const pin = pinYoungGeneration(execArgv, nodeOptions);
+    expect(pin.pinned).toBe(true);
+    pin.release();
   });
 
   it('keeps the young generation at its initial size while survivors pile up, and lets it grow once released', () => {
