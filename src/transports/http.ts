@@ -160,10 +160,12 @@ export async function startHttpServer(
   };
 
   /** After the checks and authentication: the era's SDK handler. */
-  const dispatch = async (request: Request, auth: AuthInfo | undefined): Promise<Response> => {
-    const withAuth = auth ? { authInfo: auth } : undefined;
-    if (!(await isLegacyRequest(request))) return modern.fetch(request, withAuth);
-    return sessions ? sessions.handle(request, auth) : stateless(request, withAuth);
+  // `parsedBody`: the body the fast path has parsed already (undefined: the SDK reads it, and
+  // answers an empty or malformed body itself), so a handed-over request is parsed once, not three times.
+  const dispatch = async (request: Request, auth: AuthInfo | undefined, parsedBody?: unknown): Promise<Response> => {
+    const options = { ...(auth && { authInfo: auth }), ...(parsedBody !== undefined && { parsedBody }) };
+    if (!(await isLegacyRequest(request, parsedBody))) return modern.fetch(request, options);
+    return sessions ? sessions.handle(request, auth, parsedBody) : stateless(request, options);
   };
   const route = async (request: Request): Promise<Response> => {
     const rejected = hostHeaderValidationResponse(request, hosts) ?? originValidationResponse(request, origins);
@@ -236,7 +238,7 @@ export async function startHttpServer(
     }
     const plan = planFastCall(message, headers, options.sessions === 'stateless');
     const view = plan && dispatcher.viewFor(auth);
-    if (!plan || !view || !servesFast(view, plan.name)) return handOver(req, body, res, (request) => dispatch(request, auth));
+    if (!plan || !view || !servesFast(view, plan.name)) return handOver(req, body, res, (request) => dispatch(request, auth, message));
     fastPath.answered += 1;
     await serveFastCall(plan, view, dispatcher.serverInfo, auth, res);
   };

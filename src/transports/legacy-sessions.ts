@@ -43,7 +43,8 @@ export class LegacySessions {
     return this.sessions.size;
   }
 
-  async handle(request: Request, authInfo?: AuthInfo): Promise<Response> {
+  /** `parsedBody`: the POST body when the caller has parsed it already (http.ts's fast path). */
+  async handle(request: Request, authInfo?: AuthInfo, parsedBody?: unknown): Promise<Response> {
     const sessionId = request.headers.get('mcp-session-id');
     if (sessionId) {
       const session = this.sessions.get(sessionId);
@@ -55,14 +56,16 @@ export class LegacySessions {
       // Map order doubles as the LRU order.
       this.sessions.delete(sessionId);
       this.sessions.set(sessionId, session);
-      return session.transport.handleRequest(request, authInfo ? { authInfo } : undefined);
+      return session.transport.handleRequest(request, { ...(authInfo && { authInfo }), ...(parsedBody !== undefined && { parsedBody }) });
     }
     if (request.method !== 'POST') return jsonRpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
-    let body: unknown;
-    try {
-      body = await request.json();
-    } catch {
-      return jsonRpcError(400, -32700, 'Parse error: the body is not valid JSON');
+    let body: unknown = parsedBody;
+    if (body === undefined) {
+      try {
+        body = await request.json();
+      } catch {
+        return jsonRpcError(400, -32700, 'Parse error: the body is not valid JSON');
+      }
     }
     if (!isInitializeRequest(body)) {
       return jsonRpcError(400, -32000, 'Bad Request: send initialize first, or the Mcp-Session-Id of an open session');
