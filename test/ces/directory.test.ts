@@ -6,6 +6,7 @@ import type { CesDirectory } from '../../src/ces/api.js';
 import { type CesInstanceOptions, createCesDirectory } from '../../src/ces/directory.js';
 import { CesError } from '../../src/ces/errors.js';
 import { ops } from '../../src/ces/operations.js';
+import { inputError } from '../support/ces-failure.js';
 import { type FakeCes, json, startFakeCes } from './fake-ces.js';
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -27,17 +28,6 @@ function directory(instances: CesInstanceOptions[], defaultInstance?: string): C
   const dir = createCesDirectory({ instances, ...(defaultInstance === undefined ? {} : { defaultInstance }), version: '9.9.9' });
   cleanup.push(() => dir.close());
   return dir;
-}
-
-function inputError(fn: () => unknown): CesError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CesError);
-    expect((error as CesError).code).toBe('ces_input');
-    return error as CesError;
-  }
-  throw new Error('expected ces_input');
 }
 
 describe('createCesDirectory', () => {

@@ -5,19 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { CesError } from '../../src/ces/errors.js';
 import { ops, type Operation } from '../../src/ces/operations.js';
 import { buildRequestUrl, encodePathValue, normaliseBaseUrl, pathParameters } from '../../src/ces/paths.js';
+import { inputError } from '../support/ces-failure.js';
 
 const BASE = 'https://ces.example.com:48226';
-
-function inputError(fn: () => unknown): CesError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CesError);
-    expect((error as CesError).code).toBe('ces_input');
-    return error as CesError;
-  }
-  throw new Error('expected a ces_input error');
-}
 
 describe('normaliseBaseUrl', () => {
   it.each([

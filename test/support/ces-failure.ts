@@ -1,4 +1,5 @@
-// Awaits a CES call that must fail and returns its CesError, failing the test otherwise.
+// Expected CES failures: `failure` awaits a CES call that must fail, `inputError` runs a synchronous
+// step that must refuse its input (code ces_input); each returns the CesError or fails the test.
 import { expect } from 'vitest';
 
 import { CesError } from '../../src/ces/errors.js';
@@ -11,4 +12,15 @@ export async function failure(promise: Promise<unknown>): Promise<CesError> {
     return error as CesError;
   }
   throw new Error('expected the call to fail');
+}
+
+export function inputError(fn: () => unknown): CesError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(CesError);
+    expect((error as CesError).code).toBe('ces_input');
+    return error as CesError;
+  }
+  throw new Error('expected a ces_input error');
 }
