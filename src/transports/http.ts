@@ -37,7 +37,7 @@ import type { Metrics } from '../telemetry/metrics.js';
 import type { Readiness } from '../telemetry/readiness.js';
 import type { Tracing } from '../telemetry/tracing.js';
 import { planFastCall, readBody, replayRequest, servesFast, serveFastCall, type BodyRead, type FastPathStats } from './fast-call.js';
-import { LegacySessions } from './legacy-sessions.js';
+import { jsonRpcError, LegacySessions } from './legacy-sessions.js';
 
 export interface HttpOptions {
   host: string;
@@ -87,9 +87,6 @@ function allowedHostnames(options: HttpOptions): string[] {
   if (!WILDCARDS.has(options.host)) names.add(options.host.includes(':') ? `[${options.host}]` : options.host);
   return [...names];
 }
-
-const jsonRpcError = (status: number, code: number, message: string) =>
-  Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status });
 
 /** Sends a web Response through a Node response (the well-known documents). */
 async function sendResponse(res: ServerResponse, response: Response): Promise<void> {

@@ -23,7 +23,8 @@ interface Session {
   owner: string;
 }
 
-const jsonRpcError = (status: number, code: number, message: string) =>
+/** A JSON-RPC error answered before any MCP server sees the request (no request id yet). */
+export const jsonRpcError = (status: number, code: number, message: string) =>
   Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status });
 
 export class LegacySessions {
