@@ -102,6 +102,8 @@ class Call {
   cesWrites: AuditEventBody['action']['cesOperations'] = [];
   /** The access decision (authorise/policy step), for audit. */
   access?: AccessRecord;
+  /** What the tool runs with when access control applies: `args` without the control arguments. */
+  toolInput?: Record<string, unknown>;
   private child: Logger | undefined;
   private bound = false;
 
@@ -109,7 +111,11 @@ class Call {
     readonly tool: AnyToolDef,
     readonly correlationId: string,
     readonly started: number,
-    /** The tool's arguments (without srid and the control arguments ticket/confirmation_token). */
+    /**
+     * The call's arguments without srid, as audit records them: the ticket that authorised a change
+     * stays on the write's record; a redeemed confirmation_token is dropped once the guard has
+     * consumed it (its id is in the decision). Tools get `toolInput` when access control applies.
+     */
     public args: Record<string, unknown>,
     readonly sdk: ServerContext,
     readonly signal: AbortSignal,
@@ -326,7 +332,9 @@ async function guard(call: Call, deps: CallDeps, srid: string | undefined): Prom
   }
   call.access = outcome.record;
   if (outcome.kind === 'proceed') {
-    call.args = outcome.input;
+    call.toolInput = outcome.input;
+    const { confirmation_token: _redeemed, ...audited } = call.args;
+    call.args = audited;
     call.target = outcome.ces;
     return undefined;
   }
@@ -376,7 +384,7 @@ class CallContext implements ToolContext {
 }
 
 function runTool(call: Call, deps: CallDeps) {
-  return call.tool.run(call.args, new CallContext(call, observedTarget(call, call.target!), deps.wait));
+  return call.tool.run(call.toolInput ?? call.args, new CallContext(call, observedTarget(call, call.target!), deps.wait));
 }
 
 /** Tools called with wait_seconds report how the set wait ended (set-op.ts). */

@@ -13,6 +13,11 @@ import { createAuditSink, type AuditDurability } from '../../src/audit/sink.js';
 import { createAuditTrail, type AuditFailMode } from '../../src/audit/trail.js';
 import { createCesDirectory } from '../../src/ces/directory.js';
 import { createServerFactory } from '../../src/mcp/server.js';
+import { createIdentityResolver } from '../../src/auth/identity.js';
+import { createConfirmations } from '../../src/policy/confirmations.js';
+import type { AccessControl } from '../../src/policy/guard.js';
+import { createCesConcurrency, createRateLimiter } from '../../src/policy/limits.js';
+import { parsePolicy, staticPolicy } from '../../src/policy/source.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import type { Metrics } from '../../src/telemetry/metrics.js';
 import { ALL_TOOLS } from '../../src/tools/index.js';
@@ -30,7 +35,7 @@ export interface AuditedServer {
 export const tempDir = () => mkdtempSync(join(tmpdir(), 'ispw-mcp-audit-'));
 
 export async function startAuditedServer(
-  options: { file?: string; failMode?: AuditFailMode; durability?: AuditDurability; metrics?: Metrics } = {},
+  options: { file?: string; failMode?: AuditFailMode; durability?: AuditDurability; metrics?: Metrics; policy?: string } = {},
 ): Promise<AuditedServer> {
   const sim = await startSimulator({ tokens: [AUDIT_TOKEN], stepMs: 0 });
   const file = options.file ?? join(tempDir(), 'audit.jsonl');
@@ -47,6 +52,8 @@ export async function startAuditedServer(
     audit,
     transport: 'stdio',
     ...(options.metrics ? { metrics: options.metrics } : {}),
+    // A policy (YAML text): the real access-control pieces under the service identity, as serve builds them.
+    ...(options.policy ? { access: accessFor(options.policy), confirmable: true } : {}),
   })();
   const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
@@ -68,5 +75,15 @@ export async function startAuditedServer(
       await directory.close();
       await sim.close();
     },
+  };
+}
+
+function accessFor(policyText: string): AccessControl {
+  return {
+    identities: createIdentityResolver({ mode: 'service' }),
+    policy: staticPolicy(parsePolicy(policyText)),
+    confirmations: createConfirmations({ ttlSeconds: 60 }),
+    rateLimiter: createRateLimiter(10_000),
+    concurrency: createCesConcurrency(4),
   };
 }
