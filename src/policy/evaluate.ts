@@ -57,15 +57,44 @@ export function matches(match: PolicyMatch, facts: CallFacts): boolean {
   );
 }
 
+// A policy is parsed once and then only read (src/policy/source.ts swaps in a new object on
+// reload), so what is derived from it is computed once per object rather than per write call:
+// the freeze instants (each an Intl round trip), the ticket RegExp, whether CES facts are needed.
+// Each entry also keeps the inputs it was computed from and is recomputed if they differ, so a
+// policy object edited in place (tests, library use) is never judged by stale values.
+const freezeInstants = new WeakMap<FreezeWindow, { start: string; end: string; timeZone: string; from: number; to: number }>();
+type TicketRule = NonNullable<Policy['ticket']>;
+const ticketPatterns = new WeakMap<TicketRule, { pattern: string; re: RegExp }>();
+const containerFacts = new WeakMap<Policy, { rules: Policy['rules']; freezes: Policy['freezes']; needed: boolean }>();
+
 export function activeFreeze(freeze: FreezeWindow, now: number): boolean {
-  return zonedToInstant(freeze.start, freeze.timeZone) <= now && now < zonedToInstant(freeze.end, freeze.timeZone);
+  let w = freezeInstants.get(freeze);
+  if (w === undefined || w.start !== freeze.start || w.end !== freeze.end || w.timeZone !== freeze.timeZone) {
+    const { start, end, timeZone } = freeze;
+    w = { start, end, timeZone, from: zonedToInstant(start, timeZone), to: zonedToInstant(end, timeZone) };
+    freezeInstants.set(freeze, w);
+  }
+  return w.from <= now && now < w.to;
 }
+
+function ticketRegExp(ticket: TicketRule): RegExp {
+  let t = ticketPatterns.get(ticket);
+  if (t === undefined || t.pattern !== ticket.pattern) {
+    t = { pattern: ticket.pattern, re: new RegExp(`^(?:${ticket.pattern})$`) };
+    ticketPatterns.set(ticket, t);
+  }
+  return t.re;
+}
+
+const needsFacts = (m: PolicyMatch) => m.streams !== undefined || m.applications !== undefined;
 
 /** Whether evaluating needs the container's stream/application from CES. */
 export function needsContainerFacts(policy: Policy): boolean {
-  return [...policy.rules.map((r) => r.match), ...policy.freezes.map((f) => f.match)].some(
-    (m) => m.streams !== undefined || m.applications !== undefined,
-  );
+  const c = containerFacts.get(policy);
+  if (c !== undefined && c.rules === policy.rules && c.freezes === policy.freezes) return c.needed;
+  const needed = policy.rules.some((r) => needsFacts(r.match)) || policy.freezes.some((f) => needsFacts(f.match));
+  containerFacts.set(policy, { rules: policy.rules, freezes: policy.freezes, needed });
+  return needed;
 }
 
 export function evaluate(policy: Policy, facts: CallFacts, now: number = Date.now()): Decision {
@@ -83,7 +112,7 @@ export function evaluate(policy: Policy, facts: CallFacts, now: number = Date.no
     }
     const ticket = policy.ticket;
     if (ticket && facts.changeType !== undefined && ticket.changeTypes.includes(facts.changeType as 'E')) {
-      const ok = facts.ticket !== undefined && new RegExp(`^(?:${ticket.pattern})$`).test(facts.ticket);
+      const ok = facts.ticket !== undefined && ticketRegExp(ticket).test(facts.ticket);
       if (!ok) {
         return {
           effect: 'deny',
