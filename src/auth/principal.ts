@@ -44,6 +44,3 @@ export function authInfoFor(principal: Principal, expiresAt: number): AuthInfo {
     principal,
   );
 }
-
-/** A short description for logs and audit (never a token). */
-export const describePrincipal = (p: Principal) => ({ subject: p.subject, identity: p.identity, clientId: p.clientId, via: p.via });

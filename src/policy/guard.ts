@@ -27,6 +27,7 @@ export interface AccessControl {
 
 /** Arguments the server adds to tools and consumes itself; tools never see them. */
 export const CONTROL_ARGS = ['confirmation_token', 'ticket'] as const;
+const CONTROL_NAMES: ReadonlySet<string> = new Set(CONTROL_ARGS);
 
 export interface GuardInput {
   tool: AnyToolDef;
@@ -110,7 +111,7 @@ async function decide(access: AccessControl, input: GuardInput): Promise<GuardOu
   const ces = access.concurrency.limit(actingAs(input.target, identity));
   const cesIdentity = identity.label;
   const { confirmation_token: token, ...bound } = args;
-  const toolInput = Object.fromEntries(Object.entries(bound).filter(([k]) => k !== 'srid' && k !== 'ticket'));
+  const toolInput = Object.fromEntries(Object.entries(bound).filter(([k]) => k !== 'srid' && !CONTROL_NAMES.has(k)));
 
   const policy = access.policy.current();
   const facts: CallFacts = {
@@ -209,9 +210,4 @@ async function decide(access: AccessControl, input: GuardInput): Promise<GuardOu
     structured: { confirmation_required: true, confirmation_token: issued.token, expires_at: issued.expiresAt, preview: JSON.parse(JSON.stringify(preview)) },
     record: { decision, cesIdentity, confirmationId: issued.id },
   };
-}
-
-/** Maps access errors raised while a tool runs (the CES bulkhead) to tool error text, or undefined. */
-export function describeAccessError(error: unknown): string | undefined {
-  return error instanceof LimitError ? error.message : undefined;
 }
