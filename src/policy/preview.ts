@@ -5,6 +5,7 @@
 import type { CesTarget } from '../ces/api.js';
 import type { TaskInfo } from '../ces/dto/index.js';
 import { ops } from '../ces/operations.js';
+import { readSetWithTasks } from '../ces/set-tasks.js';
 import { digest } from './canonical.js';
 
 export interface ChangeSubject {
@@ -82,11 +83,12 @@ export async function readContainerFacts(
     ({ stream, application } = { stream: str(info.stream), application: str(info.application) });
     tasks = (await ces.call(ops.listReleaseTasks, { path: { releaseId: subject.containerId }, query: { level } }, { signal })).tasks ?? [];
   } else {
-    const info = await ces.call(ops.getSet, { path: { setId: subject.containerId } }, { signal });
+    // CES lists a set's tasks only with a level; readSetWithTasks falls back to the task list.
+    const { set: info, tasks: setTasks } = await readSetWithTasks(ces, subject.containerId, level, signal);
     stream = str(info.streamName);
     application = str(info.applicationId);
     setState = str(info.state);
-    tasks = info.tasks ?? [];
+    tasks = setTasks;
   }
   const involved = selected(tasks, args);
   const state = digest({
@@ -111,5 +113,3 @@ export async function readContainerFacts(
     })),
   };
 }
-
-export const taskCap = PREVIEW_TASK_CAP;

@@ -2,7 +2,7 @@
 // only when a level is passed, so without one the task list is read separately (GetSetTaskList).
 import { z } from 'zod';
 
-import { ops } from '../../ces/operations.js';
+import { readSetWithTasks } from '../../ces/set-tasks.js';
 import { defineTool } from '../../mcp/kit/define-tool.js';
 import { levelParam, setIdParam } from '../../mcp/kit/params.js';
 import { outcomeOfState, SET_OUTCOMES } from '../../mcp/kit/wait-for-set.js';
@@ -36,11 +36,7 @@ export const getSet = defineTool({
     truncated: z.boolean(),
   }),
   async run({ set_id, level, limit }, ctx) {
-    const set = await ctx.ces.call(ops.getSet, { path: { setId: set_id }, query: { level } }, { signal: ctx.signal });
-    let tasks = set.tasks;
-    if (tasks.length === 0) {
-      tasks = (await ctx.ces.call(ops.listSetTasks, { path: { setId: set_id } }, { signal: ctx.signal })).tasks;
-    }
+    const { set, tasks } = await readSetWithTasks(ctx.ces, set_id, level, ctx.signal);
     const capped = cap(tasks.map(toTaskRow), limit);
     const fields = pickText(set, KEYS);
     const structured = dropUndefined({
