@@ -120,6 +120,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
     connectTimeoutMs: options.connectTimeoutMs ?? Math.min(timeoutMs, 10_000),
     headersTimeoutMs: timeoutMs,
     bodyTimeoutMs: timeoutMs,
+    ...(log === undefined ? {} : { logger: log }),
   });
 
   const secrets = (credential?: CesCallOptions['credential']): string[] => {

@@ -10,6 +10,7 @@
 import { createRequire } from 'node:module';
 import type { SecureContextOptions } from 'node:tls';
 
+import type { Logger } from 'pino';
 import type { buildConnector, Dispatcher, EnvHttpProxyAgent } from 'undici';
 
 import { CesError } from './errors.js';
@@ -57,6 +58,8 @@ export interface CesTransportOptions {
   bodyTimeoutMs: number;
   /** Maximum sockets per origin (default 16). */
   connections?: number;
+  /** Told once per broken TLS rotation (instance name and reason only, never the material). */
+  logger?: Pick<Logger, 'warn'>;
 }
 
 /** Gives the dispatcher for the next request, rebuilding it when TLS material changed. */
@@ -208,6 +211,8 @@ function buildDispatcher(options: CesTransportOptions, material: Material): Disp
 /** Creates the transport of one CES instance. No connection is opened until the first request. */
 export function createCesTransport(options: CesTransportOptions): CesTransport {
   let current: { material: Material; dispatcher: Dispatcher } | undefined;
+  // Material that could not be loaded while a good dispatcher existed: not retried until it changes.
+  let failed: Material | undefined;
   let closed = false;
   const retired: Promise<void>[] = [];
 
@@ -221,8 +226,28 @@ export function createCesTransport(options: CesTransportOptions): CesTransport {
         key: read(tls.clientKeyPem),
         passphrase: read(tls.clientKeyPassphrase),
       };
-      if (current === undefined || !sameMaterial(current.material, material)) {
-        const dispatcher = buildDispatcher(options, material);
+      if (current !== undefined && sameMaterial(current.material, material)) {
+        failed = undefined;
+      } else {
+        // The CA, certificate, key and passphrase files rotate one by one (each on its own re-check),
+        // so a rotation can briefly show a new certificate with the old key. A broken rotation keeps
+        // the last good value: the old pool serves until the material changes again.
+        if (current !== undefined && failed !== undefined && sameMaterial(failed, material)) return current.dispatcher;
+        let dispatcher: Dispatcher;
+        try {
+          dispatcher = buildDispatcher(options, material);
+        } catch (error) {
+          if (current === undefined) throw error;
+          failed = material;
+          // The CesError message names the instance and OpenSSL's code only, never the material.
+          const reason = error instanceof CesError ? error.message : 'the TLS material cannot be loaded';
+          options.logger?.warn(
+            { cesInstance: options.name, reason },
+            'new TLS material for CES cannot be used; keeping the last good material until the files change again',
+          );
+          return current.dispatcher;
+        }
+        failed = undefined;
         // Requests in flight on the old pool finish; its idle sockets are then closed.
         if (current !== undefined) retired.push(current.dispatcher.close().catch(() => undefined));
         current = { material, dispatcher };
