@@ -90,10 +90,6 @@ const BREAKER_STATES: Partial<Record<CircuitState, BreakerState>> = {
 // Printable ASCII only: refuses CR/LF header injection and spaces in tokens and request ids.
 const HEADER_SAFE = /^[\x21-\x7e]+$/;
 
-function stripUndefined(body: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
-}
-
 /** Creates the client of one CES instance. */
 export function createCesClient(options: CesClientOptions): CesClient {
   const name = options.name;
@@ -345,7 +341,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
       const path = buildRequestPath(srid, operation, input);
       let body: string | undefined;
       if (operation.body) {
-        body = JSON.stringify(stripUndefined(input.body ?? {}));
+        body = JSON.stringify(input.body ?? {});
       } else if (input.body !== undefined) {
         throw new CesError('ces_input', `Operation ${operation.id} takes no request body.`, { operation: operation.id });
       }
