@@ -43,8 +43,10 @@ file is readable; it exits 1 when the profile refuses the configuration and 2 wh
 
 A refusing profile lists every violation in one message and exits with status 2. stage refuses
 unknown keys because it is where a prod configuration is rehearsed: a typo must fail there first.
-Client authentication for HTTP (OAuth) is not built yet, so in prod the HTTP transport must bind to
-a loopback address (behind an authenticating proxy or sidecar).
+"Client authentication" means OAuth bearer tokens (\`auth.issuer\` and \`auth.audience\`) or mutual
+TLS on the listener (\`auth.tls.clientCaFile\`): with either configured, prod accepts a non-loopback
+bind; without either, the HTTP transport must bind to a loopback address (behind an authenticating
+proxy or sidecar).
 
 Environment variables and flags for the CES connection apply to the **default CES instance** (the
 first one in the file, or the one named by \`ces.defaultInstance\`; one is created when the file has

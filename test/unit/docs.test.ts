@@ -18,6 +18,11 @@ describe('generated docs', () => {
     const readme = read('README.md');
     expect(readme).toBe(renderReadmeTables(readme, ALL_TOOLS, await measureToolsList()));
   });
+  it('describes the client authentication that exists (OAuth or listener mTLS), not a loopback-only prod', () => {
+    const doc = renderConfigurationDoc();
+    expect(doc).not.toMatch(/not built yet/);
+    expect(doc).toMatch(/OAuth bearer tokens \(`auth\.issuer` and `auth\.audience`\) or mutual\s+TLS on the listener \(`auth\.tls\.clientCaFile`\)/);
+  });
   it('every environment variable of the option table is documented in README.md', () => {
     const readme = read('README.md');
     for (const env of ['ISPW_MCP_CES_URL', 'ISPW_MCP_CES_TOKEN_FILE', 'ISPW_MCP_SRID', 'ISPW_MCP_RUNTIME_CONFIG', 'ISPW_MCP_CA_FILE', 'ISPW_MCP_CLIENT_CERT_FILE', 'ISPW_MCP_CLIENT_KEY_FILE', 'ISPW_MCP_CONFIG']) {
