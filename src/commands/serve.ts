@@ -46,11 +46,7 @@ export interface ServeOptions {
 
 export async function serve(config: Config, options: ServeOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger({ level: config.log.level });
-  if (!options.directory && config.ces.instances.length === 0) {
-    throw new ConfigError([
-      'no CES instance configured: set ISPW_MCP_CES_URL, ISPW_MCP_SRID and ISPW_MCP_CES_TOKEN_FILE (or a config file with ces.instances), or run `ispw-mcp demo`',
-    ]);
-  }
+  // A configuration without a CES instance is refused when it is loaded (config/load.ts, NO_CES_INSTANCE).
   for (const warning of options.configWarnings ?? []) logger.warn({ profile: config.profile }, `configuration: ${warning}`);
   const secretHealth = options.secretHealth ?? new SecretHealth();
   // Metrics only when something can scrape them; tracing only when OTEL_* asks (no SDK loaded otherwise).

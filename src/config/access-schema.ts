@@ -91,8 +91,9 @@ export const mtlsConfigured = (config: Pick<AccessConfig, 'auth'>) => Boolean(co
 
 /**
  * Refusal to bind a non-loopback address without client authentication unless the operator said
- * --allow-unauthenticated (checked when serving, not when loading: `config check` still shows the rest;
- * the prod profile refuses the combination anyway, profiles.ts `open-http`).
+ * --allow-unauthenticated (an error of inspectConfig, so `config check` reports it and `serve` refuses
+ * it; the report keeps the configuration for the table. The prod profile refuses the combination
+ * anyway, profiles.ts `open-http`).
  */
 export function openBindingProblem(config: AccessConfig, isLoopback: (host: string) => boolean): string | undefined {
   if (config.transport !== 'http' || isLoopback(config.http.host)) return undefined;

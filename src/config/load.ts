@@ -3,10 +3,10 @@
 // It receives env, flags and a file reader as parameters — only src/main.ts touches the process —
 // so every layer can be tested without globals.
 import { parseYaml } from '../shared/lazy-yaml.js';
-import { accessProblems } from './access-schema.js';
+import { accessProblems, openBindingProblem } from './access-schema.js';
 import { ConfigError } from './errors.js';
 import { OPTIONS, type OptionSpec } from './options.js';
-import { applyPolicy, findViolations, PROFILE_DEFAULTS, type FileStat, type Violation } from './profiles.js';
+import { applyPolicy, findViolations, isLoopbackHost, PROFILE_DEFAULTS, PROFILE_POLICY, type FileStat, type Violation } from './profiles.js';
 import { ConfigSchema, PROFILES, type Config, type Profile } from './schema.js';
 import { unknownKeys } from './unknown-keys.js';
 
@@ -121,7 +121,10 @@ export type ValueSource = 'default' | 'profile' | 'file' | 'env' | 'flag';
 
 /** Everything the loader found: the configuration (when valid), its problems and the source of each value. */
 export interface ConfigReport {
-  /** The validated configuration; undefined when `errors` is not empty. */
+  /**
+   * The validated configuration; undefined when a setting is invalid. Kept when the only errors are
+   * what `serve` refuses for a valid configuration (no CES instance, an open HTTP binding).
+   */
   config: Config | undefined;
   profile: Profile;
   configFile: string | undefined;
@@ -249,7 +252,24 @@ export function inspectConfig(input: LoadConfigInput): ConfigReport {
     processGroups: input.processGroups ?? [],
   });
   const { refusals, warnings } = applyPolicy(profile, violations);
-  return { config: errors.length ? undefined : config, profile, configFile: configPath, errors, refusals, warnings, violations, sources };
+  // What `serve` cannot start with although every value is valid: reported here, so `config check`
+  // does not say OK for it. The configuration itself stays in the report for the table.
+  const startProblems: string[] = [];
+  if (!hasCes(config)) startProblems.push(NO_CES_INSTANCE);
+  const open = openBindingProblem(config, isLoopbackHost);
+  // A profile that refuses violations already lists the open binding (rule open-http): once is enough.
+  const openRefused = PROFILE_POLICY[profile].violations === 'refuse' && violations.some((v) => v.rule === 'open-http');
+  if (open && !openRefused) startProblems.push(open);
+  return {
+    config: errors.length ? undefined : config,
+    profile,
+    configFile: configPath,
+    errors: [...errors, ...startProblems],
+    refusals,
+    warnings,
+    violations,
+    sources,
+  };
 }
 
 /** Loads the configuration for `serve`; throws one ConfigError listing every error and refusal. */
@@ -297,4 +317,7 @@ function validateInstances(config: Config): string[] {
 
 /** Instances configured? `serve` needs at least one; other commands (docs, simulator) do not. */
 export const hasCes = (config: Config): boolean => config.ces.instances.length > 0;
+
+export const NO_CES_INSTANCE =
+  'no CES instance configured: set ISPW_MCP_CES_URL, ISPW_MCP_SRID and ISPW_MCP_CES_TOKEN_FILE (or a config file with ces.instances), or run `ispw-mcp demo`';
 

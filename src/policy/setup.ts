@@ -8,7 +8,7 @@ import { accessSync, constants as fsConstants, readFileSync, statSync } from 'no
 import { createAuthGate, type AuthGate, type ScopeDenial } from '../auth/http-gate.js';
 import { createIdentityResolver } from '../auth/identity.js';
 import { createJwtVerifier } from '../auth/jwt-verifier.js';
-import { mtlsConfigured, oauthConfigured, openBindingProblem } from '../config/access-schema.js';
+import { mtlsConfigured, oauthConfigured } from '../config/access-schema.js';
 import { ConfigError } from '../config/errors.js';
 import { fileSource, type FileSource, type SecretReloadListener } from '../config/file-source.js';
 import { isLoopbackHost } from '../config/profiles.js';
@@ -71,8 +71,8 @@ function readableDirectory(dir: string): () => string | undefined {
 export function setupAccess(config: Config, deps: AccessDeps): AccessSetup {
   const { logger, metrics, secretHealth } = deps;
   const files: FileSource[] = [];
-  const open = openBindingProblem(config, isLoopbackHost);
-  if (open) throw new ConfigError([open]);
+  // An open binding without --allow-unauthenticated is refused when the configuration is loaded
+  // (config/load.ts, with `config check`); here only the accepted risk is logged.
   if (config.transport === 'http' && config.auth.allowUnauthenticated && !isLoopbackHost(config.http.host)) {
     logger.warn({ host: config.http.host }, 'HTTP clients are not authenticated on a non-loopback address (--allow-unauthenticated)');
   }

@@ -40,6 +40,24 @@ describe('config check', () => {
     expect(invalid.exitCode).toBe(2);
     expect(invalid.text).toMatch(/Invalid settings:\n\s+- ISPW_MCP_PORT or --port/);
   });
+
+  it('reports what serve would refuse: no CES instance, an open HTTP binding (and keeps the table)', () => {
+    const check = renderConfigCheck(inspectConfig({ env: { ISPW_MCP_TRANSPORT: 'http', ISPW_MCP_HOST: '0.0.0.0' }, readFile: () => '' }));
+    expect(check.exitCode).toBe(2);
+    expect(check.text).toMatch(/Invalid settings:\n\s+- no CES instance configured: set ISPW_MCP_CES_URL/);
+    expect(check.text).toMatch(/- http\.host \(ISPW_MCP_HOST\) 0\.0\.0\.0 is not a loopback address .*--allow-unauthenticated/);
+    expect(check.text).toMatch(/http\.host\s+0\.0\.0\.0\s+env/);
+    expect(check.text).toMatch(/Result: INVALID/);
+    // Accepting the risk, or authenticating clients, clears the binding problem (dev profile).
+    const ces = { ISPW_MCP_CES_URL: 'https://ces.example.com:48226', ISPW_MCP_SRID: 'A-1', ISPW_MCP_CES_TOKEN_FILE: '/t' };
+    const open = { ...ces, ISPW_MCP_TRANSPORT: 'http', ISPW_MCP_HOST: '0.0.0.0' };
+    expect(inspectConfig({ env: { ...open, ISPW_MCP_ALLOW_UNAUTHENTICATED: 'true' }, readFile: () => '' }).errors).toEqual([]);
+    expect(inspectConfig({ env: { ...open, ISPW_MCP_AUTH_ISSUER: 'https://idp.example.com', ISPW_MCP_AUTH_AUDIENCE: 'https://mcp.example.com/mcp' }, readFile: () => '' }).errors).toEqual([]);
+    // prod lists the open binding once, as its refusal.
+    const prod = inspectConfig({ env: { ...open, ISPW_MCP_PROFILE: 'prod' }, readFile: () => '' });
+    expect(prod.errors).toEqual([]);
+    expect(prod.refusals.join('\n')).toMatch(/not a loopback address/);
+  });
 });
 
 describe('config schema', () => {

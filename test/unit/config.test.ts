@@ -30,7 +30,8 @@ describe('loadConfig', () => {
     const file = 'transport: http\nhttp:\n  port: 9000\n  host: 0.0.0.0\nlog:\n  level: debug\n';
     const config = loadConfig({
       env: { ...baseEnv, ISPW_MCP_CONFIG: '/etc/c.yaml', ISPW_MCP_PORT: '9100' },
-      flags: { port: '9200' },
+      // 0.0.0.0 without client authentication is refused unless the operator accepts it.
+      flags: { port: '9200', allowUnauthenticated: true },
       readFile: files({ '/etc/c.yaml': file }),
     });
     expect(config.transport).toBe('http'); // file
