@@ -1,7 +1,8 @@
 // The authentication gate of the HTTP transport: Protected Resource Metadata (RFC 9728), bearer
 // verification with the SDK's helpers (401 + `WWW-Authenticate: Bearer resource_metadata=…`),
 // refusal of tokens in the query string, identity from a verified client certificate, and the
-// per-call scope check (403 `insufficient_scope` naming the scope) before a tools/call reaches MCP.
+// per-call scope check of OAuth callers (403 `insufficient_scope` naming the scope) before a
+// tools/call reaches MCP (the call wrapper's guard checks scopes again for every caller).
 // Every refusal is reported by reason (`onFailure`, the auth-failure metric); a scope refusal of a
 // tools/call is also handed to `onScopeDenied` (the auth.denied audit event) before the 403 is sent.
 import {

@@ -47,9 +47,11 @@ export interface FactoryContext {
   authInfo?: AuthInfo;
 }
 
-// The scope challenge (403 insufficient_scope for a tools/call needing a scope the bearer token
-// lacks) is issued by the HTTP gate before any server is built (src/auth/http-gate.ts,
-// `scopeChallenge`), for both eras and sessions alike; the call wrapper checks the same rule again.
+// For OAuth callers the scope challenge (403 insufficient_scope for a tools/call needing a scope
+// the bearer token lacks) is issued by the HTTP gate before any server is built
+// (src/auth/http-gate.ts, `scopeChallenge`), for both eras and sessions alike. The call wrapper's
+// guard checks the same rule for every caller; for mTLS identities it is the only check of a
+// scope that depends on the arguments (e.g. ispw_set_action approve needs ispw:deploy).
 
 const SERVER_INFO = { name: PRODUCT.name, version: PRODUCT.version, title: 'BMC AMI DevX Code Pipeline (ISPW)' };
 const CAPABILITIES = { logging: {}, tools: { listChanged: true }, resources: { listChanged: true }, prompts: { listChanged: true } };
