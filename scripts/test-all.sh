@@ -20,6 +20,7 @@ INSPECTOR_COUNT_FILE="$results/inspector.txt" bash scripts/inspector-smoke.sh
 CONTAINER_RESULTS_FILE="$results/container.json" bash scripts/image/test.sh
 # One closing line for the whole suite: vitest tests + Inspector smoke checks + conformance runs (4)
 # + container tests (counted as skipped when podman could not run them).
+# shellcheck disable=SC2016 # JavaScript in single quotes: ${…} is a template literal, not shell
 node -e '
   const fs = require("fs");
   const v = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));

@@ -1,3 +1,5 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # the scripts that source this file read these variables
 # Shared by the release scripts (source it). The same scripts run in GitHub Actions (release.yml,
 # ci.yml) and in the offline tests (test/release), so CI and local runs cannot drift:
 #   build-image.sh → push-image.sh → sbom.sh → vuln-deps.sh / vuln-image.sh → sign.sh → attest.sh

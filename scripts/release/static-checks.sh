@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # Static checks of the release machinery, the same in CI (ci.yml) and in the tests:
-#   shellcheck   every shell script in the repository (*.sh and the .ci/run entry point)
+#   ShellCheck   every shell script in the repository (*.sh and the .ci/run entry point)
 #   actionlint   the GitHub workflows (it also runs shellcheck over their run: blocks)
-#   zizmor       the GitHub workflows' security audit (--offline: no GitHub API here)
+#   zizmor       the GitHub workflows' and Dependabot's security audit (--offline: no GitHub API here)
 #   hadolint     the Dockerfile (.hadolint.yaml: every finding fails)
 #   check-workflows.ts  the project's workflow policy (SHA pins, permissions, scripts/release/ only)
 # Every finding fails; an accepted one is suppressed next to the code with its justification
 # (`# shellcheck disable=…`, `# zizmor: ignore[…]`), never here.
-# Usage: scripts/release/static-checks.sh [--workflows DIR] [--dockerfile F] [SCRIPT…]
+# Usage: scripts/release/static-checks.sh [--github DIR] [--dockerfile F] [SCRIPT…]   (DIR: a .github folder)
 source "$(dirname "$0")/lib.sh"
 need shellcheck actionlint zizmor hadolint
-workflows="$root/.github/workflows" dockerfile="$root/Dockerfile" scripts=()
+github="$root/.github" dockerfile="$root/Dockerfile" scripts=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --workflows) workflows="$2"; shift 2 ;;
+    --github) github="$2"; shift 2 ;;
     --dockerfile) dockerfile="$2"; shift 2 ;;
     *) scripts+=("$1"); shift ;;
   esac
@@ -24,14 +24,14 @@ fi
 failed=()
 log "shellcheck: ${#scripts[@]} scripts"
 "$tools_bin/shellcheck" --severity=style --external-sources --source-path=SCRIPTDIR "${scripts[@]}" >&2 || failed+=(shellcheck)
-mapfile -t workflow_files < <(find "$workflows" -maxdepth 1 -name '*.y*ml' | sort)
-[ ${#workflow_files[@]} -gt 0 ] || die "static-checks: no workflows in $workflows"
+mapfile -t workflow_files < <(find "$github/workflows" -maxdepth 1 -name '*.y*ml' | sort)
+[ ${#workflow_files[@]} -gt 0 ] || die "static-checks: no workflows in $github/workflows"
 log "actionlint: ${#workflow_files[@]} workflows"
 SHELLCHECK_OPTS=--severity=style "$tools_bin/actionlint" -shellcheck "$tools_bin/shellcheck" "${workflow_files[@]}" >&2 || failed+=(actionlint)
 log "workflow policy: ${#workflow_files[@]} workflows"
 "$(node_path)/node" "$root/scripts/release/check-workflows.ts" "${workflow_files[@]}" || failed+=(check-workflows)
 log "zizmor: ${#workflow_files[@]} workflows"
-"$tools_bin/zizmor" --offline --no-progress --min-severity=low "$workflows" >&2 || failed+=(zizmor)
+"$tools_bin/zizmor" --offline --no-progress "$github" >&2 || failed+=(zizmor)
 if [ -f "$dockerfile" ]; then
   log "hadolint: $dockerfile"
   "$tools_bin/hadolint" --config "$root/.hadolint.yaml" "$dockerfile" >&2 || failed+=(hadolint)

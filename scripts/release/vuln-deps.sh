@@ -2,7 +2,7 @@
 # Dependency vulnerability gate: OSV-Scanner over the npm lockfile; fails on a HIGH or CRITICAL
 # advisory (CVSS ≥ 7.0) or one without a severity, unless the reviewed ignore file accepts it.
 #   --live            the OSV.dev API (GitHub Actions: the live advisory database)
-#   --offline-db DIR  a local database, OSV-Scanner's offline layout DIR/osv-scanner/<ecosystem>/all.zip
+#   --offline-db DIR  a local database, OSV-Scanner's offline layout DIR/osv-scalibr/<ecosystem>/all.zip
 #                     (a mirrored copy in air-gapped sites; fixture records in the tests). DIR/snapshot.json
 #                     ({"source": …, "date": …}) names it in the report; without it the zip file dates are used.
 # The report (RELEASE_OUT/vuln-deps.txt) always names the database it used and how many advisories
@@ -31,18 +31,20 @@ mkdir -p "$(dirname "$report")"
 # Accepted findings first: an expired or incomplete entry fails the gate before anything is scanned.
 node "$root/scripts/release/vuln-ignores.ts" "$ignore_file" osv > "$work/osv-scanner.toml"
 
-scan=(scan source --lockfile "$lockfile" --config "$work/osv-scanner.toml" --format json --output "$work/result.json")
+# "package-lock.json:" parses the file as an npm lockfile whatever its name.
+scan=(scan source --lockfile "package-lock.json:$lockfile" --config "$work/osv-scanner.toml" --format json --output-file "$work/result.json")
 if [ "$mode" = offline ]; then
-  [ -d "$db/osv-scanner" ] || die "vuln-deps: $db has no osv-scanner/<ecosystem>/all.zip database"
+  [ -d "$db/osv-scalibr" ] || die "vuln-deps: $db has no osv-scalibr/<ecosystem>/all.zip database"
   db="$(cd "$db" && pwd)"
   advisories=0
-  for zip in "$db"/osv-scanner/*/all.zip; do
+  for zip in "$db"/osv-scalibr/*/all.zip; do
     [ -f "$zip" ] && advisories=$((advisories + $(unzip -Z1 "$zip" | grep -c '\.json$' || true)))
   done
   if [ -f "$db/snapshot.json" ]; then
+    # shellcheck disable=SC2016 # JavaScript in single quotes: ${…} is a template literal, not shell
     described="$(node -p 'const s=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); `${s.source}, snapshot of ${s.date}`' "$db/snapshot.json")"
   else
-    described="local copy, files dated $(find "$db/osv-scanner" -name all.zip -printf '%TY-%Tm-%Td\n' | sort | tail -n 1)"
+    described="local copy, files dated $(find "$db/osv-scalibr" -name all.zip -printf '%TY-%Tm-%Td\n' | sort | tail -n 1)"
   fi
   database="offline OSV database $db ($described; $advisories advisories)"
   [ "$advisories" -gt 0 ] || database="$database — EMPTY: this run cannot find any vulnerability"

@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
     *) die "vuln-image: unknown option $1" ;;
   esac
 done
-command -v apt-get >/dev/null && command -v dpkg >/dev/null || die "vuln-image: needs apt-get and dpkg (a Debian or Ubuntu host)"
+if ! command -v apt-get >/dev/null || ! command -v dpkg >/dev/null; then die "vuln-image: needs apt-get and dpkg (a Debian or Ubuntu host)"; fi
 PATH="$(node_path):$PATH"
 work="$(mktemp -d)"
 container="release-vuln-image-$$-$RANDOM"
@@ -41,7 +41,14 @@ codename="$(sed -n 's/^VERSION_CODENAME=//p' "$work/os-release" | tr -d '"')"
 [ "$(sed -n 's/^ID=//p' "$work/os-release" | tr -d '"')" = debian ] && [ -n "$codename" ] ||
   die "vuln-image: $image is not a Debian release with a VERSION_CODENAME"
 # One record per installed package: "name version arch".
-{ cat "$work/dpkg/status" 2>/dev/null; for f in "$work"/dpkg/status.d/*; do [[ "$f" == *.md5sums ]] || { cat "$f"; echo; }; done; } |
+records() {
+  if [ -f "$work/dpkg/status" ]; then cat "$work/dpkg/status"; echo; fi
+  local f
+  for f in "$work"/dpkg/status.d/*; do
+    if [ -f "$f" ] && [[ "$f" != *.md5sums ]]; then cat "$f"; echo; fi
+  done
+}
+records |
   awk '/^Package:/{p=$2} /^Version:/{v=$2} /^Architecture:/{a=$2} /^Status:/{s=$0} /^$/{ if (p!="" && s ~ /installed$/) print p, v, a; p=v=a=s="" } END{ if (p!="" && s ~ /installed$/) print p, v, a }' |
   sort -u > "$work/installed"
 [ -s "$work/installed" ] || die "vuln-image: no installed Debian packages found in $image"
@@ -77,7 +84,7 @@ while read -r name version _arch; do
   while read -r candidate; do
     if [ -z "$newest" ] || dpkg --compare-versions "$candidate" gt "$newest"; then newest="$candidate"; fi
   done < <(awk -v p="$name" '$1 == p { print $2 }' "$work/security")
-  [ -n "$newest" ] && dpkg --compare-versions "$newest" gt "$version" || continue
+  if [ -z "$newest" ] || ! dpkg --compare-versions "$newest" gt "$version"; then continue; fi
   if grep -qx "$name" "$work/ignored-packages"; then
     ignored=$((ignored + 1)); echo "IGNORED $name $version -> $newest (accepted in $(basename "$ignore_file"))" >> "$report"
   else
