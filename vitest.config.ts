@@ -3,8 +3,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // The container tests need podman and a built image: scripts/image/test.sh runs them.
-    exclude: [...configDefaults.exclude, 'test/container/**'],
+    // The container tests need podman and a built image: scripts/image/test.sh runs them; the
+    // supply-chain tests need the release tools: scripts/release/test.sh runs them.
+    exclude: [...configDefaults.exclude, 'test/container/**', 'test/release/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -34,7 +34,9 @@ mkdir -p "$(dirname "$report")"
 node "$root/scripts/release/vuln-ignores.ts" "$ignore_file" debian > "$work/ignored-packages"
 
 # ---- the image's packages -----------------------------------------------------------------------
-podman create --name "$container" "$image" >/dev/null
+# Created, never started: only its files are read (`true` is a placeholder command for images without one).
+podman create --name "$container" "$image" true >/dev/null 2> "$work/create.err" ||
+  die "vuln-image: cannot read $image: $(tail -n 1 "$work/create.err")"
 podman cp "$container:/etc/os-release" "$work/os-release" 2>/dev/null || die "vuln-image: $image has no /etc/os-release"
 podman cp "$container:/var/lib/dpkg" "$work/dpkg" 2>/dev/null || die "vuln-image: $image has no dpkg records (/var/lib/dpkg)"
 codename="$(sed -n 's/^VERSION_CODENAME=//p' "$work/os-release" | tr -d '"')"
