@@ -30,8 +30,11 @@ log "actionlint: ${#workflow_files[@]} workflows"
 SHELLCHECK_OPTS=--severity=style "$tools_bin/actionlint" -shellcheck "$tools_bin/shellcheck" "${workflow_files[@]}" >&2 || failed+=(actionlint)
 log "workflow policy: ${#workflow_files[@]} workflows"
 "$(node_path)/node" "$root/scripts/release/check-workflows.ts" "${workflow_files[@]}" || failed+=(check-workflows)
-log "zizmor: ${#workflow_files[@]} workflows"
-"$tools_bin/zizmor" --offline --no-progress "$github" >&2 || failed+=(zizmor)
+# Files, not the folder: zizmor only collects a folder named .github.
+zizmor_inputs=("${workflow_files[@]}")
+[ -f "$github/dependabot.yml" ] && zizmor_inputs+=("$github/dependabot.yml")
+log "zizmor: ${#zizmor_inputs[@]} files (persona auditor)"
+"$tools_bin/zizmor" --offline --no-progress --persona auditor "${zizmor_inputs[@]}" >&2 || failed+=(zizmor)
 if [ -f "$dockerfile" ]; then
   log "hadolint: $dockerfile"
   "$tools_bin/hadolint" --config "$root/.hadolint.yaml" "$dockerfile" >&2 || failed+=(hadolint)

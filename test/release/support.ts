@@ -2,7 +2,7 @@
 // scripts/install-tools.sh --release), a child-process runner that never throws (tests assert on
 // exit codes), throw-away directories, and a loopback OCI registry (crane registry serve).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,4 +86,15 @@ export function startRegistry(dir: string): Promise<Registry> {
     child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`crane registry exited ${code}: ${log}`)));
   });
+}
+
+/** OSV-Scanner's offline layout <dir>/osv-scalibr/npm/all.zip, from the fixture records, with its snapshot note. */
+export async function buildFixtureOsvDb(dir: string): Promise<{ snapshotDate: string; advisories: number }> {
+  const records = join(FIXTURES, 'osv');
+  const files = readdirSync(records).filter((f) => f.endsWith('.json')).sort();
+  mkdirSync(join(dir, 'osv-scalibr', 'npm'), { recursive: true });
+  await runOk('zip', ['-q', '-X', join(dir, 'osv-scalibr', 'npm', 'all.zip'), ...files], { cwd: records });
+  const snapshotDate = files.map((f) => (JSON.parse(readFileSync(join(records, f), 'utf8')) as { modified: string }).modified.slice(0, 10)).sort().at(-1)!;
+  writeFileSync(join(dir, 'snapshot.json'), JSON.stringify({ source: 'fixture records test/release/fixtures/osv', date: snapshotDate }));
+  return { snapshotDate, advisories: files.length };
 }

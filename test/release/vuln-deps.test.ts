@@ -3,15 +3,14 @@
 // CVE-2020-8203 / GHSA-p6mc-m468-83gw and two more lodash advisories). It fails on a vulnerable
 // lockfile, passes the project's lockfile against a non-matching or empty database — and says which
 // database it used and how many advisories it held — and fails when an accepted finding has expired.
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { FIXTURES, ROOT, bash, runOk, tempDir } from './support.js';
+import { FIXTURES, ROOT, bash, buildFixtureOsvDb, runOk, tempDir } from './support.js';
 
 const work = tempDir('vuln-deps');
-const records = join(FIXTURES, 'osv');
 const fixtureDb = join(work.path, 'fixture-db');
 const emptyDb = join(work.path, 'empty-db');
 const lockfile = (version: string) => join(FIXTURES, 'lockfiles', `lodash-${version}.package-lock.json`);
@@ -29,11 +28,7 @@ const gate = (args: string[]) => bash('vuln-deps.sh', [...args, '--report', repo
 
 beforeAll(async () => {
   // OSV-Scanner's offline layout: <dir>/osv-scalibr/<ecosystem>/all.zip
-  mkdirSync(join(fixtureDb, 'osv-scalibr', 'npm'), { recursive: true });
-  const files = readdirSync(records).filter((f) => f.endsWith('.json')).sort();
-  await runOk('zip', ['-q', '-X', join(fixtureDb, 'osv-scalibr', 'npm', 'all.zip'), ...files], { cwd: records });
-  snapshotDate = files.map((f) => (JSON.parse(readFileSync(join(records, f), 'utf8')) as { modified: string }).modified.slice(0, 10)).sort().at(-1)!;
-  writeFileSync(join(fixtureDb, 'snapshot.json'), JSON.stringify({ source: 'fixture records test/release/fixtures/osv', date: snapshotDate }));
+  ({ snapshotDate } = await buildFixtureOsvDb(fixtureDb));
   // An empty database: a zip archive with no record (just the end-of-central-directory record).
   mkdirSync(join(emptyDb, 'osv-scalibr', 'npm'), { recursive: true });
   writeFileSync(join(emptyDb, 'osv-scalibr', 'npm', 'all.zip'), Buffer.concat([Buffer.from('PK\x05\x06'), Buffer.alloc(18)]));
