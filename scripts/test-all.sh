@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs pinned tools and dependencies, type-checks,
 # builds, then runs the unit/CES/tool/e2e tests, the MCP conformance suite (both protocol eras),
-# Inspector CLI smoke calls and the container tests (image build + hardened runs under podman; skipped
-# loudly where podman cannot run) — all under Node 24. Everything runs on loopback.
+# Inspector CLI smoke calls, the container tests (image build + hardened runs under podman; skipped
+# loudly where podman cannot run) and the supply-chain tests (static checks, vulnerability gates,
+# sign/attest/verify, admission policies) — all under Node 24. Everything runs on loopback.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -18,8 +19,12 @@ npx vitest run --reporter=default --reporter=json --outputFile.json="$results/vi
 bash scripts/conformance.sh
 INSPECTOR_COUNT_FILE="$results/inspector.txt" bash scripts/inspector-smoke.sh
 CONTAINER_RESULTS_FILE="$results/container.json" bash scripts/image/test.sh
+# ---- supply chain (issue 15): static checks, both vulnerability gates, the sign/attest/verify chain
+# and the Kyverno admission policies, offline (scripts/release/test.sh; docs/supply-chain.md) ----
+RELEASE_RESULTS_FILE="$results/release.json" bash scripts/release/test.sh
+# ---- end supply chain ----
 # One closing line for the whole suite: vitest tests + Inspector smoke checks + conformance runs (4)
-# + container tests (counted as skipped when podman could not run them).
+# + container tests and supply-chain tests (each counted as skipped when podman could not run them).
 # shellcheck disable=SC2016 # JavaScript in single quotes: ${…} is a template literal, not shell
 node -e '
   const fs = require("fs");
@@ -27,6 +32,9 @@ node -e '
   const inspector = Number(fs.readFileSync(process.argv[2], "utf8").trim());
   const c = fs.existsSync(process.argv[3]) ? JSON.parse(fs.readFileSync(process.argv[3], "utf8")) : undefined;
   const cPassed = c ? c.numPassedTests : 0, cFailed = c ? c.numFailedTests : 0, cSkipped = c ? c.numPendingTests : 1;
+  const r = fs.existsSync(process.argv[4]) ? JSON.parse(fs.readFileSync(process.argv[4], "utf8")) : undefined;
+  const rPassed = r ? r.numPassedTests : 0, rFailed = r ? r.numFailedTests : 0, rSkipped = r ? r.numPendingTests : 1;
   if (!c) console.log("container tests: SKIPPED (podman cannot run here; see the banner above)");
-  console.log(`all: ${v.numPassedTests + inspector + 4 + cPassed} passed, ${v.numFailedTests + cFailed} failed, ${v.numPendingTests + cSkipped} skipped`);
-' "$results/vitest.json" "$results/inspector.txt" "$results/container.json"
+  if (!r) console.log("supply-chain tests: SKIPPED (podman cannot run here; see the banner above)");
+  console.log(`all: ${v.numPassedTests + inspector + 4 + cPassed + rPassed} passed, ${v.numFailedTests + cFailed + rFailed} failed, ${v.numPendingTests + cSkipped + rSkipped} skipped`);
+' "$results/vitest.json" "$results/inspector.txt" "$results/container.json" "$results/release.json"

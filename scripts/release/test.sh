@@ -17,8 +17,15 @@ loud_skip() {
 }
 command -v podman >/dev/null || loud_skip "podman is not installed"
 podman info >/dev/null 2>&1 || loud_skip "podman is installed but cannot run here: $(podman info 2>&1 | tail -n 1)"
+# zip builds the fixture OSV database, unzip counts its records (vuln-deps.sh): installed like
+# .ci/run installs podman, when this runs as root on a Debian/Ubuntu machine.
+if ! command -v zip >/dev/null || ! command -v unzip >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends zip unzip >/dev/null
+  fi
+fi
 for tool in apt-get dpkg zip unzip; do
-  command -v "$tool" >/dev/null || die "supply-chain tests need $tool"
+  command -v "$tool" >/dev/null || die "supply-chain tests need $tool (apt-get install -y zip unzip)"
 done
 node_bin="$(bash scripts/install-tools.sh --release | tail -n 1)"
 export PATH="$node_bin:$PATH"

@@ -5,7 +5,7 @@
 // and signed, then verification as a user would. Then the failures: another key, a re-tagged
 // unsigned image, a copy in another repository without its signatures, and a tampered attestation.
 // Kyverno's verifyImages against the same registry admits the signed image and refuses the unsigned one.
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,14 +28,29 @@ const keyB = join(work.path, 'key-b');
 const cosign = (args: string[]) => run(tool('cosign'), args, { env, timeoutMs: 120_000 });
 const crane = (args: string[]) => runOk(tool('crane'), args, { env, timeoutMs: 120_000 });
 const offline = ['--insecure-ignore-tlog=true'];
+interface Provenance {
+  buildDefinition: {
+    externalParameters: { source: { commit: string }; build: Record<string, string> };
+    resolvedDependencies: { uri: string; digest: { sha256?: string; gitCommit?: string } }[];
+  };
+  runDetails: { builder: { id: string }; metadata: { startedOn: string } };
+}
+interface Statement {
+  predicateType: string;
+  subject: { digest: { sha256: string } }[];
+  predicate: { components?: { purl?: string }[] } & Partial<Provenance>;
+}
 /** The in-toto statements of cosign verify-attestation's output. */
 const statements = (stdout: string) =>
   stdout
     .split('\n')
     .filter((l) => l.trim())
-    .map((l) => JSON.parse(Buffer.from((JSON.parse(l) as { payload: string }).payload, 'base64').toString('utf8')) as { predicateType: string; subject: { digest: { sha256: string } }[]; predicate: Record<string, any> });
+    .map((l) => JSON.parse(Buffer.from((JSON.parse(l) as { payload: string }).payload, 'base64').toString('utf8')) as Statement);
 
 beforeAll(async () => {
+  // An empty auth file of our own: the host's registry credentials stay out of the test.
+  mkdirSync(env.DOCKER_CONFIG, { recursive: true });
+  writeFileSync(join(env.DOCKER_CONFIG, 'config.json'), '{"auths":{}}\n');
   registry = await startRegistry(join(work.path, 'registry'));
   repository = `${registry.host}/ispw-mcp/ispw-mcp`;
   for (const dir of [keyA, keyB]) {
@@ -83,7 +98,7 @@ describe('release chain (loopback registry, throw-away key, no transparency log)
     const [statement] = statements(result.stdout);
     expect(statement!.predicateType).toBe('https://cyclonedx.org/bom');
     expect(statement!.subject[0]!.digest.sha256).toBe(ref.split('@sha256:')[1]);
-    const purls = (statement!.predicate.components as { purl?: string }[]).map((c) => c.purl ?? '');
+    const purls = (statement!.predicate.components ?? []).map((c) => c.purl ?? '');
     expect(purls.some((p) => p.startsWith('pkg:generic/node@'))).toBe(true);
     expect(purls.some((p) => p.startsWith('pkg:deb/debian/libc6@'))).toBe(true);
     expect(purls.some((p) => p.startsWith('pkg:npm/zod@'))).toBe(true);
@@ -94,7 +109,7 @@ describe('release chain (loopback registry, throw-away key, no transparency log)
     expect(result.code, result.stderr).toBe(0);
     const [statement] = statements(result.stdout);
     expect(statement!.predicateType).toBe('https://slsa.dev/provenance/v1');
-    const { buildDefinition, runDetails } = statement!.predicate;
+    const { buildDefinition, runDetails } = statement!.predicate as Provenance;
     const commit = (await runOk('git', ['-C', ROOT, 'rev-parse', 'HEAD'])).trim();
     const epoch = (await runOk('git', ['-C', ROOT, 'log', '-1', '--format=%ct'])).trim();
     expect(buildDefinition.externalParameters.source.commit).toBe(commit);
@@ -102,7 +117,7 @@ describe('release chain (loopback registry, throw-away key, no transparency log)
     expect(runDetails.builder.id).toBe('https://github.com/ispw-mcp/ispw-mcp/scripts/release@local');
     expect(runDetails.metadata.startedOn).toBe(new Date(Number(epoch) * 1000).toISOString());
     const lockDigest = (await runOk('sha256sum', [join(ROOT, 'package-lock.json')])).split(' ')[0];
-    const deps = buildDefinition.resolvedDependencies as { uri: string; digest: Record<string, string> }[];
+    const deps = buildDefinition.resolvedDependencies;
     expect(deps.find((d) => d.uri.endsWith('/package-lock.json'))?.digest.sha256).toBe(lockDigest);
     expect(deps.find((d) => d.digest.gitCommit)?.digest.gitCommit).toBe(commit);
     expect(deps.filter((d) => d.uri.startsWith('oci://')).every((d) => /^[0-9a-f]{64}$/.test(d.digest.sha256!))).toBe(true);
@@ -140,7 +155,7 @@ describe('release chain (loopback registry, throw-away key, no transparency log)
     expect((await bash('verify.sh', [copyRef, '--key', join(keyA, 'cosign.pub')], { env })).code).toBe(0);
     const downloaded = await cosign(['download', 'attestation', '--predicate-type', 'https://slsa.dev/provenance/v1', copyRef]);
     const envelope = JSON.parse(downloaded.stdout.trim().split('\n')[0]!) as { payload: string };
-    const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8'));
+    const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { predicate: Provenance };
     statement.predicate.runDetails.builder.id = 'https://github.com/ispw-mcp/ispw-mcp/.github/workflows/release.yml@refs/tags/v9.9.9';
     envelope.payload = Buffer.from(JSON.stringify(statement)).toString('base64');
     writeFileSync(join(work.path, 'tampered.json'), JSON.stringify(envelope));
@@ -166,12 +181,14 @@ describe('admission: Kyverno verifyImages against the loopback registry (kyverno
     const dir = join(work.path, `kyverno-${Date.now()}`);
     cpSync(join(ROOT, 'deploy/policies/verify-image-key'), dir, { recursive: true });
     const policyFile = join(dir, 'verify-image-key.yaml');
-    const policy = parse(readFileSync(policyFile, 'utf8'));
+    interface KeyAttestor { entries: { keys: { publicKeys: string } }[] }
+    interface VerifyImages { imageReferences: string[]; attestors: KeyAttestor[]; attestations: { attestors: KeyAttestor[] }[] }
+    const policy = parse(readFileSync(policyFile, 'utf8')) as { spec: { rules: { verifyImages: VerifyImages[] }[] } };
     const pem = readFileSync(join(keyA, 'cosign.pub'), 'utf8');
-    const verify = policy.spec.rules[0].verifyImages[0];
+    const verify = policy.spec.rules[0]!.verifyImages[0]!;
     verify.imageReferences = [`${repository}*`];
-    verify.attestors[0].entries[0].keys.publicKeys = pem;
-    for (const attestation of verify.attestations) attestation.attestors[0].entries[0].keys.publicKeys = pem;
+    verify.attestors[0]!.entries[0]!.keys.publicKeys = pem;
+    for (const attestation of verify.attestations) attestation.attestors[0]!.entries[0]!.keys.publicKeys = pem;
     writeFileSync(policyFile, stringify(policy));
     const pods = join(dir, 'resources/pods.yaml');
     writeFileSync(

@@ -64,6 +64,7 @@ export interface Registry {
 
 /** A loopback OCI registry on a free port (crane's registry, blobs on disk in DIR). */
 export function startRegistry(dir: string): Promise<Registry> {
+  mkdirSync(dir, { recursive: true }); // crane writes uploads into it and does not create it
   return new Promise((resolve, reject) => {
     const child = spawn(tool('crane'), ['registry', 'serve', '--address', '127.0.0.1:0', '--disk', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
