@@ -58,7 +58,8 @@ records |
 # ---- Debian's security archive, fresh ------------------------------------------------------------
 uri="${DEBIAN_SECURITY_URI:-$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | grep -m1 security || true)}"
 uri="${uri:-http://deb.debian.org/debian-security}"
-arch="$(dpkg --print-architecture)"
+# The image's architecture, not the host's (Debian and OCI agree on amd64 and arm64).
+arch="$(podman image inspect --format '{{.Architecture}}' "$image")"
 mkdir -p "$work/apt/lists/partial" "$work/apt/cache/archives/partial" "$work/apt/etc/preferences.d" "$work/apt/etc/apt.conf.d"
 echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg arch=$arch] $uri $codename-security main" > "$work/apt/etc/sources.list"
 apt_private=(-o "Dir::Etc::SourceList=$work/apt/etc/sources.list" -o Dir::Etc::SourceParts=- -o "Dir::Etc::Preferences=$work/apt/etc/preferences"
