@@ -8,13 +8,14 @@
 # Accepted findings: entries with `package:` in the ignore file (vuln-ignores.ts: id, reason, expiry).
 # In GitHub Actions the release also runs Grype on the pushed image (vuln-image-live.sh): that covers
 # the npm packages inside the image with a live advisory database.
-# Usage: scripts/release/vuln-image.sh LOCAL_IMAGE [--ignore-file F] [--report F]
+# Usage: scripts/release/vuln-image.sh [LOCAL_IMAGE] [--ignore-file F] [--report F]   (default: the
+#        image build-image.sh built)
 #   DEBIAN_SECURITY_URI  the security archive or its mirror (default: the host's apt source for it,
 #                        else http://deb.debian.org/debian-security)
 source "$(dirname "$0")/lib.sh"
 require_podman
-image="${1:?usage: vuln-image.sh LOCAL_IMAGE [--ignore-file F] [--report F]}"
-shift
+image="$(cat "$release_out/image.tag" 2>/dev/null || echo "$IMAGE")"
+if [ $# -gt 0 ] && [[ "$1" != --* ]]; then image="$1"; shift; fi
 ignore_file="$root/security/vulnerability-ignore.yaml" report="$release_out/vuln-image.txt"
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -145,7 +145,7 @@ describe('workflow policy (check-workflows.ts)', () => {
 
 describe('the workflows run the scripts the offline chain test runs', () => {
   it('release.yml builds, pushes, makes SBOMs, gates, signs, attests, pushes the chart and verifies through scripts/release/', () => {
-    for (const step of ['build-image.sh', 'push-image.sh', 'sbom.sh', 'vuln-deps.sh --live', 'vuln-image-live.sh', 'sign.sh', 'attest.sh', 'chart.sh', 'verify.sh', 'registry-login.sh']) {
+    for (const step of ['build-image.sh', 'push-image.sh', 'sbom.sh', 'vuln-deps.sh --live', 'vuln-image.sh', 'vuln-image-live.sh', 'sign.sh', 'attest.sh', 'chart.sh', 'verify.sh', 'registry-login.sh']) {
       expect(release, step).toContain(`bash scripts/release/${step}`);
     }
     // id-token: write only in the job that signs; the verify job reads.
