@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Release step 1: builds the image reproducibly with the project's one image build
+# Release step: builds the image reproducibly with the project's one image build
 # (scripts/image/build.sh: SOURCE_DATE_EPOCH = commit time, every timestamp fixed to it) and
 # records the local tag and image ID in RELEASE_OUT.
 # Also writes build.json: the build parameters and base images the provenance (attest.sh) records.

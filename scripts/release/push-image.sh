@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Release step 2: pushes the built image to REPOSITORY and prints REPOSITORY@sha256:… — every later
+# Release step: pushes the built image to REPOSITORY and prints REPOSITORY@sha256:… — every later
 # step (SBOM, scans, signing, attestations, admission) names the image by this digest, never by a
 # tag. Registry credentials come from `podman login` (REGISTRY_AUTH_FILE); a loopback registry
 # (127.0.0.1 / localhost, the offline tests) is reached over plain HTTP, nothing else is.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Release step 3: the two CycloneDX SBOMs.
+# Release step: the two CycloneDX SBOMs.
 #   sbom.app.cdx.json    the npm production dependency tree from the lockfile (`npm sbom`), fixed
 #                        timestamps and serial number (app-sbom.ts)
 #   sbom.image.cdx.json  what is really in the image: Node, the Debian packages and node_modules
