@@ -8,6 +8,7 @@ import type { CesDirectory } from '../ces/api.js';
 import { createAuditSink } from '../audit/sink.js';
 import { scopeDenialRecorder } from '../audit/denials.js';
 import { createAuditTrail } from '../audit/trail.js';
+import { auditSinkHooks } from '../audit/sink-telemetry.js';
 import { Drain } from '../mcp/drain.js';
 import { createServerFactory } from '../mcp/server.js';
 import { cesObserver } from '../telemetry/ces-observer.js';
@@ -63,8 +64,10 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   for (const d of directory.describe()) metrics?.breakerState(d.instance, directory.breakerState?.(d.instance) ?? 'closed');
   let audit;
   try {
-    const sink = await createAuditSink({ file: config.audit.file, durability: config.audit.durability }, (error, count) =>
-      logger.error({ err: error, events: count }, 'audit sink write failed'),
+    const { rotateBytes: maxBytes, rotateIntervalSeconds: intervalSeconds, retainFiles } = config.audit;
+    const sink = await createAuditSink(
+      { file: config.audit.file, durability: config.audit.durability, rotation: { maxBytes, intervalSeconds, retainFiles } },
+      auditSinkHooks(logger, metrics),
     );
     audit = createAuditTrail(sink, { failMode: config.audit.failMode, logger, metrics });
   } catch (error) {
@@ -77,6 +80,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     directory,
     secrets: secretHealth,
     isDraining: () => drain.draining,
+    audit,
     cacheMs: config.health.readyCacheSeconds * 1000,
     metrics,
     logger,

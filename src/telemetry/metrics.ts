@@ -88,6 +88,22 @@ export class Metrics {
     labelNames: ['type'] as const,
     registers: [this.registry],
   });
+  private readonly auditSinkWritable = new Gauge({
+    name: METRIC.auditSinkWritable,
+    help: 'Whether the audit sink is taking writes (1) or refusing them since a failed write (0; with fail-closed, write tools are refused).',
+    registers: [this.registry],
+  });
+  private readonly auditRecoveries = new Counter({
+    name: METRIC.auditRecoveries,
+    help: 'Torn audit file tails (a record cut short by a crash or a full disk) named by an audit.recovered event at start-up.',
+    registers: [this.registry],
+  });
+  private readonly auditRotations = new Counter({
+    name: METRIC.auditRotations,
+    help: 'Rotations of the audit file, by trigger (size, time) and result (ok, failed).',
+    labelNames: ['trigger', 'result'] as const,
+    registers: [this.registry],
+  });
   private readonly secretReloads = new Counter({
     name: METRIC.secretReloads,
     help: 'Re-reads of rotated secret files, by result (ok, failed).',
@@ -102,6 +118,7 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    this.auditSinkWritable.set(1);
     new Gauge({ name: METRIC.buildInfo, help: 'Build information; always 1.', labelNames: ['version'] as const, registers: [this.registry] }).set(
       { version: PRODUCT.version },
       1,
@@ -152,6 +169,18 @@ export class Metrics {
 
   auditFailed(type: string): void {
     this.auditFailures.inc({ type });
+  }
+
+  auditWritable(writable: boolean): void {
+    this.auditSinkWritable.set(writable ? 1 : 0);
+  }
+
+  auditRecovered(): void {
+    this.auditRecoveries.inc();
+  }
+
+  auditRotated(trigger: 'size' | 'time', result: 'ok' | 'failed'): void {
+    this.auditRotations.inc({ trigger, result });
   }
 
   secretReload(result: 'ok' | 'failed'): void {

@@ -1,12 +1,17 @@
 // Readiness: is this replica able to serve tool calls? Configuration valid (it is, or the server
 // would not have started), secrets readable, each CES instance reachable with its token accepted,
-// the circuit breaker not open, and the server not draining. CES is probed with a cheap read-only
+// the circuit breaker not open, the audit sink taking writes (when write tools need it), and the
+// server not draining. CES is probed with a cheap read-only
 // call — `GET /ispw/{srid}/containers/list?containerType=A&containerId=READYZPROBE` — because it
 // checks what tool calls need (token, SRID, the CES-to-ISPW connection) and returns an empty list
 // for an id that cannot exist (assignment ids have at most 10 characters). The CES version endpoint
 // would not do: CES answers it without a token. Results are cached so probes cannot flood CES.
+//
+// An audit sink that refuses writes makes a fail-closed replica not ready (its write tools are all
+// refused), and a fail-open one `degraded`.
 import type { Logger } from 'pino';
 
+import type { AuditSinkHealth } from '../audit/sink.js';
 import type { CesDirectory } from '../ces/api.js';
 import { CesError } from '../ces/errors.js';
 import { ops } from '../ces/operations.js';
@@ -23,15 +28,34 @@ export interface CesProbe {
   message?: string;
 }
 
+export interface AuditCheck {
+  ok: boolean;
+  /** `writable`, or `refusing_writes` since a write failed (until a write or a probe succeeds). */
+  state: 'writable' | 'refusing_writes';
+  failMode: 'closed' | 'open';
+  since: string;
+  reason?: string;
+}
+
 export interface ReadinessReport {
   ready: boolean;
-  status: 'ready' | 'not_ready' | 'draining';
+  /** degraded: ready, but a fail-open audit sink refuses writes. */
+  status: 'ready' | 'degraded' | 'not_ready' | 'draining';
   checks: {
     config: 'ok';
     secrets: { ok: boolean; missing: string[] };
     ces: CesProbe[];
+    audit?: AuditCheck;
   };
   checkedAt: string;
+}
+
+/** The audit trail as readiness sees it (audit/trail.ts). */
+export interface AuditReadiness {
+  readonly failClosed: boolean;
+  health(): AuditSinkHealth;
+  /** While not writable: checks whether the sink takes writes again. */
+  probe(): Promise<AuditSinkHealth>;
 }
 
 export interface ReadinessDeps {
@@ -39,6 +63,8 @@ export interface ReadinessDeps {
   /** Secret readiness (config/secret-health.ts); names only, never values. */
   secrets?: { problems(): string[] } | undefined;
   isDraining: () => boolean;
+  /** The audit trail; a fail-closed sink that refuses writes makes the replica not ready. */
+  audit?: AuditReadiness | undefined;
   cacheMs: number;
   probeTimeoutMs?: number;
   metrics?: Metrics | undefined;
@@ -65,21 +91,39 @@ export class Readiness {
   async check(): Promise<ReadinessReport> {
     const missing = this.deps.secrets?.problems() ?? [];
     const draining = this.deps.isDraining();
-    const probes = draining ? (this.cached?.probes ?? []) : await this.probes();
-    const ready = !draining && missing.length === 0 && probes.length > 0 && probes.every((p) => p.status === 'ok');
+    const [probes, audit] = await Promise.all([draining ? (this.cached?.probes ?? []) : this.probes(), this.auditCheck()]);
+    const auditBlocks = audit !== undefined && !audit.ok && audit.failMode === 'closed';
+    const ready = !draining && missing.length === 0 && !auditBlocks && probes.length > 0 && probes.every((p) => p.status === 'ok');
+    const degraded = ready && audit?.ok === false;
     if (ready !== this.lastReady) {
       this.lastReady = ready;
       this.deps.metrics?.ready(ready);
       const reasons = probes.filter((p) => p.status !== 'ok').map((p) => `${p.instance}: ${p.status}`);
       if (draining) reasons.push('draining');
       if (missing.length) reasons.push(`secrets missing: ${missing.join(', ')}`);
+      if (audit && !audit.ok) reasons.push(`audit sink refuses writes (${audit.reason ?? 'error'})`);
       this.deps.logger[ready ? 'info' : 'warn']({ reasons }, ready ? 'ready' : 'not ready');
     }
     return {
       ready,
-      status: draining ? 'draining' : ready ? 'ready' : 'not_ready',
-      checks: { config: 'ok', secrets: { ok: missing.length === 0, missing }, ces: probes },
+      status: draining ? 'draining' : !ready ? 'not_ready' : degraded ? 'degraded' : 'ready',
+      checks: { config: 'ok', secrets: { ok: missing.length === 0, missing }, ces: probes, ...(audit ? { audit } : {}) },
       checkedAt: new Date().toISOString(),
+    };
+  }
+
+  /** The audit sink's state; while it refuses writes, a probe checks whether it would take them again. */
+  private async auditCheck(): Promise<AuditCheck | undefined> {
+    const trail = this.deps.audit;
+    if (!trail) return undefined;
+    let health = trail.health();
+    if (!health.writable) health = await trail.probe();
+    return {
+      ok: health.writable,
+      state: health.writable ? 'writable' : 'refusing_writes',
+      failMode: trail.failClosed ? 'closed' : 'open',
+      since: health.since,
+      ...(health.reason ? { reason: health.reason } : {}),
     };
   }
 
