@@ -270,7 +270,10 @@ export function createCesClient(options: CesClientOptions): CesClient {
 
     // One controller for the caller's signal and the timeout (not AbortSignal.any/timeout: cheaper per
     // request); disposed when the reply has been read.
-    const linked = linkSignals([attemptSignal], timeoutMs);
+    // Time this request spent queued (policy/limits.ts) counts against its first attempt.
+    const queuedMs = resendCount === 0 ? (callOptions.queuedMs ?? 0) : 0;
+    const attemptTimeoutMs = Math.max(1, timeoutMs - queuedMs);
+    const linked = linkSignals([attemptSignal], attemptTimeoutMs);
     const signal = linked.signal;
     const started = performance.now();
     let response: Dispatcher.ResponseData;
@@ -305,7 +308,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
       const timedOut = linked.timedOut();
       const failure = describeTransportFailure(error, {
         timedOut,
-        timeoutMs,
+        timeoutMs: attemptTimeoutMs,
         host: endpoint.host,
         instance: name,
         tlsWithoutClientCert: https && options.tls?.clientCertPem === undefined,
@@ -330,7 +333,8 @@ export function createCesClient(options: CesClientOptions): CesClient {
     const status = response.statusCode;
     finish({ status });
     log?.debug({ cesInstance: name, operation: opName, status, durationMs: Math.round(performance.now() - started), requestId: callOptions.requestId }, 'CES call');
-    // The secrets are read only if the reply has text to redact (an error or a malformed body).
+    // The secrets are read only if the reply has text to redact (an error or a malformed body, or a
+    // message in a successful reply).
     return interpretReply(operation, response, raw, { instance: name, maxBytes, secrets: () => secrets(credential) });
   }
 
