@@ -28,6 +28,8 @@ export interface CallOptions {
    * counts against the request's own deadline.
    */
   queuedMs?: number;
+  /** false: one attempt only, even where a retry would be safe (the readiness probe). Default true. */
+  retry?: boolean;
 }
 
 /** A CES token other than the instance's own, e.g. the caller's personal access token. */

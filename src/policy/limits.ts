@@ -88,11 +88,16 @@ export function createCesConcurrency(limit: number, queue = limit * 4, onReject?
     const head = headFor(target.instance);
     const budgetMs = target.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxWaitMs = Math.round(budgetMs * QUEUE_SHARE);
+    // Queue full: try again shortly. Waited its share of the timeout: back off as long as it waited.
+    const full = () => {
+      onReject?.(target.instance);
+      return new LimitError(`CES instance "${target.instance}" is at its limit of ${limit} concurrent requests. Retry after 2 s.`, 2);
+    };
     const busy = () => {
       onReject?.(target.instance);
       const retryAfterSeconds = Math.min(30, Math.max(1, Math.ceil(maxWaitMs / 1000)));
       return new LimitError(
-        `CES instance "${target.instance}" is busy: its ${limit} concurrent requests stayed taken, so this request was not sent. Retry after ${retryAfterSeconds} s.`,
+        `CES instance "${target.instance}" is busy: no slot of its ${limit} concurrent requests freed up within ${retryAfterSeconds} s, so this request was not sent. Retry after ${retryAfterSeconds} s.`,
         retryAfterSeconds,
       );
     };
@@ -116,7 +121,7 @@ export function createCesConcurrency(limit: number, queue = limit * 4, onReject?
           // cockatiel drops an aborted request from its queue only when a slot frees: do not wait for that.
           return await untilStartedOrAborted(run, waiting.signal, () => started);
         } catch (error) {
-          if (error instanceof BulkheadRejectedError) throw busy();
+          if (error instanceof BulkheadRejectedError) throw full();
           if (!started && waiting.timedOut()) throw busy();
           throw error;
         } finally {

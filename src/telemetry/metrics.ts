@@ -72,7 +72,7 @@ export class Metrics {
   });
   private readonly rateLimited = new Counter({
     name: METRIC.rateLimited,
-    help: 'Rate-limited calls, by source (ces: CES answered 429; server: the per-caller rate limit refused the call; concurrency: the per-instance CES concurrency limit refused it).',
+    help: 'Rate-limited calls, by source (ces: CES answered 429; shed: not sent while CES asked for a pause after a 429; server: the per-caller rate limit refused the call; concurrency: the per-instance CES concurrency limit refused it or it could not start in time).',
     labelNames: ['source'] as const,
     registers: [this.registry],
   });
@@ -159,7 +159,7 @@ export class Metrics {
     this.authFailures.inc({ reason });
   }
 
-  rateLimit(source: 'ces' | 'server' | 'concurrency'): void {
+  rateLimit(source: 'ces' | 'shed' | 'server' | 'concurrency'): void {
     this.rateLimited.inc({ source });
   }
 

@@ -7,8 +7,11 @@
 // for an id that cannot exist (assignment ids have at most 10 characters). The CES version endpoint
 // would not do: CES answers it without a token. Results are cached so probes cannot flood CES.
 //
-// An audit sink that refuses writes makes a fail-closed replica not ready (its write tools are all
-// refused), and a fail-open one `degraded`.
+// CES answering 429 is overload, not unreadiness: every replica sees the same CES, so taking them
+// all out of the load balancer at once would turn a slowdown into an outage. The replica stays
+// ready (status `degraded`) and calls are shed with a retry-after (ces/client.ts). An audit sink
+// that refuses writes makes a fail-closed replica not ready (its write tools are all refused), and
+// a fail-open one `degraded`.
 import type { Logger } from 'pino';
 
 import type { AuditSinkHealth } from '../audit/sink.js';
@@ -23,7 +26,7 @@ export interface CesProbe {
   instance: string;
   srid: string;
   breaker: 'closed' | 'open' | 'half-open' | 'unknown';
-  /** ok, or why not: token_rejected, unreachable, timeout, srid_unknown, ces_error, … */
+  /** ok; overloaded (CES answered 429: still ready); or why not: token_rejected, unreachable, timeout, srid_unknown, ces_error, … */
   status: string;
   message?: string;
 }
@@ -39,7 +42,7 @@ export interface AuditCheck {
 
 export interface ReadinessReport {
   ready: boolean;
-  /** degraded: ready, but a fail-open audit sink refuses writes. */
+  /** degraded: ready, but CES is shedding load (429) or a fail-open audit sink refuses writes. */
   status: 'ready' | 'degraded' | 'not_ready' | 'draining';
   checks: {
     config: 'ok';
@@ -77,9 +80,12 @@ const STATUS_OF: Partial<Record<CesError['code'], string>> = {
   ces_unavailable: 'unreachable',
   ces_timeout: 'timeout',
   ces_server: 'ces_error',
-  ces_rate_limited: 'rate_limited',
+  ces_rate_limited: 'overloaded',
   ces_bad_reply: 'bad_reply',
 };
+
+/** Probe results that leave the replica ready: CES answered, or answered that it is overloaded. */
+const READY_STATUSES = new Set(['ok', 'overloaded']);
 
 export class Readiness {
   private cached: { at: number; probes: CesProbe[] } | undefined;
@@ -93,8 +99,8 @@ export class Readiness {
     const draining = this.deps.isDraining();
     const [probes, audit] = await Promise.all([draining ? (this.cached?.probes ?? []) : this.probes(), this.auditCheck()]);
     const auditBlocks = audit !== undefined && !audit.ok && audit.failMode === 'closed';
-    const ready = !draining && missing.length === 0 && !auditBlocks && probes.length > 0 && probes.every((p) => p.status === 'ok');
-    const degraded = ready && audit?.ok === false;
+    const ready = !draining && missing.length === 0 && !auditBlocks && probes.length > 0 && probes.every((p) => READY_STATUSES.has(p.status));
+    const degraded = ready && (probes.some((p) => p.status !== 'ok') || audit?.ok === false);
     if (ready !== this.lastReady) {
       this.lastReady = ready;
       this.deps.metrics?.ready(ready);
@@ -147,7 +153,12 @@ export class Readiness {
     try {
       await this.deps.directory
         .resolve(srid)
-        .call(ops.listContainers, { query: { containerType: 'A', containerId: PROBE_CONTAINER_ID } }, { signal: AbortSignal.timeout(this.deps.probeTimeoutMs ?? 5000), requestId: 'ispw-mcp-readyz' });
+        // One attempt: a retry would wait out a 429's Retry-After and turn overload into a probe timeout.
+        .call(
+          ops.listContainers,
+          { query: { containerType: 'A', containerId: PROBE_CONTAINER_ID } },
+          { signal: AbortSignal.timeout(this.deps.probeTimeoutMs ?? 5000), requestId: 'ispw-mcp-readyz', retry: false },
+        );
       return { instance, srid, breaker: breakerState(), status: 'ok' };
     } catch (error) {
       const status = error instanceof CesError ? (STATUS_OF[error.code] ?? 'ces_error') : 'timeout';
