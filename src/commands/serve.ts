@@ -12,6 +12,7 @@ import { auditSinkHooks } from '../audit/sink-telemetry.js';
 import { Drain } from '../mcp/drain.js';
 import { createServerFactory } from '../mcp/server.js';
 import { cesObserver } from '../telemetry/ces-observer.js';
+import { certificateExpiryReader, configuredCertificates } from '../telemetry/certificate-expiry.js';
 import { createLogger, flushLogger, type Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { Readiness } from '../telemetry/readiness.js';
@@ -62,6 +63,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   const directory =
     options.directory ?? buildCesDirectory(config, { logger, proxy: options.proxy, secretHealth, cesObserver: cesObserver(metrics, tracing), onSecretReload });
   for (const d of directory.describe()) metrics?.breakerState(d.instance, directory.breakerState?.(d.instance) ?? 'closed');
+  metrics?.certificateExpiry(certificateExpiryReader(configuredCertificates(config)));
   let audit;
   try {
     const { rotateBytes: maxBytes, rotateIntervalSeconds: intervalSeconds, retainFiles } = config.audit;

@@ -5,6 +5,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 
 import type { AuthFailureReason } from '../auth/failure-reasons.js';
 import { PRODUCT } from '../shared/version.js';
+import type { CertificateExpiry } from './certificate-expiry.js';
 import { CES_DURATION_BUCKETS, MCP_DURATION_BUCKETS, METRIC, SET_WAIT_BUCKETS } from './names.js';
 
 export type BreakerStateName = 'closed' | 'open' | 'half-open';
@@ -189,6 +190,24 @@ export class Metrics {
 
   ready(value: boolean): void {
     this.readyGauge.set(value ? 1 : 0);
+  }
+
+  /**
+   * Registers `ispw_mcp_certificate_expiry_timestamp_seconds`, filled at each scrape by `read`
+   * (telemetry/certificate-expiry.ts), so rotated files show their new expiry at once.
+   */
+  certificateExpiry(read: () => Promise<CertificateExpiry[]>): void {
+    new Gauge({
+      name: METRIC.certificateExpiry,
+      help: 'notAfter of the configured certificates, seconds since the epoch, by kind (ces_client, ces_ca, listener, listener_client_ca) and instance (CES instance name, or listener); the earliest of a file with several certificates.',
+      labelNames: ['kind', 'instance'] as const,
+      registers: [this.registry],
+      async collect() {
+        const expiries = await read();
+        this.reset();
+        for (const e of expiries) this.set({ kind: e.kind, instance: e.instance }, e.notAfterSeconds);
+      },
+    });
   }
 
   get contentType(): string {

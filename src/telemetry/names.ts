@@ -21,6 +21,7 @@ export const METRIC = {
   auditSinkWritable: 'ispw_mcp_audit_sink_writable',
   auditRecoveries: 'ispw_mcp_audit_recoveries_total',
   auditRotations: 'ispw_mcp_audit_rotations_total',
+  certificateExpiry: 'ispw_mcp_certificate_expiry_timestamp_seconds',
   secretReloads: 'ispw_mcp_secret_reloads_total',
   ready: 'ispw_mcp_ready',
   buildInfo: 'ispw_mcp_build_info',
