@@ -107,6 +107,8 @@ export function createCesConcurrency(limit: number, queue = limit * 4, onReject?
       runtimeConfig: target.runtimeConfig,
       timeoutMs: target.timeoutMs,
       call: async (operation, input, options) => {
+        // A free slot: the request starts now (the usual case; no timer, no race).
+        if (head.executionSlots > 0) return head.execute(() => target.call(operation, input, options), options?.signal);
         const queuedAt = performance.now();
         // Aborted by the caller, or when the request has waited its share of the timeout.
         const waiting = linkSignals([options?.signal], maxWaitMs);
