@@ -10,7 +10,7 @@ import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 import { AuditTailError, type ChainHead, firstEventTime, GENESIS, readTail, type TornTail } from './file-tail.js';
-import { applyRetention, listRotated, periodEnd, rotatedName, rotationDue, type RotationSettings } from './rotation.js';
+import { applyRetention, listRotated, nextRotatedName, periodEnd, rotationDue, type RotationSettings } from './rotation.js';
 
 /** Where the sink puts its lines: the audit file, or stderr. */
 export interface Output {
@@ -149,7 +149,7 @@ export class AuditFile implements Output {
     const handle = await this.ready();
     // A rotated file is complete on disk whatever the durability setting.
     await handle.datasync();
-    const target = rotatedName(this.path, nowMs, existsSync);
+    const target = await nextRotatedName(this.path, nowMs, existsSync);
     await rename(this.path, target);
     this.handle = undefined;
     await handle.close().catch(() => undefined);

@@ -31,6 +31,21 @@ export function rotatedName(active: string, ms: number, taken: (name: string) =>
   for (let n = 1; ; n++) if (!taken(`${base}-${n}`)) return `${base}-${n}`;
 }
 
+const stampMs = (path: string): number => {
+  const match = /\.(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})\.(\d{3})Z(?:-\d+)?$/.exec(path);
+  return match ? Date.UTC(+match[1]!, +match[2]! - 1, +match[3]!, +match[4]!, +match[5]!, +match[6]!, +match[7]!) : -Infinity;
+};
+
+/**
+ * The name for the next rotation: at `nowMs`, or just after the newest rotated file if the clock
+ * is behind it (stepped back), so names always sort in chain order.
+ */
+export async function nextRotatedName(active: string, nowMs: number, taken: (name: string) => boolean): Promise<string> {
+  const newest = (await listRotated(active)).at(-1);
+  const ms = newest === undefined ? nowMs : Math.max(nowMs, stampMs(newest) + 1);
+  return rotatedName(active, ms, taken);
+}
+
 interface Rotated {
   path: string;
   stamp: string;

@@ -5,9 +5,9 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
-import { listRotated, rotatedName, rotationDue, rotationStamp } from '../../src/audit/rotation.js';
+import { listRotated, nextRotatedName, rotatedName, rotationDue, rotationStamp } from '../../src/audit/rotation.js';
 import { createAuditSink } from '../../src/audit/sink.js';
 import { verifyAuditFiles } from '../../src/audit/verify.js';
 import { sampleEvent, verifyCli, writeSequential } from './fixtures.js';
@@ -108,21 +108,25 @@ describe('audit rotation by size', () => {
 });
 
 /**
- * Writes `count` events with a clock 60 ms before the end of an hour and hourly rotation, then waits
- * (event-driven) until the sink's timer has rotated the idle file.
+ * Writes `count` events 10 s before the end of an hour with hourly rotation, then moves the (fake)
+ * clock and timers past the hour: the sink's idle timer rotates the file without a write.
  */
 async function rotatedWhileIdle(file: string, count: number): Promise<string[]> {
   const before = (await listRotated(file)).length;
-  const hourEnd = Math.ceil((Date.now() + 1_000) / 3_600_000) * 3_600_000;
-  const offset = hourEnd - 60 - Date.now();
-  const sink = await createAuditSink({ file, durability: 'write', rotation: { maxBytes: 0, intervalSeconds: 3600, retainFiles: 0 }, clock: () => Date.now() + offset });
-  for (let i = 0; i < count; i++) await sink.write(sampleEvent(i));
-  let rotated = await listRotated(file);
-  for (let i = 0; i < 100 && rotated.length === before; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    rotated = await listRotated(file);
+  const hourEnd = (Math.floor(Date.now() / 3_600_000) + 1) * 3_600_000;
+  let now = hourEnd - 10_000;
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  try {
+    const sink = await createAuditSink({ file, durability: 'write', rotation: { maxBytes: 0, intervalSeconds: 3600, retainFiles: 0 }, clock: () => now });
+    for (let i = 0; i < count; i++) await sink.write(sampleEvent(i));
+    expect(await listRotated(file)).toHaveLength(before);
+    now = hourEnd + 1;
+    await vi.advanceTimersByTimeAsync(10_100);
+    await sink.close(); // waits for the rotation the timer started
+  } finally {
+    vi.useRealTimers();
   }
-  await sink.close();
+  const rotated = await listRotated(file);
   expect(rotated).toHaveLength(before + 1);
   return rotated;
 }
@@ -162,6 +166,15 @@ describe('audit rotation by time', () => {
     expect(rotationDue(settings, 10, 59_000, 60_000)).toBe('time');
     const taken = new Set([`a.${rotationStamp(0)}`, `a.${rotationStamp(0)}-1`]);
     expect(rotatedName('a', 0, (n) => taken.has(n))).toBe(`a.${rotationStamp(0)}-2`);
+  });
+
+  it('a clock stepped back still names the next rotated file after the newest one (chain order)', async () => {
+    const file = join(tempDir(), 'audit.jsonl');
+    const later = Date.UTC(2026, 10, 25, 12);
+    writeFileSync(`${file}.${rotationStamp(later)}`, '');
+    const name = await nextRotatedName(file, later - DAY, () => false);
+    expect(name).toBe(`${file}.${rotationStamp(later + 1)}`);
+    expect((await listRotated(file)).concat(name).sort()).toEqual([`${file}.${rotationStamp(later)}`, name]);
   });
 });
 

@@ -42,7 +42,7 @@ describe('queue time counts against the CES deadline', () => {
   it('a request that cannot start within its share of the timeout is not sent: rate-limit error with retry-after', async () => {
     const rejected: string[] = [];
     const target = createCesConcurrency(1, 4, (instance) => rejected.push(instance)).limit(directory.resolve());
-    sim.setFaults([{ kind: 'latency', ms: TIMEOUT_MS - 500, path: '/assignments/', count: 1 }]);
+    sim.setFaults([{ kind: 'latency', ms: TIMEOUT_MS - 1000, path: '/assignments/', count: 1 }]);
     sim.clearRequests();
     const order: string[] = [];
     const slow = track(order, 'slow', getAssignment(target));
