@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 import { type K8sObject, type Loose, MATRIX, podSpecOf, type Render, render, valuesFile, WORKLOAD_KINDS } from './support/render.js';
+import { restrictedViolations } from './support/pod-security.js';
 import { ROOT, run } from './support/tools.js';
 
 const renders = new Map<string, Render>();
@@ -30,48 +31,13 @@ const serverContainer = (r: Render): Loose => {
 const configOf = (r: Render): Loose => parse(r.one('ConfigMap', 'ispw-ispw-mcp-config').data!['ispw-mcp.yaml']!);
 const valuesOf = (scenario: string): Loose => parse(readFileSync(valuesFile(scenario), 'utf8'));
 
-// Volume types Pod Security restricted allows.
-const RESTRICTED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
 
 describe.each(MATRIX)('scenario %s', (scenario) => {
   it('every pod meets Pod Security restricted, read-only root included', () => {
     const r = get(scenario);
-    const openshift = scenario === 'openshift' || valuesOf(scenario).openshift === true;
     expect(workloads(r).length).toBeGreaterThan(0);
-    for (const workload of workloads(r)) {
-      const spec = podSpecOf(workload);
-      const where = `${workload.kind}/${workload.metadata.name}`;
-      expect(spec.securityContext.runAsNonRoot, where).toBe(true);
-      expect(['RuntimeDefault', 'Localhost'], where).toContain(spec.securityContext.seccompProfile.type);
-      expect(spec.hostNetwork ?? false, where).toBe(false);
-      expect(spec.hostPID ?? false, where).toBe(false);
-      expect(spec.hostIPC ?? false, where).toBe(false);
-      expect(spec.automountServiceAccountToken, where).toBe(false);
-      for (const volume of spec.volumes ?? []) {
-        const type = Object.keys(volume).find((k) => k !== 'name')!;
-        expect(RESTRICTED_VOLUMES, `${where} volume ${volume.name}`).toContain(type);
-      }
-      if (openshift) {
-        // The SCC assigns the UID, GID and fsGroup from the namespace's range.
-        expect(spec.securityContext, where).not.toHaveProperty('runAsUser');
-        expect(spec.securityContext, where).not.toHaveProperty('runAsGroup');
-        expect(spec.securityContext, where).not.toHaveProperty('fsGroup');
-      } else {
-        expect(spec.securityContext, where).toMatchObject({ runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532 });
-      }
-      for (const container of [...(spec.initContainers ?? []), ...spec.containers]) {
-        const sc = container.securityContext;
-        const at = `${where} container ${container.name}`;
-        expect(sc.allowPrivilegeEscalation, at).toBe(false);
-        expect(sc.readOnlyRootFilesystem, at).toBe(true);
-        expect(sc.privileged ?? false, at).toBe(false);
-        expect(sc.capabilities.drop, at).toEqual(['ALL']);
-        expect(sc.capabilities.add ?? [], at).toEqual([]);
-        expect(sc.runAsUser ?? 1, at).not.toBe(0);
-        for (const port of container.ports ?? []) expect(port.hostPort, at).toBeUndefined();
-        if (openshift) expect(sc, at).not.toHaveProperty('runAsUser');
-      }
-    }
+    const openshift = valuesOf(scenario).openshift === true;
+    expect(restrictedViolations(r.objects, { openshift })).toEqual([]);
   });
 
   it('mounts every secret as a read-only directory (never subPath, mode 0440) where the config expects it', () => {
@@ -125,6 +91,35 @@ describe.each(MATRIX)('scenario %s', (scenario) => {
       expect(o.metadata.labels?.['app.kubernetes.io/instance'], `${o.kind}/${o.metadata.name}`).toBe('ispw');
       expect(o.metadata.labels?.['helm.sh/chart'], `${o.kind}/${o.metadata.name}`).toBe('ispw-mcp-0.1.0');
     }
+  });
+});
+
+describe('the Pod Security check itself', () => {
+  it('finds what restricted forbids: a privileged, root, capability-adding container beside the server, a hostPath volume', async () => {
+    const r = await render({
+      scenario: 'default',
+      valuesFiles: [],
+      set: {
+        'extraContainers[0].name': 'bad',
+        'extraContainers[0].image': 'busybox',
+        'extraContainers[0].securityContext.privileged': 'true',
+        'extraContainers[0].securityContext.runAsUser': '0',
+        'extraContainers[0].securityContext.capabilities.add[0]': 'NET_ADMIN',
+        'extraVolumes[0].name': 'host',
+        'extraVolumes[0].hostPath.path': '/etc',
+      },
+    });
+    const violations = restrictedViolations(r.objects, { openshift: false });
+    expect(violations).toEqual(expect.arrayContaining([
+      'Deployment/ispw-ispw-mcp container bad: privileged',
+      'Deployment/ispw-ispw-mcp container bad: adds capabilities',
+      'Deployment/ispw-ispw-mcp container bad: runs as root',
+      'Deployment/ispw-ispw-mcp container bad: capabilities not dropped',
+      'Deployment/ispw-ispw-mcp container bad: root filesystem is writable',
+      'Deployment/ispw-ispw-mcp: volume host is a hostPath',
+    ]));
+    // And an OpenShift expectation catches a fixed UID.
+    expect(restrictedViolations(get('default').objects, { openshift: true })).toContain('Deployment/ispw-ispw-mcp: runAsUser is fixed on OpenShift');
   });
 });
 
