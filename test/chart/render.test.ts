@@ -64,7 +64,8 @@ describe.each(MATRIX)('scenario %s', (scenario) => {
   it('renders a configuration the server accepts under its profile (ispw-mcp config check)', async () => {
     const file = join(dir, `${scenario}.yaml`);
     writeFileSync(file, get(scenario).one('ConfigMap', 'ispw-ispw-mcp-config').data!['ispw-mcp.yaml']!);
-    const result = await run(process.execPath, [join(ROOT, 'dist/src/main.js'), 'config', 'check', '--config', file]);
+    // A clean environment: the server's prod profile refuses unknown ISPW_MCP_* variables (the test's own).
+    const result = await run(process.execPath, [join(ROOT, 'dist/src/main.js'), 'config', 'check', '--config', file], { env: { PATH: process.env.PATH ?? '' }, replaceEnv: true });
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toMatch(/Result: OK/);
   });
@@ -120,6 +121,17 @@ describe('the Pod Security check itself', () => {
     ]));
     // And an OpenShift expectation catches a fixed UID.
     expect(restrictedViolations(get('default').objects, { openshift: true })).toContain('Deployment/ispw-ispw-mcp: runAsUser is fixed on OpenShift');
+  });
+});
+
+describe('config passthrough', () => {
+  it('the server refuses a mistyped setting inside a config section (the check the chart schema leaves to it)', async () => {
+    const r = await render({ scenario: 'default', set: { 'config.wait.maxWaitSecs': '900' } });
+    const file = join(dir, 'typo.yaml');
+    writeFileSync(file, r.one('ConfigMap', 'ispw-ispw-mcp-config').data!['ispw-mcp.yaml']!);
+    const result = await run(process.execPath, [join(ROOT, 'dist/src/main.js'), 'config', 'check', '--config', file], { env: { PATH: process.env.PATH ?? '' }, replaceEnv: true });
+    expect(result.code).toBe(1);
+    expect(result.stdout + result.stderr).toMatch(/wait.maxWaitSecs.*unknown/);
   });
 });
 

@@ -92,7 +92,8 @@ async function stopProcess(child: ChildProcess | undefined): Promise<void> {
 }
 
 export async function startControlPlane(): Promise<ControlPlane> {
-  const dir = mkdtempSync(join(tmpdir(), 'ispw-mcp-chart-cp-'));
+  // Inside the run directory of scripts/chart/test.sh, which stops what is left if the run is killed.
+  const dir = mkdtempSync(join(process.env.ISPW_MCP_CHART_RUN_DIR ?? tmpdir(), 'ispw-mcp-chart-cp-'));
   const pkiDir = join(dir, 'pki');
   mkdirSync(pkiDir);
   const [etcdClient, etcdPeer, apiPort, kcmPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
@@ -134,7 +135,7 @@ export async function startControlPlane(): Promise<ControlPlane> {
   const stop = async () => {
     // The controller manager first, then the API server, then etcd (so the API server can drain).
     for (const child of [...children].reverse()) await stopProcess(child);
-    rmSync(join(dir, 'etcd-data'), { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   };
   try {
     const etcd = daemon(dir, 'etcd', tool('etcd'), [

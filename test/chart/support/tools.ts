@@ -28,7 +28,9 @@ export interface Result {
 
 export interface RunOptions {
   input?: string;
+  /** Added to the test's environment, or (with replaceEnv) the whole environment. */
   env?: Record<string, string>;
+  replaceEnv?: boolean;
   cwd?: string;
   timeoutMs?: number;
 }
@@ -40,7 +42,7 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
       command,
       args,
       {
-        env: { ...process.env, ...options.env },
+        env: options.replaceEnv ? options.env : { ...process.env, ...options.env },
         cwd: options.cwd ?? ROOT,
         timeout: options.timeoutMs ?? 120_000,
         maxBuffer: 256 * 1024 * 1024,
