@@ -1,13 +1,14 @@
 // The chart as users get it: `helm package`, `helm push` to an OCI registry (crane's registry on a
 // loopback port, with its blobs on disk), then `helm template` / `helm show` straight from
-// oci:// — by version and by digest — giving exactly what the source tree renders.
+// oci:// — by version and by digest — giving exactly what the source tree renders; and
+// `helm install`, `upgrade` and `rollback` from oci:// against the test's kube-apiserver.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
 
 import { helmTemplateArgs, valuesFile } from './support/render.js';
@@ -93,5 +94,51 @@ describe('the chart from an OCI registry', () => {
     expect(readme).toMatch(/# ispw-mcp Helm chart/);
     const values = await helm(['show', 'values', `oci://${address}/charts/ispw-mcp`, '--version', chartVersion, '--plain-http']);
     expect(values).toMatch(/^topology: service$/m);
+  });
+});
+
+describe('helm install, upgrade and rollback from oci:// against the API server', () => {
+  const namespace = 'chart-helm-release';
+  const kube = { ...helmEnv, KUBECONFIG: inject('kubeconfig') };
+  const helmKube = (args: string[]) => run(tool('helm'), [...args, '--namespace', namespace], { env: kube });
+  const kubectl = (args: string[]) => runOk(tool('kubectl'), ['--kubeconfig', inject('kubeconfig'), '--namespace', namespace, ...args]);
+  const checksum = async () => (await kubectl(['get', 'deployment', 'ispw-ispw-mcp', '-o', "jsonpath={.spec.template.metadata.annotations['checksum/config']}"])).trim();
+  let original: string;
+
+  beforeAll(async () => {
+    await runOk(tool('kubectl'), ['--kubeconfig', inject('kubeconfig'), 'create', 'namespace', namespace]);
+    await runOk(tool('kubectl'), ['--kubeconfig', inject('kubeconfig'), 'label', 'namespace', namespace, 'pod-security.kubernetes.io/enforce=restricted']);
+  });
+
+  it('installs, and prints the notes', async () => {
+    const installed = await helmKube(['install', 'ispw', `oci://${address}/charts/ispw-mcp`, '--version', chartVersion, '--plain-http', '--values', valuesFile('default')]);
+    expect(installed.code, installed.stderr).toBe(0);
+    expect(installed.stderr).not.toMatch(/violate/i);
+    expect(installed.stdout).toMatch(/STATUS: deployed/);
+    expect(installed.stdout).toMatch(/https?:\/\/ispw-ispw-mcp\.chart-helm-release\.svc:8080\/mcp/);
+    expect(installed.stdout).toMatch(/helm test ispw -n chart-helm-release/);
+    original = await checksum();
+    expect(original).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('refuses an upgrade with values the schema refuses, and keeps the release', async () => {
+    const refused = await helmKube(['upgrade', 'ispw', `oci://${address}/charts/ispw-mcp`, '--version', chartVersion, '--plain-http', '--values', valuesFile('default'), '--set', 'replicas=3']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/additional properties 'replicas' not allowed/);
+    expect(await checksum()).toBe(original);
+  });
+
+  it('upgrades with a changed configuration (a new pod template), then rolls back to the first', async () => {
+    const upgraded = await helmKube(['upgrade', 'ispw', `oci://${address}/charts/ispw-mcp`, '--version', chartVersion, '--plain-http', '--values', valuesFile('default'), '--set', 'log.level=debug']);
+    expect(upgraded.code, upgraded.stderr).toBe(0);
+    expect(await checksum()).not.toBe(original);
+    const rolledBack = await helmKube(['rollback', 'ispw', '1']);
+    expect(rolledBack.code, rolledBack.stderr).toBe(0);
+    expect(await checksum()).toBe(original);
+    const history = JSON.parse((await helmKube(['history', 'ispw', '-o', 'json'])).stdout) as { revision: number; status: string }[];
+    expect(history.map((h) => h.revision)).toEqual([1, 2, 3]);
+    expect(history.at(-1)!.status).toBe('deployed');
+    const uninstalled = await helmKube(['uninstall', 'ispw']);
+    expect(uninstalled.code, uninstalled.stderr).toBe(0);
   });
 });

@@ -314,8 +314,8 @@ describe('topology A (sidecar)', () => {
 });
 
 describe('OpenShift', () => {
-  it('is detected from the security.openshift.io API when openshift=auto', async () => {
-    const detected = await render({ scenario: 'default', extraArgs: ['--api-versions', 'security.openshift.io/v1'] });
+  it.each(['security.openshift.io/v1', 'route.openshift.io/v1'])('is detected from the %s API when openshift=auto', async (api) => {
+    const detected = await render({ scenario: 'default', extraArgs: ['--api-versions', api] });
     expect(podSpecOf(detected.one('Deployment')).securityContext).not.toHaveProperty('runAsUser');
     expect(podSpecOf(get('default').one('Deployment')).securityContext.runAsUser).toBe(65532);
   });

@@ -75,6 +75,8 @@ describe('the templates refuse unsafe or incomplete combinations with an actiona
     ['mutual TLS without the metrics port for the probes', { metrics: { enabled: false } }, 'openshift', /metrics.enabled: keep the metrics port/],
     ['a sidecar with no agent container', { sidecar: { workload: { containers: [] } } }, 'sidecar-deployment', /sidecar.workload.containers/],
     ['an unknown default instance', { ces: { defaultInstance: 'nope' } }, 'default', /ces.defaultInstance: "nope" is not one of/],
+    ['an HPA whose maximum is below its minimum', { autoscaling: { enabled: true, minReplicas: 4, maxReplicas: 3 } }, 'default', /autoscaling.maxReplicas \(3\) is below autoscaling.minReplicas \(4\)/],
+    ['a PersistentVolumeClaim for the audit files without its name', { audit: { storage: 'persistentVolumeClaim' } }, 'default', /audit.existingClaim/],
   ];
   it.each(refused)('refuses %s', async (_what, overlay, scenario, message) => {
     const result = await withOverlay(overlay, scenario);

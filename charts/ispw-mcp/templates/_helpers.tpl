@@ -71,10 +71,10 @@ app.kubernetes.io/component: {{ ternary "server" "agent" (eq .Values.topology "s
 {{- end -}}
 {{- end -}}
 
-{{/* "true" when the pods run under OpenShift's SCCs (value, or the API when auto). */}}
+{{/* "true" when the pods run under OpenShift's SCCs (value, or OpenShift's APIs when auto). */}}
 {{- define "ispw-mcp.openshift" -}}
 {{- if eq (toString .Values.openshift) "auto" -}}
-{{- .Capabilities.APIVersions.Has "security.openshift.io/v1" -}}
+{{- or (.Capabilities.APIVersions.Has "security.openshift.io/v1") (.Capabilities.APIVersions.Has "route.openshift.io/v1") -}}
 {{- else -}}
 {{- toString .Values.openshift -}}
 {{- end -}}

@@ -62,6 +62,9 @@ keys, types, enums, ranges, inline secrets outside dev, stateful sessions with s
 {{- if and $service (eq (include "ispw-mcp.policyConfirms" .) "true") (or (gt $replicas 1) .Values.autoscaling.enabled) (not .Values.secrets.confirmKey) -}}
 {{- fail "secrets.confirmKey: the policy asks for confirmations and several replicas run; a token signed by one replica is refused by the others unless all share the key: put a random key of 32 bytes or more in the server secret and name its key here" -}}
 {{- end -}}
+{{- if and .Values.autoscaling.enabled (lt (int .Values.autoscaling.maxReplicas) (int .Values.autoscaling.minReplicas)) -}}
+{{- fail (printf "autoscaling.maxReplicas (%d) is below autoscaling.minReplicas (%d)" (int .Values.autoscaling.maxReplicas) (int .Values.autoscaling.minReplicas)) -}}
+{{- end -}}
 {{- if and (eq .Values.audit.storage "persistentVolumeClaim") (not .Values.audit.existingClaim) -}}
 {{- fail "audit.existingClaim: name the PersistentVolumeClaim that holds the audit files" -}}
 {{- end -}}
