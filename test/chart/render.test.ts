@@ -74,10 +74,15 @@ describe.each(MATRIX)('scenario %s', (scenario) => {
     const r = get(scenario);
     const spec = podSpecOf(serverWorkload(r));
     const container = serverContainer(r);
-    const preStop = container.lifecycle.preStop.sleep.seconds;
-    expect(preStop).toBe(5);
     expect(configOf(r).shutdown.graceSeconds).toBe(25);
-    expect(spec.terminationGracePeriodSeconds).toBe(5 + 25 + 5 + 5);
+    if (configOf(r).http.host === '127.0.0.1') {
+      // The sidecar: nothing to drain from a load balancer, so no preStop sleep.
+      expect(container.lifecycle).toBeUndefined();
+      expect(spec.terminationGracePeriodSeconds).toBe(25 + 5 + 5);
+    } else {
+      expect(container.lifecycle.preStop.sleep.seconds).toBe(5);
+      expect(spec.terminationGracePeriodSeconds).toBe(5 + 25 + 5 + 5);
+    }
   });
 
   it('carries no Secret with data unless the profile is dev', () => {

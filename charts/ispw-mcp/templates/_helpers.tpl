@@ -85,10 +85,14 @@ app.kubernetes.io/component: {{ ternary "server" "agent" (eq .Values.topology "s
 {{- if .Values.autoscaling.enabled -}}{{ .Values.autoscaling.minReplicas }}{{- else -}}{{ .Values.replicaCount }}{{- end -}}
 {{- end -}}
 
-{{/* terminationGracePeriodSeconds, derived: preStop sleep + server grace + exit margin + headroom. */}}
+{{/*
+terminationGracePeriodSeconds, derived: preStop sleep + server grace + exit margin + headroom. The
+sidecar has no preStop sleep: nothing routes traffic to it, and a Job should not wait for one.
+*/}}
 {{- define "ispw-mcp.terminationGracePeriodSeconds" -}}
+{{- $preStop := ternary .Values.shutdown.preStopSleepSeconds 0 (eq .Values.topology "service") -}}
 {{- with .Values.shutdown -}}
-{{- add .preStopSleepSeconds .graceSeconds .exitMarginSeconds .headroomSeconds -}}
+{{- add $preStop .graceSeconds .exitMarginSeconds .headroomSeconds -}}
 {{- end -}}
 {{- end -}}
 

@@ -163,11 +163,13 @@ readinessProbe:
   periodSeconds: {{ .Values.probes.readiness.periodSeconds }}
   timeoutSeconds: {{ .Values.probes.readiness.timeoutSeconds }}
   failureThreshold: {{ .Values.probes.readiness.failureThreshold }}
+{{- if $service }}
 lifecycle:
   # Endpoints and load balancers stop sending new requests before SIGTERM (no shell needed).
   preStop:
     sleep:
       seconds: {{ .Values.shutdown.preStopSleepSeconds }}
+{{- end }}
 {{- with .Values.resources }}
 resources:
   {{- toYaml . | nindent 2 }}
