@@ -12,6 +12,8 @@ cd "$root"
 
 node_bin="$(bash scripts/install-tools.sh --kube | tail -n 1)"
 export PATH="$node_bin:$PATH"
+# The tests run the built server (config check); test-all.sh has built it already.
+[ -f dist/src/main.js ] || { npm ci --no-audit --no-fund --loglevel=error && npm run build; }
 command -v go >/dev/null || { echo "chart tests need Go (for the CRDs from the module proxy): https://go.dev/dl/" >&2; exit 1; }
 
 # Processes and pods of this run, so a killed run is cleaned up here too (only what this run started).
@@ -41,6 +43,8 @@ skip_podman() {
 }
 if ! command -v podman >/dev/null; then
   skip_podman "podman is not installed"
+elif [ "$(id -u)" != 0 ]; then
+  skip_podman "not root: the Secret files are laid out as the kubelet does (root-owned, group fsGroup), which needs root"
 elif ! podman info >/dev/null 2>&1; then
   skip_podman "podman is installed but cannot run here: $(podman info 2>&1 | tail -n 1)"
 else
