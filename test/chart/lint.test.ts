@@ -74,13 +74,25 @@ const CHECKOV_SKIPS: { check: string; resource: RegExp; scenarios?: string[]; re
   },
   {
     check: 'CKV_K8S_8',
-    resource: /^(Pod\.[^.]+\.ispw-ispw-mcp-test-readyz|Deployment\.[^.]+\.ispw-ispw-mcp)$/,
-    reason: 'liveness probe: the helm test pod runs once and exits; in the sidecar topology the agent containers are the user\'s (ispw-mcp itself, a native sidecar, has startup, liveness and readiness probes)',
+    resource: /^Pod\.[^.]+\.ispw-ispw-mcp-test-readyz$/,
+    reason: 'liveness probe: the helm test pod runs one healthcheck and exits; a probe would have nothing to watch',
   },
   {
     check: 'CKV_K8S_9',
-    resource: /^(Pod\.[^.]+\.ispw-ispw-mcp-test-readyz|Deployment\.[^.]+\.ispw-ispw-mcp)$/,
-    reason: 'readiness probe: as for the liveness probe',
+    resource: /^Pod\.[^.]+\.ispw-ispw-mcp-test-readyz$/,
+    reason: 'readiness probe: the helm test pod runs one healthcheck and exits; nothing routes traffic to it',
+  },
+  {
+    check: 'CKV_K8S_8',
+    resource: /^Deployment\.[^.]+\.ispw-ispw-mcp$/,
+    scenarios: ['sidecar-deployment'],
+    reason: 'liveness probe: in the sidecar topology the agent containers are the user\'s; ispw-mcp itself (the native sidecar, an init container checkov does not look at) has startup, liveness and readiness probes',
+  },
+  {
+    check: 'CKV_K8S_9',
+    resource: /^Deployment\.[^.]+\.ispw-ispw-mcp$/,
+    scenarios: ['sidecar-deployment'],
+    reason: 'readiness probe: as for the liveness probe of the sidecar topology\'s agent containers',
   },
   {
     check: 'CKV_K8S_31',
