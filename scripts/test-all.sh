@@ -18,8 +18,11 @@ npx vitest run --reporter=default --reporter=json --outputFile.json="$results/vi
 bash scripts/conformance.sh
 INSPECTOR_COUNT_FILE="$results/inspector.txt" bash scripts/inspector-smoke.sh
 CONTAINER_RESULTS_FILE="$results/container.json" bash scripts/image/test.sh
+# --- chart tests (charts/ispw-mcp): rendered, linted, applied to a real control plane, run under podman
+CHART_RESULTS_FILE="$results/chart.json" bash scripts/chart/test.sh
+# --- end chart tests
 # One closing line for the whole suite: vitest tests + Inspector smoke checks + conformance runs (4)
-# + container tests (counted as skipped when podman could not run them).
+# + container tests (counted as skipped when podman could not run them) + chart tests.
 node -e '
   const fs = require("fs");
   const v = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
@@ -27,5 +30,8 @@ node -e '
   const c = fs.existsSync(process.argv[3]) ? JSON.parse(fs.readFileSync(process.argv[3], "utf8")) : undefined;
   const cPassed = c ? c.numPassedTests : 0, cFailed = c ? c.numFailedTests : 0, cSkipped = c ? c.numPendingTests : 1;
   if (!c) console.log("container tests: SKIPPED (podman cannot run here; see the banner above)");
-  console.log(`all: ${v.numPassedTests + inspector + 4 + cPassed} passed, ${v.numFailedTests + cFailed} failed, ${v.numPendingTests + cSkipped} skipped`);
-' "$results/vitest.json" "$results/inspector.txt" "$results/container.json"
+  const chart = JSON.parse(fs.readFileSync(process.argv[4], "utf8"));
+  const passed = v.numPassedTests + inspector + 4 + cPassed + chart.numPassedTests;
+  const failed = v.numFailedTests + cFailed + chart.numFailedTests;
+  console.log(`all: ${passed} passed, ${failed} failed, ${v.numPendingTests + cSkipped + chart.numPendingTests} skipped`);
+' "$results/vitest.json" "$results/inspector.txt" "$results/container.json" "$results/chart.json"
