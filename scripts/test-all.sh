@@ -21,17 +21,6 @@ CONTAINER_RESULTS_FILE="$results/container.json" bash scripts/image/test.sh
 # --- chart tests (charts/ispw-mcp): rendered, linted, applied to a real control plane, run under podman
 CHART_RESULTS_FILE="$results/chart.json" bash scripts/chart/test.sh
 # --- end chart tests
-# One closing line for the whole suite: vitest tests + Inspector smoke checks + conformance runs (4)
-# + container tests (counted as skipped when podman could not run them) + chart tests.
-node -e '
-  const fs = require("fs");
-  const v = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
-  const inspector = Number(fs.readFileSync(process.argv[2], "utf8").trim());
-  const c = fs.existsSync(process.argv[3]) ? JSON.parse(fs.readFileSync(process.argv[3], "utf8")) : undefined;
-  const cPassed = c ? c.numPassedTests : 0, cFailed = c ? c.numFailedTests : 0, cSkipped = c ? c.numPendingTests : 1;
-  if (!c) console.log("container tests: SKIPPED (podman cannot run here; see the banner above)");
-  const chart = JSON.parse(fs.readFileSync(process.argv[4], "utf8"));
-  const passed = v.numPassedTests + inspector + 4 + cPassed + chart.numPassedTests;
-  const failed = v.numFailedTests + cFailed + chart.numFailedTests;
-  console.log(`all: ${passed} passed, ${failed} failed, ${v.numPendingTests + cSkipped + chart.numPendingTests} skipped`);
-' "$results/vitest.json" "$results/inspector.txt" "$results/container.json" "$results/chart.json"
+# One closing line for the whole suite (scripts/lib/test-summary.mjs): every group's vitest report,
+# the Inspector smoke checks and the conformance runs; a listed group without a report counts as skipped.
+node scripts/lib/test-summary.mjs "$results" container chart
