@@ -23,18 +23,9 @@ CONTAINER_RESULTS_FILE="$results/container.json" bash scripts/image/test.sh
 # and the Kyverno admission policies, offline (scripts/release/test.sh; docs/supply-chain.md) ----
 RELEASE_RESULTS_FILE="$results/release.json" bash scripts/release/test.sh
 # ---- end supply chain ----
-# One closing line for the whole suite: vitest tests + Inspector smoke checks + conformance runs (4)
-# + container tests and supply-chain tests (each counted as skipped when podman could not run them).
-# shellcheck disable=SC2016 # JavaScript in single quotes: ${…} is a template literal, not shell
-node -e '
-  const fs = require("fs");
-  const v = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
-  const inspector = Number(fs.readFileSync(process.argv[2], "utf8").trim());
-  const c = fs.existsSync(process.argv[3]) ? JSON.parse(fs.readFileSync(process.argv[3], "utf8")) : undefined;
-  const cPassed = c ? c.numPassedTests : 0, cFailed = c ? c.numFailedTests : 0, cSkipped = c ? c.numPendingTests : 1;
-  const r = fs.existsSync(process.argv[4]) ? JSON.parse(fs.readFileSync(process.argv[4], "utf8")) : undefined;
-  const rPassed = r ? r.numPassedTests : 0, rFailed = r ? r.numFailedTests : 0, rSkipped = r ? r.numPendingTests : 1;
-  if (!c) console.log("container tests: SKIPPED (podman cannot run here; see the banner above)");
-  if (!r) console.log("supply-chain tests: SKIPPED (podman cannot run here; see the banner above)");
-  console.log(`all: ${v.numPassedTests + inspector + 4 + cPassed + rPassed} passed, ${v.numFailedTests + cFailed + rFailed} failed, ${v.numPendingTests + cSkipped + rSkipped} skipped`);
-' "$results/vitest.json" "$results/inspector.txt" "$results/container.json" "$results/release.json"
+# --- chart tests (charts/ispw-mcp): rendered, linted, applied to a real control plane, run under podman
+CHART_RESULTS_FILE="$results/chart.json" bash scripts/chart/test.sh
+# --- end chart tests
+# One closing line for the whole suite (scripts/lib/test-summary.mjs): every group's vitest report,
+# the Inspector smoke checks and the conformance runs; a listed group without a report counts as skipped.
+node scripts/lib/test-summary.mjs "$results" container chart release
