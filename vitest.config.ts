@@ -5,7 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // The container tests need podman and a built image: scripts/image/test.sh runs them.
     // The chart tests need a control plane and the --kube tools: scripts/chart/test.sh runs them.
-    exclude: [...configDefaults.exclude, 'test/container/**', 'test/chart/**'],
+    // The supply-chain tests need the release tools: scripts/release/test.sh runs them.
+    exclude: [...configDefaults.exclude, 'test/container/**', 'test/chart/**', 'test/release/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

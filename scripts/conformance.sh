@@ -18,6 +18,7 @@ start_server() { # sessions-mode; sets $port
 
 # Prints the failed checks of a run's results (for scenarios outside the baseline).
 show_failures() {
+  # shellcheck disable=SC2016 # JavaScript in single quotes: ${…} is a template literal, not shell
   node -e '
     const fs = require("fs"), path = require("path");
     for (const run of fs.readdirSync(process.argv[1])) {

