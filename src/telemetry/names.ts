@@ -19,6 +19,7 @@ export const METRIC = {
   auditEvents: 'ispw_mcp_audit_events_total',
   auditFailures: 'ispw_mcp_audit_write_failures_total',
   secretReloads: 'ispw_mcp_secret_reloads_total',
+  confirmationKeyShared: 'ispw_mcp_confirmation_key_shared',
   ready: 'ispw_mcp_ready',
   buildInfo: 'ispw_mcp_build_info',
 } as const;
