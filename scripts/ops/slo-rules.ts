@@ -8,7 +8,8 @@ import { stringify } from 'yaml';
 
 import { budgetOf, windowsOf, type SloDefinition, type SloSpec } from './slo-spec.js';
 
-export const SLO_RULES_PATH = 'deploy/monitoring/prometheus/ispw-mcp-slo.rules.yaml';
+export const RULES_DIR = 'deploy/monitoring/prometheus';
+export const SLO_RULES_PATH = `${RULES_DIR}/ispw-mcp-slo.rules.yaml`;
 export const percent = (ratio: number) => `${Number((ratio * 100).toPrecision(6))} %`;
 export const errorRatio = (window: string) => `ispw_mcp_slo:sli_error:ratio_rate${window}`;
 

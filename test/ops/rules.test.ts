@@ -8,6 +8,7 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { headingAnchors } from './support/markdown.js';
 import { alertCoverage, alertRules, promtoolTests, ruleFiles } from './support/rules.js';
 import { opsTool, repoPath, run } from './support/tools.js';
 
@@ -102,14 +103,3 @@ describe('every alert', () => {
     }
   });
 });
-
-/** GitHub-style anchors of a Markdown page's headings. */
-export function headingAnchors(markdown: string): string[] {
-  return [...markdown.matchAll(/^#{1,6} (.+)$/gm)].map((m) =>
-    m[1]!
-      .trim()
-      .toLowerCase()
-      .replace(/[^\p{L}\p{N} -]/gu, '')
-      .replace(/ /g, '-'),
-  );
-}

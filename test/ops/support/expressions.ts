@@ -69,6 +69,22 @@ export function markdownExpressions(path: string): Expression[] {
   return found;
 }
 
+/**
+ * Metric names written in a page's prose as inline code (`ispw_mcp_ready`, `process_…`, recording
+ * rules), each as a bare selector so it is checked like the rest.
+ */
+export function markdownMetricMentions(path: string): Expression[] {
+  const text = readFileSync(repoPath(path), 'utf8').replace(/^```[\s\S]*?^```$/gm, '');
+  const found: Expression[] = [];
+  for (const span of text.matchAll(/`([^`\n]+)`/g)) {
+    const name = /^(?:(?:ispw_mcp|mcp_server|process|nodejs)_[a-z0-9_]+|ispw_mcp_slo:[a-z0-9_:]+)(?![a-z0-9_:])/.exec(span[1]!)?.[0];
+    if (name) found.push({ source: `${path}: \`${span[1]}\``, expr: name });
+  }
+  return found;
+}
+
+export const OPERATIONS_DOCS = () => [...runbookPages(), 'docs/slo.md', 'docs/siem.md', 'docs/retention.md', 'docs/dr.md'];
+
 export function docExpressions(): Expression[] {
-  return [...runbookPages(), 'docs/slo.md'].flatMap(markdownExpressions);
+  return OPERATIONS_DOCS().flatMap((page) => [...markdownExpressions(page), ...markdownMetricMentions(page)]);
 }
