@@ -26,12 +26,15 @@ const PENDING: ReadonlyMap<string, string[]> = new Map([['ispw_mcp_certificate_e
 
 let ops: OpsServer;
 let exported: Map<string, Set<string>>;
+/** Histogram and summary family names: fine in prose, not in a query (their series have suffixes). */
+const families = new Set<string>();
 
 /** Metric names of a scrape (histograms and summaries with their series suffixes) → label names seen. */
 function exportedNames(text: string): Map<string, Set<string>> {
   const { types, samples } = parsePrometheus(text);
   const names = new Map<string, Set<string>>();
   for (const [family, type] of types) {
+    if (type === 'histogram' || type === 'summary') families.add(family);
     const suffixes = type === 'histogram' ? ['_bucket', '_sum', '_count'] : type === 'summary' ? ['', '_sum', '_count'] : [''];
     for (const suffix of suffixes) names.set(`${family}${suffix}`, new Set());
   }
@@ -49,7 +52,8 @@ function check(expressions: Expression[], metrics: Map<string, Set<string>>): Pr
   const recorded = new Set(recordingRules().map((r) => r.record));
   const sloNames = new Set(loadSloSpec(new URL(`file://${ROOT}`)).slos.map((s) => s.name));
   const problems: Problem[] = [];
-  for (const { source, expr } of expressions) {
+  for (const { source, expr, mention } of expressions) {
+    if (mention && families.has(expr)) continue;
     let selectors;
     try {
       selectors = selectorsIn(expr);

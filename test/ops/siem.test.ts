@@ -23,8 +23,10 @@ import { opsTool, repoPath } from './support/tools.js';
 import { mixedWorkload, startOpsServer, type OpsServer } from './support/workload.js';
 
 const SIEM_TOKEN = 'siem-hec-token-canary-4f1b9e2d77';
+const POD = 'ispw-mcp-7d9f8-x2k4q';
 
 interface ReceivedRecord {
+  pod: string | undefined;
   body: string;
   attributes: Record<string, string | number>;
   timeUnixNano: string;
@@ -56,13 +58,16 @@ async function startReceiver() {
     if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
     const text = body.toString('utf8');
     raw.push(text);
-    const payload = JSON.parse(text) as { resourceLogs: { scopeLogs: { logRecords: { body: OtlpValue; attributes?: { key: string; value: OtlpValue }[]; timeUnixNano: string; severityText?: string }[] }[] }[] };
+    const payload = JSON.parse(text) as {
+      resourceLogs: { resource?: { attributes?: { key: string; value: OtlpValue }[] }; scopeLogs: { logRecords: { body: OtlpValue; attributes?: { key: string; value: OtlpValue }[]; timeUnixNano: string; severityText?: string }[] }[] }[];
+    };
     for (const rl of payload.resourceLogs) {
+      const pod = rl.resource?.attributes?.find((a) => a.key === 'k8s.pod.name')?.value.stringValue;
       for (const sl of rl.scopeLogs) {
         for (const r of sl.logRecords) {
           const attributes: Record<string, string | number> = {};
           for (const a of r.attributes ?? []) attributes[a.key] = a.value.stringValue ?? Number(a.value.intValue ?? a.value.doubleValue);
-          records.push({ body: r.body.stringValue ?? '', attributes, timeUnixNano: r.timeUnixNano, severityText: r.severityText });
+          records.push({ pod, body: r.body.stringValue ?? '', attributes, timeUnixNano: r.timeUnixNano, severityText: r.severityText });
         }
       }
     }
@@ -91,6 +96,7 @@ const collectorEnv = (dir: string, metricsPort: number): NodeJS.ProcessEnv => ({
   SIEM_OTLP_LOGS_ENDPOINT: receiver.url,
   SIEM_AUTHORIZATION: `Splunk ${SIEM_TOKEN}`,
   SIEM_OTLP_ENCODING: 'json',
+  POD_NAME: POD,
 });
 
 async function startCollector(dir: string): Promise<Proc> {
@@ -184,7 +190,8 @@ describe('SIEM shipping with the OpenTelemetry Collector', () => {
     expect(result.lastHash).toBe((JSON.parse(auditLines.at(-1)!) as { hash: string }).hash);
   });
 
-  it('audit records carry the event time, seq, type and correlation id as searchable fields', () => {
+  it('records carry the replica, and audit records the event time, seq, type and correlation id as searchable fields', () => {
+    for (const r of receiver.records) expect(r.pod).toBe(POD);
     for (const r of audit()) {
       const event = JSON.parse(r.body) as { time: string; seq: number; type: string; eventId: string; correlation: { correlationId: string } };
       expect(r.attributes.seq).toBe(event.seq);

@@ -10,6 +10,8 @@ import { repoPath } from './tools.js';
 export interface Expression {
   source: string;
   expr: string;
+  /** A metric named in prose (a histogram's family name is fine there), not a query. */
+  mention?: boolean;
 }
 
 export const DASHBOARDS_DIR = 'deploy/monitoring/grafana';
@@ -78,7 +80,7 @@ export function markdownMetricMentions(path: string): Expression[] {
   const found: Expression[] = [];
   for (const span of text.matchAll(/`([^`\n]+)`/g)) {
     const name = /^(?:(?:ispw_mcp|mcp_server|process|nodejs)_[a-z0-9_]+|ispw_mcp_slo:[a-z0-9_:]+)(?![a-z0-9_:])/.exec(span[1]!)?.[0];
-    if (name) found.push({ source: `${path}: \`${span[1]}\``, expr: name });
+    if (name) found.push({ source: `${path}: \`${span[1]}\``, expr: name, mention: true });
   }
   return found;
 }
