@@ -1,13 +1,14 @@
-// The runbooks (docs/runbooks): every page has the sections an on-call engineer looks for, every
-// page is in the index, links and anchors resolve, and every `ispw-mcp` command and flag they
-// name exists in the CLI's own help (the built server's). Metric names in their PromQL are checked
+// The runbooks (docs/runbooks): every page has the sections an on-call engineer looks for and is in
+// the index; in them and the other operations pages (SLOs, SIEM, retention, DR, policies) links and
+// anchors resolve, and every `ispw-mcp` command and flag named exists in the CLI's own help (the
+// built server's). Metric names in their PromQL are checked
 // against a real scrape by metric-names.test.ts. The command check is shown to catch mistakes.
 import { readFileSync } from 'node:fs';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { assertBuilt, MAIN } from '../support/server-process.js';
-import { runbookPages } from './support/expressions.js';
+import { OPERATIONS_DOCS, runbookPages } from './support/expressions.js';
 import { brokenLinks, cliUses, codeSnippets } from './support/markdown.js';
 import { repoPath, run } from './support/tools.js';
 
@@ -99,13 +100,13 @@ describe('runbooks', () => {
     }
   });
 
-  it('link only to files and headings that exist', () => {
-    for (const page of runbookPages()) expect(brokenLinks(page), page).toEqual([]);
+  it('and the other operations pages link only to files and headings that exist', () => {
+    for (const page of OPERATIONS_DOCS()) expect(brokenLinks(page), page).toEqual([]);
   });
 
-  it('name only ispw-mcp commands and options that exist', async () => {
+  it('and the other operations pages name only ispw-mcp commands and options that exist', async () => {
     let checked = 0;
-    for (const page of runbookPages()) {
+    for (const page of OPERATIONS_DOCS()) {
       const markdown = readFileSync(repoPath(page), 'utf8');
       checked += cliUses(codeSnippets(markdown)).length;
       expect(await commandProblems(markdown), page).toEqual([]);

@@ -85,7 +85,14 @@ export function markdownMetricMentions(path: string): Expression[] {
   return found;
 }
 
-export const OPERATIONS_DOCS = () => [...runbookPages(), 'docs/slo.md', 'docs/siem.md', 'docs/retention.md', 'docs/dr.md'];
+export const policyPages = () =>
+  readdirSync(repoPath('docs/policies'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/policies/${f}`);
+
+/** Every page this project's operations work wrote: runbooks, SLOs, SIEM, retention, DR, policies. */
+export const OPERATIONS_DOCS = () => [...runbookPages(), 'docs/slo.md', 'docs/siem.md', 'docs/retention.md', 'docs/dr.md', ...policyPages()];
 
 export function docExpressions(): Expression[] {
   return OPERATIONS_DOCS().flatMap((page) => [...markdownExpressions(page), ...markdownMetricMentions(page)]);
