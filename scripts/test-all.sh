@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs pinned tools and dependencies, type-checks,
 # builds, then runs the unit/CES/tool/e2e tests, the MCP conformance suite (both protocol eras),
-# Inspector CLI smoke calls and the container tests (image build + hardened runs under podman; skipped
-# loudly where podman cannot run) — all under Node 24. Everything runs on loopback.
+# Inspector CLI smoke calls, the container tests (image build + hardened runs under podman; skipped
+# loudly where podman cannot run) and the operations tests (rules, alerting, SIEM shipping, DR,
+# compliance bundle) — all under Node 24. Everything runs on loopback.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -18,8 +19,12 @@ npx vitest run --reporter=default --reporter=json --outputFile.json="$results/vi
 bash scripts/conformance.sh
 INSPECTOR_COUNT_FILE="$results/inspector.txt" bash scripts/inspector-smoke.sh
 CONTAINER_RESULTS_FILE="$results/container.json" bash scripts/image/test.sh
+# --- operations (issue 16): Prometheus rules and promtool tests, Alertmanager, metric names against
+# a real scrape, runbooks, SIEM shipping through the collector, DR restore, compliance bundle.
+OPS_RESULTS_FILE="$results/ops.json" bash scripts/ops/test.sh
+# --- end operations
 # One closing line for the whole suite: vitest tests + Inspector smoke checks + conformance runs (4)
-# + container tests (counted as skipped when podman could not run them).
+# + container tests (counted as skipped when podman could not run them) + operations tests.
 node -e '
   const fs = require("fs");
   const v = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
@@ -27,5 +32,6 @@ node -e '
   const c = fs.existsSync(process.argv[3]) ? JSON.parse(fs.readFileSync(process.argv[3], "utf8")) : undefined;
   const cPassed = c ? c.numPassedTests : 0, cFailed = c ? c.numFailedTests : 0, cSkipped = c ? c.numPendingTests : 1;
   if (!c) console.log("container tests: SKIPPED (podman cannot run here; see the banner above)");
-  console.log(`all: ${v.numPassedTests + inspector + 4 + cPassed} passed, ${v.numFailedTests + cFailed} failed, ${v.numPendingTests + cSkipped} skipped`);
-' "$results/vitest.json" "$results/inspector.txt" "$results/container.json"
+  const o = JSON.parse(fs.readFileSync(process.argv[4], "utf8"));
+  console.log(`all: ${v.numPassedTests + inspector + 4 + cPassed + o.numPassedTests} passed, ${v.numFailedTests + cFailed + o.numFailedTests} failed, ${v.numPendingTests + cSkipped + o.numPendingTests} skipped`);
+' "$results/vitest.json" "$results/inspector.txt" "$results/container.json" "$results/ops.json"
