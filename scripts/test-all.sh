@@ -19,19 +19,13 @@ npx vitest run --reporter=default --reporter=json --outputFile.json="$results/vi
 bash scripts/conformance.sh
 INSPECTOR_COUNT_FILE="$results/inspector.txt" bash scripts/inspector-smoke.sh
 CONTAINER_RESULTS_FILE="$results/container.json" bash scripts/image/test.sh
+# --- chart tests (charts/ispw-mcp): rendered, linted, applied to a real control plane, run under podman
+CHART_RESULTS_FILE="$results/chart.json" bash scripts/chart/test.sh
+# --- end chart tests
 # --- operations (issue 16): Prometheus rules and promtool tests, Alertmanager, metric names against
 # a real scrape, runbooks, SIEM shipping through the collector, DR restore, compliance bundle.
 OPS_RESULTS_FILE="$results/ops.json" bash scripts/ops/test.sh
 # --- end operations
-# One closing line for the whole suite: vitest tests + Inspector smoke checks + conformance runs (4)
-# + container tests (counted as skipped when podman could not run them) + operations tests.
-node -e '
-  const fs = require("fs");
-  const v = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
-  const inspector = Number(fs.readFileSync(process.argv[2], "utf8").trim());
-  const c = fs.existsSync(process.argv[3]) ? JSON.parse(fs.readFileSync(process.argv[3], "utf8")) : undefined;
-  const cPassed = c ? c.numPassedTests : 0, cFailed = c ? c.numFailedTests : 0, cSkipped = c ? c.numPendingTests : 1;
-  if (!c) console.log("container tests: SKIPPED (podman cannot run here; see the banner above)");
-  const o = JSON.parse(fs.readFileSync(process.argv[4], "utf8"));
-  console.log(`all: ${v.numPassedTests + inspector + 4 + cPassed + o.numPassedTests} passed, ${v.numFailedTests + cFailed + o.numFailedTests} failed, ${v.numPendingTests + cSkipped + o.numPendingTests} skipped`);
-' "$results/vitest.json" "$results/inspector.txt" "$results/container.json" "$results/ops.json"
+# One closing line for the whole suite (scripts/lib/test-summary.mjs): every group's vitest report,
+# the Inspector smoke checks and the conformance runs; a listed group without a report counts as skipped.
+node scripts/lib/test-summary.mjs "$results" container chart ops
