@@ -16,7 +16,8 @@ import { auditVerify, configCheck, policyEvidence, releaseEvidence, renderedChar
 import { buildManifest, writeArchive } from './manifest.js';
 
 const USAGE = `usage: npm run compliance:bundle -- [--out DIR] [--date YYYY-MM-DD] [--release-dir DIR]
-       [--audit FILE]... [--config FILE] [--policy FILE] [--strict]`;
+       [--audit FILE]... [--allow-continuation] [--config FILE] [--policy FILE] [--chart-values FILE]...
+       [--strict]`;
 
 function main(): number {
   let values;
@@ -27,6 +28,8 @@ function main(): number {
         date: { type: 'string' },
         'release-dir': { type: 'string' },
         audit: { type: 'string', multiple: true, default: [] },
+        'allow-continuation': { type: 'boolean', default: false },
+        'chart-values': { type: 'string', multiple: true, default: [] },
         config: { type: 'string', default: 'deploy/examples/ispw-mcp.prod.yaml' },
         policy: { type: 'string', default: 'deploy/examples/policy.yaml' },
         strict: { type: 'boolean', default: false },
@@ -50,7 +53,8 @@ function main(): number {
   }
   const fromCwd = (p: string) => resolve(process.cwd(), p);
   const releaseDir = values['release-dir'] !== undefined ? fromCwd(values['release-dir']) : existsSync(join(root, 'dist', 'release')) ? join(root, 'dist', 'release') : undefined;
-  for (const [what, path] of [['--config', fromCwd(values.config)], ['--policy', fromCwd(values.policy)], ...values.audit.map((a) => ['--audit', fromCwd(a)])] as const) {
+  const given = [['--config', values.config], ['--policy', values.policy], ...values.audit.map((a) => ['--audit', a]), ...values['chart-values'].map((v) => ['--chart-values', v])];
+  for (const [what, path] of given.map(([w, p]) => [w!, fromCwd(p!)] as const)) {
     if (!existsSync(path)) {
       process.stderr.write(`compliance bundle: ${what} ${path} does not exist\n`);
       return 2;
@@ -66,7 +70,7 @@ function main(): number {
   const dir = join(work, name);
   mkdirSync(dir);
   try {
-    const inputs: BundleInputs = { root, dir, config: fromCwd(values.config), policy: fromCwd(values.policy), releaseDir, auditFiles: values.audit.map(fromCwd) };
+    const inputs: BundleInputs = { root, dir, config: fromCwd(values.config), policy: fromCwd(values.policy), releaseDir, auditFiles: values.audit.map(fromCwd), allowContinuation: values['allow-continuation'], chartValues: values['chart-values'].map(fromCwd) };
     const steps: StepResult[] = [configCheck(inputs), policyEvidence(inputs), auditVerify(inputs), sloAlertTests(inputs), renderedChart(inputs), ...releaseEvidence(inputs)];
     const manifest = buildManifest(root, dir, date, steps);
     const outDir = fromCwd(values.out);

@@ -2,7 +2,7 @@
 // (status `ok`, or `failed` when the check it ran failed — the output is kept either way) or is
 // `missing`, with the reason and what would produce the input; nothing is skipped silently.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 export type StepStatus = 'ok' | 'failed' | 'missing';
@@ -27,6 +27,10 @@ export interface BundleInputs {
   policy: string;
   releaseDir: string | undefined;
   auditFiles: string[];
+  /** Accept audit chains whose oldest rotated files were deleted by retention. */
+  allowContinuation: boolean;
+  /** Values files for the chart rendering (empty: the chart's ci/default-values.yaml). */
+  chartValues: string[];
 }
 
 interface Run {
@@ -114,10 +118,12 @@ export function policyEvidence(inputs: BundleInputs): StepResult {
 
 export function auditVerify(inputs: BundleInputs): StepResult {
   if (inputs.auditFiles.length === 0) {
-    return { id: 'audit-verify', title: '`ispw-mcp audit verify` of the audit files', status: 'missing', reason: 'no audit files given (--audit FILE, repeatable: each replica’s file and its rotated files)', files: [] };
+    return { id: 'audit-verify', title: '`ispw-mcp audit verify` of the audit files', status: 'missing', reason: 'no audit files given (--audit FILE, repeatable: each replica’s active audit file)', files: [] };
   }
   const [node, main] = cli(inputs);
-  const results = inputs.auditFiles.map((file, i) => recorded(inputs, `audit/verify-${i + 1}-${basename(file)}.txt`, node!, [main!, 'audit', 'verify', file]));
+  // Each replica's active file with its rotated files beside it, as one chain.
+  const flags = ['--rotated', ...(inputs.allowContinuation ? ['--allow-continuation'] : [])];
+  const results = inputs.auditFiles.map((file, i) => recorded(inputs, `audit/verify-${i + 1}-${basename(file)}.txt`, node!, [main!, 'audit', 'verify', ...flags, file]));
   const failed = results.filter((r) => r.status === 'failed');
   return {
     id: 'audit-verify',
@@ -184,12 +190,30 @@ export function releaseEvidence(inputs: BundleInputs): StepResult[] {
   });
 }
 
+/** The Kubernetes version the chart is tested against (scripts/install-tools.sh pins it). */
+function kubeVersion(root: string): string {
+  const pinned = /^KUBERNETES_VERSION=(\S+)$/m.exec(readFileSync(join(root, 'scripts', 'install-tools.sh'), 'utf8'));
+  return pinned?.[1] ?? '1.37.2';
+}
+
 export function renderedChart(inputs: BundleInputs): StepResult {
   const chart = join(inputs.root, 'charts', 'ispw-mcp');
   const helm = tool(inputs.root, 'helm');
-  const title = 'The Helm chart rendered with its default values';
+  const title = 'The Helm chart rendered with the given values (default: charts/ispw-mcp/ci/default-values.yaml), monitoring included';
   if (!existsSync(join(chart, 'Chart.yaml'))) return { id: 'chart', title, status: 'missing', reason: 'no chart in charts/ispw-mcp', files: [] };
-  if (!helm) return { id: 'chart', title, status: 'missing', reason: 'helm not installed (scripts/install-tools.sh installs it with the chart or release group)', files: [] };
-  const r = recorded(inputs, 'chart/helm-template.txt', helm, ['template', 'ispw-mcp', chart, '--namespace', 'ispw']);
-  return { id: 'chart', title, status: r.status, ...(r.status === 'failed' ? { reason: 'helm template failed' } : {}), files: [r.file], commands: [r.line] };
+  if (!helm) return { id: 'chart', title, status: 'missing', reason: 'helm not installed (scripts/install-tools.sh --kube or --release installs it)', files: [] };
+  const values = inputs.chartValues.length ? inputs.chartValues : [join(chart, 'ci', 'default-values.yaml')];
+  const args = ['template', 'ispw-mcp', chart, '--namespace', 'ispw', '--kube-version', kubeVersion(inputs.root), ...values.flatMap((v) => ['--values', v])];
+  args.push('--set', 'metrics.prometheusRule.enabled=true', '--set', 'metrics.dashboards.enabled=true');
+  const r = recorded(inputs, 'chart/helm-template.txt', helm, args);
+  mkdirSync(join(inputs.dir, 'chart', 'values'), { recursive: true });
+  values.forEach((v, i) => copyFileSync(v, join(inputs.dir, 'chart', 'values', `${i + 1}-${basename(v)}`)));
+  return {
+    id: 'chart',
+    title,
+    status: r.status,
+    ...(r.status === 'failed' ? { reason: 'helm template failed (see chart/helm-template.txt)' } : {}),
+    files: [r.file, ...values.map((v, i) => `chart/values/${i + 1}-${basename(v)}`)],
+    commands: [r.line],
+  };
 }

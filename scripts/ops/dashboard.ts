@@ -179,7 +179,17 @@ const ROWS = (spec: SloSpec): RowSpec[] => [
   {
     title: 'Audit trail',
     panels: [
-      { title: 'Audit events written', description: 'Audit events written per type.', unit: 'ops', queries: [{ expr: `sum by (type) (increase(${m('ispw_mcp_audit_events_total')}[$__range]))`, legend: '{{type}}' }] },
+      {
+        title: 'Audit events written',
+        description: 'Audit events written per type; rotations of the audit file; torn tails recovered at start-up (audit.recovered).',
+        unit: 'ops',
+        queries: [
+          { expr: `sum by (type) (increase(${m('ispw_mcp_audit_events_total')}[$__range]))`, legend: '{{type}}' },
+          { expr: `sum by (trigger, result) (increase(${m('ispw_mcp_audit_rotations_total')}[$__range]))`, legend: 'rotation {{trigger}} {{result}}' },
+          { expr: `sum(increase(${m('ispw_mcp_audit_recoveries_total')}[$__range]))`, legend: 'torn tails recovered' },
+        ],
+      },
+      { title: 'Audit sink writable', description: '1: the audit sink takes writes; 0: it refuses them (fail-closed replicas refuse write tools and are not ready).', type: 'stat', queries: [{ expr: `min by (pod) (${m('ispw_mcp_audit_sink_writable')})`, legend: '{{pod}}' }] },
       {
         title: 'Audit write failures',
         description: 'Audit events that could not be written, and write calls refused for it (fail-closed). Anything above 0 pages.',

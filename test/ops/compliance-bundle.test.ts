@@ -5,7 +5,7 @@
 // `sha256sum -c` accepts its SHA256SUMS. Bad usage is refused with exit 2.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -50,14 +50,24 @@ function expectIntact(dir: string, manifest: Manifest): void {
 }
 
 let auditFile: string;
+let rotatedFiles: string[];
+
+/** Copies an audit file with its rotated files (audit.jsonl.<UTC time>) into `dir`. */
+function copyAuditSet(from: string, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const names = readdirSync(join(from, '..')).filter((f) => f === 'audit.jsonl' || f.startsWith('audit.jsonl.'));
+  for (const name of names) copyFileSync(join(from, '..', name), join(dir, name));
+  return names.filter((n) => n !== 'audit.jsonl').sort();
+}
 
 beforeAll(async () => {
-  const ops = await startOpsServer('compliance');
+  // A server that rotates its audit file every few events: the bundle verifies the set as one chain.
+  const ops = await startOpsServer('compliance', { ISPW_MCP_AUDIT_ROTATE_BYTES: '4096' });
   try {
     await mixedWorkload(ops);
     await ops.server.stop();
-    auditFile = join(scratch, 'audit.jsonl');
-    copyFileSync(ops.auditFile, auditFile);
+    rotatedFiles = copyAuditSet(ops.auditFile, join(scratch, 'audit'));
+    auditFile = join(scratch, 'audit', 'audit.jsonl');
   } finally {
     await ops.close();
   }
@@ -81,6 +91,15 @@ describe('compliance bundle', () => {
     expect(manifest.missing.find((m) => m.id === 'sbom')!.reason).toMatch(/sbom\.app\.cdx\.json, sbom\.image\.cdx\.json/);
     // What the repository can check itself is there, and passed.
     for (const id of ['config-check', 'policy', 'slo-alert-tests']) expect(step(manifest, id).status, id).toBe('ok');
+    // The chart is rendered where the chart and helm are (the chart tests install helm), else missing.
+    if (existsSync(repoPath('charts/ispw-mcp/Chart.yaml')) && existsSync(repoPath('.tools/bin/helm'))) {
+      expect(step(manifest, 'chart').status).toBe('ok');
+      const rendered = readFileSync(join(dir, 'chart/helm-template.txt'), 'utf8');
+      for (const kind of ['Deployment', 'PrometheusRule', 'ConfigMap']) expect(rendered).toMatch(new RegExp(`^kind: ${kind}$`, 'm'));
+      expect(rendered).toContain('IspwMcpToolCallErrorBudgetBurn');
+    } else {
+      expect(step(manifest, 'chart').status).toBe('missing');
+    }
     expect(readFileSync(join(dir, 'configuration/config-check-prod.txt'), 'utf8')).toMatch(/profile prod[\s\S]*Result: OK/);
     expect(readFileSync(join(dir, 'policy/explain-deploy-to-production-in-freeze-denied.txt'), 'utf8')).toMatch(/decision:\s+deny \(freeze:year-end\)/);
     expect(readFileSync(join(dir, 'monitoring/promtool-test-rules.txt'), 'utf8')).toMatch(/SUCCESS/);
@@ -115,22 +134,29 @@ describe('compliance bundle', () => {
     for (const id of ['sbom', 'provenance', 'signature-verification', 'vulnerability-reports', 'chart-policy-results', 'audit-verify']) expect(step(manifest, id).status, id).toBe('ok');
     for (const f of readdirSync(release)) expect(readFileSync(join(dir, 'release', f)).equals(readFileSync(join(release, f))), f).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, 'release/sbom.app.cdx.json'), 'utf8')).bomFormat).toBe('CycloneDX');
-    expect(readFileSync(join(dir, step(manifest, 'audit-verify').files[0]!), 'utf8')).toMatch(/OK, \d+ events, chain intact/);
+    expect(rotatedFiles.length).toBeGreaterThan(0);
+    const verified = readFileSync(join(dir, step(manifest, 'audit-verify').files[0]!), 'utf8');
+    expect(verified).toMatch(/audit verify --rotated /);
+    expect(verified).toMatch(/^\[exit 0\]$/m);
+    for (const rotated of rotatedFiles) expect(verified).toContain(rotated);
     expectIntact(dir, manifest);
   });
 
   it('fails when an audit file does not verify, and says which', async () => {
-    const lines = readFileSync(auditFile, 'utf8').split('\n').filter(Boolean);
-    lines[0] = lines[0]!.replace('"write.attempt"', '"write.outcome"');
-    const tampered = join(scratch, 'tampered.jsonl');
-    writeFileSync(tampered, `${lines.join('\n')}\n`);
+    // The same set with one event of a rotated file changed.
+    const rotated = copyAuditSet(auditFile, join(scratch, 'tampered'));
+    const victim = join(scratch, 'tampered', rotated[0]!);
+    const lines = readFileSync(victim, 'utf8').split('\n').filter(Boolean);
+    lines[0] = lines[0]!.replace(/"type":"[a-z._]+"/, '"type":"write.outcome"').replace(/"seq":(\d+)/, '"seq":$1 ');
+    writeFileSync(victim, `${lines.join('\n')}\n`);
+    const tampered = join(scratch, 'tampered', 'audit.jsonl');
     const result = await bundle(['--out', join(scratch, 'out-tampered'), '--date', '2026-12-02', '--release-dir', join(scratch, 'release'), '--audit', auditFile, '--audit', tampered]);
     expect(result.code).toBe(1);
     const { dir, manifest } = open(result.stdout.trim());
     const audit = step(manifest, 'audit-verify');
     expect(audit.status).toBe('failed');
-    expect(audit.reason).toMatch(/1 of 2 audit files did not verify: audit\/verify-2-tampered\.jsonl\.txt/);
-    expect(readFileSync(join(dir, 'audit/verify-2-tampered.jsonl.txt'), 'utf8')).toMatch(/TAMPERED OR INVALID/);
+    expect(audit.reason).toMatch(/1 of 2 audit files did not verify: audit\/verify-2-audit\.jsonl\.txt/);
+    expect(readFileSync(join(dir, 'audit/verify-2-audit.jsonl.txt'), 'utf8')).toMatch(/TAMPERED OR INVALID/);
     expectIntact(dir, manifest);
   });
 

@@ -18,12 +18,6 @@ import { ROOT } from './support/tools.js';
 const TARGET_LABELS = new Set(['namespace', 'pod', 'job', 'instance', 'service', 'container', 'endpoint', 'exported_instance']);
 /** Series Prometheus makes itself for every target. */
 const PROMETHEUS_SERIES = new Set(['up']);
-/**
- * Metrics another branch is building to a contract, used by alerts before they land: the certificate
- * expiry gauge (issue 17b). Remove an entry as soon as the server exports it (a test below fails then).
- */
-const PENDING: ReadonlyMap<string, string[]> = new Map([['ispw_mcp_certificate_expiry_timestamp_seconds', ['kind', 'instance']]]);
-
 let ops: OpsServer;
 let exported: Map<string, Set<string>>;
 /** Histogram and summary family names: fine in prose, not in a query (their series have suffixes). */
@@ -67,7 +61,7 @@ function check(expressions: Expression[], metrics: Map<string, Set<string>>): Pr
         continue;
       }
       if (PROMETHEUS_SERIES.has(name)) continue;
-      const labels = metrics.get(name) ?? (PENDING.has(name) ? new Set(PENDING.get(name)) : undefined);
+      const labels = metrics.get(name);
       if (labels === undefined) {
         problems.push({ source, problem: `metric ${name} is not exported by the server` });
         continue;
@@ -91,7 +85,15 @@ afterAll(() => ops?.close());
 
 describe('metric names used by the operations artefacts', () => {
   it('the scrape after the workload has the families the artefacts rely on', () => {
-    for (const name of ['mcp_server_operation_duration_seconds_bucket', 'ispw_mcp_ces_request_duration_seconds_count', 'ispw_mcp_set_waits_total', 'ispw_mcp_confirmation_key_shared', 'nodejs_eventloop_lag_p99_seconds']) {
+    for (const name of [
+      'mcp_server_operation_duration_seconds_bucket',
+      'ispw_mcp_ces_request_duration_seconds_count',
+      'ispw_mcp_set_waits_total',
+      'ispw_mcp_confirmation_key_shared',
+      'ispw_mcp_certificate_expiry_timestamp_seconds',
+      'ispw_mcp_audit_sink_writable',
+      'nodejs_eventloop_lag_p99_seconds',
+    ]) {
       expect(exported.has(name), name).toBe(true);
     }
     expect([...exported.get('mcp_server_operation_duration_seconds_count')!].sort()).toEqual(['error_type', 'gen_ai_tool_name', 'mcp_method_name']);
@@ -115,10 +117,6 @@ describe('metric names used by the operations artefacts', () => {
     const expressions = docExpressions();
     expect(expressions.length).toBeGreaterThan(20);
     expect(check(expressions, exported)).toEqual([]);
-  });
-
-  it('pending contract metrics are not exported yet (remove them from PENDING once they are)', () => {
-    for (const name of PENDING.keys()) expect(exported.has(name), `${name} is exported now: remove it from PENDING`).toBe(false);
   });
 
   it('the check catches a misspelt metric, a misspelt label and PromQL that does not parse', () => {

@@ -1,15 +1,15 @@
 // Shipping the audit trail and the JSON logs to a SIEM with a real shipper: the minimal
 // OpenTelemetry Collector built from deploy/siem/otelcol/builder-config.yaml runs the shipped
-// configuration (deploy/siem/otelcol/config.yaml) against a real server's audit file and log file
-// during a mixed workload, and posts OTLP/HTTP to a receiver written here. The receiver answers the
-// first request 503 (the collector must retry), the collector is restarted mid-run while the server
-// keeps writing, and at the end every audit event has arrived exactly once and byte for byte, the
-// hash chain verifies at the receiving end, log lines keep their correlation ids, and no secret
-// travelled anywhere.
+// configuration (deploy/siem/otelcol/config.yaml) against a real server's audit files and log file
+// during a mixed workload, and posts OTLP/HTTP to a receiver written here. The server rotates its
+// audit file every few events, the receiver answers the first request 503 (the collector must
+// retry), the collector is restarted mid-run while the server keeps writing, and at the end every
+// audit event of every file has arrived exactly once and byte for byte, the hash chain verifies at
+// the receiving end, log lines keep their correlation ids, and no secret travelled anywhere.
 import { once } from 'node:events';
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,7 @@ let collector: Proc;
 let collectorOutput = '';
 let logFile: string;
 let auditLines: string[];
+let rotated: string[];
 let logLines: string[];
 
 const collectorEnv = (dir: string, metricsPort: number): NodeJS.ProcessEnv => ({
@@ -126,7 +127,8 @@ async function someWrites(): Promise<void> {
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  ops = await startOpsServer('siem', { ISPW_MCP_LOG_LEVEL: 'debug' });
+  // Rotation every ~4 KiB (about three events): the shipper must follow renamed files to their end.
+  ops = await startOpsServer('siem', { ISPW_MCP_LOG_LEVEL: 'debug', ISPW_MCP_AUDIT_ROTATE_BYTES: '4096' });
   mkdirSync(join(ops.dir, 'otelcol'));
   // The container runtime's part: the server's stderr, appended to a file as it is written.
   logFile = join(ops.dir, 'server.log');
@@ -142,7 +144,9 @@ beforeAll(async () => {
   await someWrites();
   await ops.server.stop();
 
-  auditLines = readFileSync(ops.auditFile, 'utf8').split('\n').filter(Boolean);
+  // The rotated files (audit.jsonl.<UTC time>, names in chain order) and the active one.
+  rotated = readdirSync(ops.dir).filter((f) => f.startsWith(`${basename(ops.auditFile)}.`)).sort();
+  auditLines = [...rotated.map((f) => join(ops.dir, f)), ops.auditFile].flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean));
   logLines = readFileSync(logFile, 'utf8').split('\n').filter(Boolean);
   const count = (stream: string) => receiver.records.filter((r) => r.attributes['ispw.stream'] === stream).length;
   await until(
@@ -166,7 +170,8 @@ const audit = () => receiver.records.filter((r) => r.attributes['ispw.stream'] =
 const logs = () => receiver.records.filter((r) => r.attributes['ispw.stream'] === 'log');
 
 describe('SIEM shipping with the OpenTelemetry Collector', () => {
-  it('the run wrote write attempts, outcomes, a confirmation and denials, and the receiver refused the first delivery', () => {
+  it('the run rotated the audit file, wrote attempts, outcomes, a confirmation and denials, and the receiver refused the first delivery', () => {
+    expect(rotated.length).toBeGreaterThanOrEqual(3);
     const types = new Set(auditLines.map((l) => (JSON.parse(l) as { type: string }).type));
     for (const type of ['write.attempt', 'write.outcome', 'policy.confirmation_required', 'policy.denied']) expect(types).toContain(type);
     expect(auditLines.length).toBeGreaterThan(12);
@@ -190,8 +195,11 @@ describe('SIEM shipping with the OpenTelemetry Collector', () => {
     expect(result.lastHash).toBe((JSON.parse(auditLines.at(-1)!) as { hash: string }).hash);
   });
 
-  it('records carry the replica, and audit records the event time, seq, type and correlation id as searchable fields', () => {
+  it('records carry the replica, and audit records their file name, the event time, seq, type and correlation id as searchable fields', () => {
     for (const r of receiver.records) expect(r.pod).toBe(POD);
+    // The name the file had when the line was read: the active file, or a rotated one.
+    const names = new Set([...rotated, basename(ops.auditFile)]);
+    for (const r of audit()) expect(names).toContain(r.attributes['log.file.name']);
     for (const r of audit()) {
       const event = JSON.parse(r.body) as { time: string; seq: number; type: string; eventId: string; correlation: { correlationId: string } };
       expect(r.attributes.seq).toBe(event.seq);
