@@ -13,6 +13,7 @@
 #   --release     the supply-chain tools (docs/supply-chain.md): cosign, crane, kyverno, osv-scanner,
 #                 syft and helm (Go), and the --lint tools
 #   --release-live  grype, the image gate on live data (GitHub Actions only: its database is online)
+#   --ops         promtool, amtool + alertmanager and a minimal OpenTelemetry Collector (built with Go)
 # Tools land in .tools/bin; Go and Python tools are built once per machine (scripts/lib/tools.sh).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -39,6 +40,10 @@ GRYPE_VERSION=0.121.3            # the newest that builds with the machine's Go
 KUBERNETES_VERSION=1.37.2
 ETCD_VERSION=3.7.0
 CHECKOV_VERSION=3.3.30
+# Operations (--ops): Prometheus rule tests, Alertmanager routing and inhibition, the SIEM shipper.
+PROMETHEUS_VERSION=0.316.0
+ALERTMANAGER_VERSION=0.35.0
+OTELCOL_VERSION=0.165.0
 
 install_pkg() { # dir, package spec, marker file
   local dir="$1" spec="$2" marker="$3"
@@ -89,6 +94,37 @@ _build_kyverno() {
     -ldflags "-s -w -X github.com/kyverno/kyverno/pkg/version.BuildVersion=v$KYVERNO_VERSION" \
     github.com/kyverno/kyverno/cmd/cli/kubectl-kyverno)
   rm -rf "$module"
+}
+
+# Monitoring rules and the SIEM shipper (test/ops, scripts/ops/test.sh). promtool without service
+# discovery (a third of the build time; rule checks and tests need none of it); alertmanager itself
+# for the inhibition test, next to amtool from the same module.
+install_ops_tools() {
+  go_tool promtool "$PROMETHEUS_VERSION" "github.com/prometheus/prometheus/cmd/promtool@v$PROMETHEUS_VERSION" -tags remove_all_sd -ldflags "-s -w -X github.com/prometheus/common/version.Version=$PROMETHEUS_VERSION"
+  go_tool amtool "$ALERTMANAGER_VERSION" "github.com/prometheus/alertmanager/cmd/amtool@v$ALERTMANAGER_VERSION" -ldflags "-s -w -X github.com/prometheus/common/version.Version=$ALERTMANAGER_VERSION"
+  cached_build alertmanager "$ALERTMANAGER_VERSION" _alertmanager_into
+  cached_build otelcol-ispw "$OTELCOL_VERSION-$(sha256sum "$root/deploy/siem/otelcol/builder-config.yaml" | cut -c1-12)" _otelcol_into
+}
+# The alertmanager module ships without its compiled web UI, which cmd/alertmanager embeds: build
+# from a copy of the module with a placeholder page (the tests use the API only).
+_alertmanager_into() {
+  local module src
+  module="$(go mod download -json "github.com/prometheus/alertmanager@v$ALERTMANAGER_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  src="$(mktemp -d)"
+  cp -r "$module/." "$src" && chmod -R u+w "$src"
+  for ui in elm mantine; do mkdir -p "$src/ui/app/dist/$ui" && echo '<p>Alertmanager web UI not built (ispw-mcp test build)</p>' > "$src/ui/app/dist/$ui/index.html"; done
+  (cd "$src" && GOFLAGS=-buildvcs=false go build -trimpath -ldflags "-s -w -X github.com/prometheus/common/version.Version=$ALERTMANAGER_VERSION" -o "$1/alertmanager" ./cmd/alertmanager)
+  rm -rf "$src"
+}
+# The SIEM shipper: a minimal OpenTelemetry Collector made by the collector builder from
+# deploy/siem/otelcol/builder-config.yaml (the cache key includes that file's hash).
+_otelcol_into() {
+  local ocb
+  ocb="$(mktemp -d)"
+  GOBIN="$ocb" GOFLAGS=-buildvcs=false go install -trimpath "go.opentelemetry.io/collector/cmd/builder@v$OTELCOL_VERSION"
+  sed "s|^\([[:space:]]*output_path:\).*|\1 $1|" "$root/deploy/siem/otelcol/builder-config.yaml" > "$ocb/builder-config.yaml"
+  GOFLAGS=-buildvcs=false "$ocb/builder" --config "$ocb/builder-config.yaml" --ldflags "-s -w"
+  rm -rf "$ocb"
 }
 
 # Tools several groups need: call these from a group rather than pinning a second copy.
@@ -155,6 +191,7 @@ for group in "${groups[@]}"; do
     --osv) install_osv_tools ;;
     --release) install_release_tools ;;
     --release-live) go_tool grype "$GRYPE_VERSION" "github.com/anchore/grype/cmd/grype@v$GRYPE_VERSION" -ldflags "-s -w" ;;
+    --ops) install_ops_tools ;;
     default)
       PATH="$node_bin:$PATH" install_pkg "$tools/conformance" "@modelcontextprotocol/conformance@$CONFORMANCE_VERSION" node_modules/@modelcontextprotocol/conformance/package.json
       PATH="$node_bin:$PATH" install_pkg "$tools/inspector" "@modelcontextprotocol/inspector@$INSPECTOR_VERSION" node_modules/@modelcontextprotocol/inspector/package.json

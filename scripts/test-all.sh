@@ -2,8 +2,9 @@
 # The whole test suite on a fresh machine: installs pinned tools and dependencies, type-checks,
 # builds, then runs the unit/CES/tool/e2e tests, the MCP conformance suite (both protocol eras),
 # Inspector CLI smoke calls, the container tests (image build + hardened runs under podman; skipped
-# loudly where podman cannot run) and the supply-chain tests (static checks, vulnerability gates,
-# sign/attest/verify, admission policies) — all under Node 24. Everything runs on loopback.
+# loudly where podman cannot run), the chart tests (real control plane), the supply-chain tests
+# (static checks, vulnerability gates, sign/attest/verify, admission policies) and the operations
+# tests (rules, alerting, SIEM shipping, DR, compliance bundle) — all under Node 24, on loopback.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -26,6 +27,10 @@ RELEASE_RESULTS_FILE="$results/release.json" bash scripts/release/test.sh
 # --- chart tests (charts/ispw-mcp): rendered, linted, applied to a real control plane, run under podman
 CHART_RESULTS_FILE="$results/chart.json" bash scripts/chart/test.sh
 # --- end chart tests
+# --- operations (issue 16): Prometheus rules and promtool tests, Alertmanager, metric names against
+# a real scrape, runbooks, SIEM shipping through the collector, DR restore, compliance bundle.
+OPS_RESULTS_FILE="$results/ops.json" bash scripts/ops/test.sh
+# --- end operations
 # One closing line for the whole suite (scripts/lib/test-summary.mjs): every group's vitest report,
 # the Inspector smoke checks and the conformance runs; a listed group without a report counts as skipped.
-node scripts/lib/test-summary.mjs "$results" container chart release
+node scripts/lib/test-summary.mjs "$results" container chart release ops

@@ -94,13 +94,14 @@ export function setupAccess(config: Config, deps: AccessDeps): AccessSetup {
     key?.close();
     throw new ConfigError([`access.confirmKeyFile (ISPW_MCP_CONFIRM_KEY_FILE): ${a.confirmKeyFile} is missing or holds fewer than 32 bytes`]);
   }
-  if (key) {
-    // A key rotated to something too short would make every confirmation fail: not ready.
-    secretHealth?.register(`access.confirmKeyFile (${key.path})`, () => {
-      const value = key();
-      return value !== undefined && Buffer.byteLength(value) >= MIN_KEY_BYTES ? value : undefined;
-    });
-  }
+  const usableKey = () => {
+    const value = key?.();
+    return value !== undefined && Buffer.byteLength(value) >= MIN_KEY_BYTES ? value : undefined;
+  };
+  // A key rotated to something too short would make every confirmation fail: not ready.
+  if (key) secretHealth?.register(`access.confirmKeyFile (${key.path})`, usableKey);
+  // Confirmations exist only with a policy file; without a shared key they work on one replica only.
+  if (a.policyFile) metrics?.confirmationKeyShared(() => usableKey() !== undefined);
   // Per-user mode cannot serve anyone without its token mount. One user's missing file is that
   // user's error (a clear tool error), not the replica's: user files are not registered one by one.
   if (config.identity.mode === 'per-user' && config.identity.userTokenDir) {

@@ -188,6 +188,22 @@ export class Metrics {
     this.secretReloads.inc({ result });
   }
 
+  /**
+   * Reports, at each scrape, whether confirmation tokens are signed with the shared key of the
+   * key file (1) or not (0: no key file, so a per-process key, or its key rotated to an unusable
+   * value). Registered only where confirmations exist (a policy file is configured).
+   */
+  confirmationKeyShared(isShared: () => boolean): void {
+    new Gauge({
+      name: METRIC.confirmationKeyShared,
+      help: 'Whether confirmation tokens are signed with the shared key of ISPW_MCP_CONFIRM_KEY_FILE (1) or a per-process or unusable key (0).',
+      registers: [this.registry],
+      collect() {
+        this.set(isShared() ? 1 : 0);
+      },
+    });
+  }
+
   ready(value: boolean): void {
     this.readyGauge.set(value ? 1 : 0);
   }
