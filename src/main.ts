@@ -14,6 +14,7 @@ import { ConfigError } from './config/errors.js';
 import type { LoadConfigInput } from './config/load.js';
 import { OPTIONS } from './config/options.js';
 import type { ExplainInput } from './commands/policy.js';
+import { handleStopSignals } from './shared/signal-stop.js';
 import { PRODUCT } from './shared/version.js';
 import { pinYoungGeneration } from './shared/young-generation.js';
 import { tracingSettingsFromEnv } from './telemetry/tracing.js';
@@ -34,29 +35,10 @@ const stderr = (text: string) => process.stderr.write(`${text}\n`);
 
 /**
  * Installs SIGINT/SIGTERM handlers at once, before anything starts listening, so a signal that
- * arrives during start-up still ends the process cleanly. `setStop` hands over what to stop once
- * it exists; a second signal exits at once.
+ * arrives during start-up still ends the process cleanly (src/shared/signal-stop.ts).
  */
-function handleSignals(): (stop: () => Promise<void>) => void {
-  let stop: (() => Promise<void>) | undefined;
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(130);
-    stopping = true;
-    (stop ?? (async () => undefined))().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        stderr(`ispw-mcp: error while stopping after ${signal}: ${(error as Error).message}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return (next) => {
-    stop = next;
-  };
-}
+const handleSignals = () =>
+  handleStopSignals({ on: (signal, handler) => process.on(signal, handler), exit: (code) => process.exit(code), report: stderr });
 
 function fail(error: unknown): never {
   if (error instanceof ConfigError) stderr(`ispw-mcp: ${error.message}`);
@@ -133,7 +115,7 @@ serveCommand.action(async (flags: Record<string, unknown>) => {
   } catch (error) {
     fail(error);
   }
-  setStop(() => running.close());
+  setStop(() => running.close(), running.stopWithinMs);
   // stdio: the client closing stdin ends the session, and the process with it.
   if (!running.url) process.stdin.once('end', () => void running.close().then(() => process.exit(0)));
 });

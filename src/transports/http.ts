@@ -29,7 +29,7 @@ import { reasonOfTlsError } from '../auth/failure-reasons.js';
 import type { AuthGate } from '../auth/http-gate.js';
 import { verifiedPeerCertificate } from '../auth/mtls.js';
 
-import type { Drain } from '../mcp/drain.js';
+import { LISTENER_CLOSE_MS, RESPONSE_FLUSH_MS, type Drain } from '../mcp/drain.js';
 import type { ToolDispatch } from '../mcp/kit/tool-dispatch.js';
 import type { Logger } from '../telemetry/logger.js';
 import { serveOpsRoute } from '../telemetry/metrics-server.js';
@@ -311,15 +311,16 @@ export async function startHttpServer(
     fastPath,
     close: async () => {
       draining = true;
-      // A tool call's callback has returned before its response is written: let the POSTs in
-      // flight finish sending (bounded) before the MCP servers behind them are closed.
-      await postsDone(5_000);
+      // Shutdown calls this once every tool call has been answered (src/mcp/drain.ts): let those
+      // answers finish sending (bounded) before the MCP servers behind them are closed, so a
+      // 2025-era session's result reaches its client before the session ends.
+      await postsDone(RESPONSE_FLUSH_MS);
       await sessions?.close();
       await modern.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), 5_000).unref();
+        setTimeout(() => server.closeAllConnections(), LISTENER_CLOSE_MS).unref();
       });
     },
   };
