@@ -130,7 +130,12 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
       : undefined;
   const stopTransport =
     config.transport === 'http'
-      ? await (await import('../transports/http.js')).startHttpServer(factory, { ...config.http, gate: accessSetup.gate, tls: accessSetup.tls }, logger, { metrics, readiness, drain, tracing })
+      ? await (await import('../transports/http.js')).startHttpServer(
+          factory,
+          { ...config.http, gate: accessSetup.gate, tls: accessSetup.tls, fastToolCalls: config.http.fastPath },
+          logger,
+          { metrics, readiness, drain, tracing },
+        )
       : startStdioServer(factory, logger);
   const url = 'url' in stopTransport ? (stopTransport.url as string) : undefined;
   let closing: Promise<void> | undefined;
