@@ -164,12 +164,28 @@ policyCommand
 program
   .command('healthcheck')
   .description('exec probe: ask the running server /readyz (or --url) and exit 0 when healthy, 1 when not')
-  .option('--url <url>', 'health URL [default: http://127.0.0.1:<ISPW_MCP_METRICS_PORT or ISPW_MCP_PORT or 8080>/readyz]')
+  .option('--url <url>', 'health URL [default: from the configuration: the metrics listener, else the MCP listener over HTTP or HTTPS]')
+  .option('--client-cert <file>', 'client certificate for a listener that requires one (mTLS) [env ISPW_MCP_HEALTHCHECK_CLIENT_CERT_FILE; default: the listener certificate]')
+  .option('--client-key <file>', 'its private key [env ISPW_MCP_HEALTHCHECK_CLIENT_KEY_FILE; default: the listener key]')
   .option('--timeout-ms <ms>', 'give up after this long', '5000')
-  .action(async (flags: { url?: string; timeoutMs: string }) => {
-    const port = process.env.ISPW_MCP_METRICS_PORT ?? process.env.ISPW_MCP_PORT ?? '8080';
-    const { runHealthcheck } = await import('./commands/healthcheck.js');
-    const result = await runHealthcheck(flags.url ?? `http://127.0.0.1:${port}/readyz`, Number(flags.timeoutMs) || 5000);
+  .action(async (flags: { url?: string; clientCert?: string; clientKey?: string; timeoutMs: string }) => {
+    const { healthTarget, probeClient, runHealthcheck } = await import('./commands/healthcheck.js');
+    const timeoutMs = Number(flags.timeoutMs) || 5000;
+    const client = { certFile: flags.clientCert ?? process.env.ISPW_MCP_HEALTHCHECK_CLIENT_CERT_FILE, keyFile: flags.clientKey ?? process.env.ISPW_MCP_HEALTHCHECK_CLIENT_KEY_FILE };
+    let result;
+    try {
+      if (flags.url) {
+        result = await runHealthcheck(flags.url, timeoutMs, probeClient(client));
+      } else {
+        // The server's configuration (file and environment) says where it listens and with what TLS.
+        const report = inspectConfig(loadInput({}));
+        if (!report.config) throw new Error(`the configuration is invalid: ${report.errors.join('; ')}`);
+        const target = healthTarget(report.config, client);
+        result = await runHealthcheck(target.url, timeoutMs, target.tls);
+      }
+    } catch (error) {
+      result = { ok: false, message: (error as Error).message };
+    }
     stderr(`ispw-mcp healthcheck: ${result.ok ? 'healthy' : 'NOT healthy'}: ${result.message}`);
     process.exitCode = result.ok ? 0 : 1;
   });
