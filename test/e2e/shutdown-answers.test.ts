@@ -10,7 +10,9 @@ import { spawnSync } from 'node:child_process';
 
 import { describe, expect, it } from 'vitest';
 
+import { DEMO, startSimulator } from '../../simulator/index.js';
 import { tempDir } from '../audit/support.js';
+import { connectStdio } from '../support/clients.js';
 import { MAIN } from '../support/server-process.js';
 import { runShutdownLoad, summarise, type ShutdownFigures } from '../support/shutdown-load.js';
 
@@ -68,4 +70,29 @@ describe('shutdown answers every call still running when the grace ends', () => 
     expectEveryCallAnswered(figures);
     verifyAudit(figures, dir);
   }, 90_000);
+
+  it('stdio: a call still running at the end of the grace is answered before the process exits', async () => {
+    const sim = await startSimulator({ tokens: ['stdio-shutdown-token-7c2d'], stepMs: 3_600_000 });
+    try {
+      const { client, transport, stderr } = await connectStdio(
+        { PATH: process.env.PATH ?? '', ISPW_MCP_CES_URL: sim.url, ISPW_MCP_SRID: sim.srids[0]!, ISPW_MCP_CES_TOKEN: 'stdio-shutdown-token-7c2d', ISPW_MCP_SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS), ISPW_MCP_AUDIT_FILE: `${tempDir()}/audit.jsonl` },
+        '2025',
+      );
+      await client.listTools();
+      const call = client.callTool(
+        { name: 'ispw_generate', arguments: { container_type: 'assignment', container_id: DEMO.assignmentId, level: 'DEV1', wait_seconds: 600 } },
+        { timeout: 60_000 },
+      );
+      // Running: CES has the set and is being polled for it.
+      while (!sim.requests.some((r) => r.method === 'GET' && r.path.includes('/sets/'))) await new Promise((resolve) => setTimeout(resolve, 20));
+      process.kill(transport.pid!, 'SIGTERM');
+      const result = await call;
+      const text = JSON.stringify(result.content);
+      expect(result.isError, stderr()).toBe(true);
+      expect(text).toMatch(/the server is shutting down and stopped this call before it finished\. Set S\d+ exists in CES/);
+      await client.close();
+    } finally {
+      await sim.close();
+    }
+  }, 60_000);
 });
