@@ -160,7 +160,10 @@ export async function startHttpServer(
   // The tools/call fast path (fast-call.ts), when switched on and the verified SDK is installed.
   const decision = decideFastPath(options.fastToolCalls !== false, installedSdkVersion());
   const toolDispatch = decision.on ? factory.toolDispatch : undefined;
-  if (!decision.on && factory.toolDispatch) logger.info({ reason: decision.reason }, 'HTTP tools/call fast path off: the SDK path serves every request');
+  if (!decision.on && factory.toolDispatch) {
+    // Switched off on purpose: information. Another SDK release: worth an operator's look (more CPU per call).
+    logger[options.fastToolCalls === false ? 'info' : 'warn']({ reason: decision.reason }, 'HTTP tools/call fast path off: the SDK path serves every request');
+  }
   const fastPath = { answered: 0, handedOver: 0 };
 
   const serveMcp = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
