@@ -79,6 +79,8 @@ export function describeCesError(error: CesError): string {
 
 /** Bounded error type of a failed call (metrics label, span `error.type`, audit `errorCode`). */
 function errorTypeOf(error: unknown, signal: AbortSignal): string {
+  // Whatever a step threw once the shutdown cancelled the call (a CES request cut short, say).
+  if (signal.reason instanceof ShutdownCancellation) return 'cancelled';
   if (error instanceof CesError) return error.code;
   if (error instanceof ToolInputError) return 'invalid_arguments';
   if (error instanceof LimitError) return 'limited';
@@ -429,6 +431,12 @@ function finish(call: Call, deps: CallDeps, errorType: string | undefined): void
 function mapError(call: Call, error: unknown): CallToolResult {
   const { tool, logger, correlationId, signal } = call;
   const ms = elapsed(call);
+  // First: once the shutdown cancelled the call, whatever a step threw is its answer's cause.
+  if (signal.reason instanceof ShutdownCancellation) {
+    logger.info({ ms, setId: call.setId }, 'tool call cancelled by the shutdown');
+    const setId = call.setId ?? (typeof call.args.set_id === 'string' ? call.args.set_id : undefined);
+    return errorResult(shutdownAnswer({ tool: tool.name, writes: tool.kind !== 'read', setId, cesPosted: call.cesPosted }));
+  }
   if (error instanceof CesError) {
     logger.info({ ms, code: error.code, operation: error.details.operation, status: error.details.status }, 'tool call failed at CES');
     return errorResult(`${tool.name}: ${describeCesError(error)}`);
@@ -440,11 +448,6 @@ function mapError(call: Call, error: unknown): CallToolResult {
   if (error instanceof LimitError) {
     logger.info({ ms, retryAfterSeconds: error.retryAfterSeconds }, 'tool call limited');
     return errorResult(`${tool.name}: ${error.message}`);
-  }
-  if (signal.reason instanceof ShutdownCancellation) {
-    logger.info({ ms, setId: call.setId }, 'tool call cancelled by the shutdown');
-    const setId = call.setId ?? (typeof call.args.set_id === 'string' ? call.args.set_id : undefined);
-    return errorResult(shutdownAnswer({ tool: tool.name, writes: tool.kind !== 'read', setId, cesPosted: call.cesPosted }));
   }
   if (signal.aborted) {
     return errorResult(`${tool.name}: the call was cancelled before it finished. For a write, check its effect with ispw_get_set or the list tools.`);
