@@ -8,9 +8,11 @@ import type { CesDirectory } from '../ces/api.js';
 import { createAuditSink } from '../audit/sink.js';
 import { scopeDenialRecorder } from '../audit/denials.js';
 import { createAuditTrail } from '../audit/trail.js';
+import { auditSinkHooks } from '../audit/sink-telemetry.js';
 import { CANCEL_WINDOW_MS, Drain, LISTENER_CLOSE_MS, SHUTDOWN_MARGIN_SECONDS, TRACE_FLUSH_MS } from '../mcp/drain.js';
 import { createServerFactory } from '../mcp/server.js';
 import { cesObserver } from '../telemetry/ces-observer.js';
+import { certificateExpiryReader, configuredCertificates } from '../telemetry/certificate-expiry.js';
 import { createLogger, flushLogger, type Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { Readiness } from '../telemetry/readiness.js';
@@ -66,10 +68,13 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   const directory =
     options.directory ?? buildCesDirectory(config, { logger, proxy: options.proxy, secretHealth, cesObserver: cesObserver(metrics, tracing), onSecretReload });
   for (const d of directory.describe()) metrics?.breakerState(d.instance, directory.breakerState?.(d.instance) ?? 'closed');
+  metrics?.certificateExpiry(certificateExpiryReader(configuredCertificates(config)));
   let audit;
   try {
-    const sink = await createAuditSink({ file: config.audit.file, durability: config.audit.durability }, (error, count) =>
-      logger.error({ err: error, events: count }, 'audit sink write failed'),
+    const { rotateBytes: maxBytes, rotateIntervalSeconds: intervalSeconds, retainFiles } = config.audit;
+    const sink = await createAuditSink(
+      { file: config.audit.file, durability: config.audit.durability, rotation: { maxBytes, intervalSeconds, retainFiles } },
+      auditSinkHooks(logger, metrics),
     );
     audit = createAuditTrail(sink, { failMode: config.audit.failMode, logger, metrics });
   } catch (error) {
@@ -82,6 +87,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     directory,
     secrets: secretHealth,
     isDraining: () => drain.draining,
+    audit,
     cacheMs: config.health.readyCacheSeconds * 1000,
     metrics,
     logger,
