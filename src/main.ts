@@ -14,6 +14,7 @@ import { ConfigError } from './config/errors.js';
 import type { LoadConfigInput } from './config/load.js';
 import { OPTIONS } from './config/options.js';
 import type { ExplainInput } from './commands/policy.js';
+import { handleStopSignals } from './shared/signal-stop.js';
 import { PRODUCT } from './shared/version.js';
 import { pinYoungGeneration } from './shared/young-generation.js';
 import { tracingSettingsFromEnv } from './telemetry/tracing.js';
@@ -34,29 +35,10 @@ const stderr = (text: string) => process.stderr.write(`${text}\n`);
 
 /**
  * Installs SIGINT/SIGTERM handlers at once, before anything starts listening, so a signal that
- * arrives during start-up still ends the process cleanly. `setStop` hands over what to stop once
- * it exists; a second signal exits at once.
+ * arrives during start-up still ends the process cleanly (src/shared/signal-stop.ts).
  */
-function handleSignals(): (stop: () => Promise<void>) => void {
-  let stop: (() => Promise<void>) | undefined;
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(130);
-    stopping = true;
-    (stop ?? (async () => undefined))().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        stderr(`ispw-mcp: error while stopping after ${signal}: ${(error as Error).message}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return (next) => {
-    stop = next;
-  };
-}
+const handleSignals = () =>
+  handleStopSignals({ on: (signal, handler) => process.on(signal, handler), exit: (code) => process.exit(code), report: stderr });
 
 function fail(error: unknown): never {
   if (error instanceof ConfigError) stderr(`ispw-mcp: ${error.message}`);
@@ -133,7 +115,7 @@ serveCommand.action(async (flags: Record<string, unknown>) => {
   } catch (error) {
     fail(error);
   }
-  setStop(() => running.close());
+  setStop(() => running.close(), running.stopWithinMs);
   // stdio: the client closing stdin ends the session, and the process with it.
   if (!running.url) process.stdin.once('end', () => void running.close().then(() => process.exit(0)));
 });
@@ -182,12 +164,28 @@ policyCommand
 program
   .command('healthcheck')
   .description('exec probe: ask the running server /readyz (or --url) and exit 0 when healthy, 1 when not')
-  .option('--url <url>', 'health URL [default: http://127.0.0.1:<ISPW_MCP_METRICS_PORT or ISPW_MCP_PORT or 8080>/readyz]')
+  .option('--url <url>', 'health URL [default: from the configuration: the metrics listener, else the MCP listener over HTTP or HTTPS]')
+  .option('--client-cert <file>', 'client certificate for a listener that requires one (mTLS) [env ISPW_MCP_HEALTHCHECK_CLIENT_CERT_FILE; default: the listener certificate]')
+  .option('--client-key <file>', 'its private key [env ISPW_MCP_HEALTHCHECK_CLIENT_KEY_FILE; default: the listener key]')
   .option('--timeout-ms <ms>', 'give up after this long', '5000')
-  .action(async (flags: { url?: string; timeoutMs: string }) => {
-    const port = process.env.ISPW_MCP_METRICS_PORT ?? process.env.ISPW_MCP_PORT ?? '8080';
-    const { runHealthcheck } = await import('./commands/healthcheck.js');
-    const result = await runHealthcheck(flags.url ?? `http://127.0.0.1:${port}/readyz`, Number(flags.timeoutMs) || 5000);
+  .action(async (flags: { url?: string; clientCert?: string; clientKey?: string; timeoutMs: string }) => {
+    const { healthTarget, probeClient, runHealthcheck } = await import('./commands/healthcheck.js');
+    const timeoutMs = Number(flags.timeoutMs) || 5000;
+    const client = { certFile: flags.clientCert ?? process.env.ISPW_MCP_HEALTHCHECK_CLIENT_CERT_FILE, keyFile: flags.clientKey ?? process.env.ISPW_MCP_HEALTHCHECK_CLIENT_KEY_FILE };
+    let result;
+    try {
+      if (flags.url) {
+        result = await runHealthcheck(flags.url, timeoutMs, probeClient(client));
+      } else {
+        // The server's configuration (file and environment) says where it listens and with what TLS.
+        const report = inspectConfig(loadInput({}));
+        if (!report.config) throw new Error(`the configuration is invalid: ${report.errors.join('; ')}`);
+        const target = healthTarget(report.config, client);
+        result = await runHealthcheck(target.url, timeoutMs, target.tls);
+      }
+    } catch (error) {
+      result = { ok: false, message: (error as Error).message };
+    }
     stderr(`ispw-mcp healthcheck: ${result.ok ? 'healthy' : 'NOT healthy'}: ${result.message}`);
     process.exitCode = result.ok ? 0 : 1;
   });

@@ -9,7 +9,7 @@ import { createAuditSink } from '../audit/sink.js';
 import { scopeDenialRecorder } from '../audit/denials.js';
 import { createAuditTrail } from '../audit/trail.js';
 import { auditSinkHooks } from '../audit/sink-telemetry.js';
-import { Drain } from '../mcp/drain.js';
+import { CANCEL_WINDOW_MS, Drain, LISTENER_CLOSE_MS, SHUTDOWN_MARGIN_SECONDS, TRACE_FLUSH_MS } from '../mcp/drain.js';
 import { createServerFactory } from '../mcp/server.js';
 import { cesObserver } from '../telemetry/ces-observer.js';
 import { certificateExpiryReader, configuredCertificates } from '../telemetry/certificate-expiry.js';
@@ -29,8 +29,13 @@ export interface RunningServer {
   readonly secretHealth: SecretHealth;
   /** The separate metrics listener's /metrics URL, when `--metrics-port` is set. */
   readonly metricsUrl: string | undefined;
-  /** Drains (readiness flips, new calls refused, accepted ones finish within the grace period), flushes audit and traces, stops. */
+  /**
+   * Drains (readiness flips, new calls refused, accepted ones finish within the grace period), then
+   * cancels and answers the calls still running, flushes audit and traces, and stops.
+   */
   close(): Promise<void>;
+  /** close() finishes within this many milliseconds: the grace period plus SHUTDOWN_MARGIN_SECONDS. */
+  readonly stopWithinMs: number;
 }
 
 export interface ServeOptions {
@@ -89,7 +94,6 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   });
   const missingSecrets = secretHealth.problems();
   if (missingSecrets.length > 0) logger.warn({ secrets: missingSecrets }, 'secrets without a usable value; not ready until they appear');
-  const shutdown = new AbortController();
   // Access control: tool bounds, policy, confirmations, CES identity, limits, HTTP authentication.
   let accessSetup;
   try {
@@ -114,7 +118,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     directory,
     logger,
     wait: config.wait,
-    shutdownSignal: shutdown.signal,
+    shutdownSignal: drain.signal,
     drain,
     metrics,
     tracing,
@@ -132,36 +136,57 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
       : undefined;
   const stopTransport =
     config.transport === 'http'
-      ? await (await import('../transports/http.js')).startHttpServer(factory, { ...config.http, gate: accessSetup.gate, tls: accessSetup.tls }, logger, { metrics, readiness, drain, tracing })
+      ? await (await import('../transports/http.js')).startHttpServer(
+          factory,
+          { ...config.http, gate: accessSetup.gate, tls: accessSetup.tls, fastToolCalls: config.http.fastPath },
+          logger,
+          { metrics, readiness, drain, tracing },
+        )
       : startStdioServer(factory, logger);
   const url = 'url' in stopTransport ? (stopTransport.url as string) : undefined;
   let closing: Promise<void> | undefined;
+  const graceMs = config.shutdown.graceSeconds * 1000;
   return {
     url,
     logger,
     secretHealth,
     metricsUrl: metricsServer?.url,
+    stopWithinMs: graceMs + SHUTDOWN_MARGIN_SECONDS * 1000,
     close: () =>
       (closing ??= (async () => {
         // Readiness flips and new calls are refused at once; accepted calls get the grace period.
         drain.start();
-        const graceMs = config.shutdown.graceSeconds * 1000;
         logger.info({ inflight: drain.inflight, graceSeconds: config.shutdown.graceSeconds }, 'draining');
         const left = await drain.settle(graceMs);
-        if (left > 0) logger.warn({ inflight: left }, 'grace period over: cancelling the calls still running');
+        if (left > 0) {
+          // Every call still running is cancelled and answered (a tool error naming its set), and
+          // its audit outcome written, before any listener or session closes (src/mcp/drain.ts).
+          logger.warn({ inflight: left }, 'grace period over: cancelling and answering the calls still running');
+          drain.cancel();
+          const stuck = await drain.settle(CANCEL_WINDOW_MS);
+          if (stuck > 0) logger.error({ inflight: stuck }, 'calls did not end after cancellation; their callers may get no answer');
+        }
         // A finished callback's response is sent on the next turn of the event loop (stdio).
         await new Promise((resolve) => setImmediate(resolve));
         await stopTransport.close();
-        shutdown.abort();
         accessSetup.close();
-        // Cancelled calls still write their outcome audit events; give them a moment to do so.
-        await drain.settle(2_000);
         await audit.close();
-        await tracing?.shutdown();
+        // Traces are best effort at shutdown (the audit trail is not): bounded, like closing the CES
+        // clients, whose requests a cancelled tool may have left behind.
+        if (tracing && (await within(tracing.shutdown(), TRACE_FLUSH_MS)) !== 'done') logger.warn('traces not fully exported at shutdown');
         await metricsServer?.close();
-        if (!options.directory) await directory.close();
+        if (!options.directory) await within(directory.close(), LISTENER_CLOSE_MS);
         logger.info('ispw-mcp stopped');
         await flushLogger(logger);
       })()),
   };
+}
+
+/** Waits for `work`, at most `ms`: 'done', or 'failed' / 'late' (then it is left to finish on its own). */
+async function within(work: Promise<unknown>, ms: number): Promise<'done' | 'failed' | 'late'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
+  const outcome = await Promise.race([work.then(() => 'done' as const, () => 'failed' as const), late]);
+  clearTimeout(timer);
+  return outcome;
 }

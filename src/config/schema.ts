@@ -50,6 +50,11 @@ export const HttpSchema = z.object({
   sessions: z.enum(['stateful', 'stateless']).default('stateful'),
   sessionIdleSeconds: z.number().int().min(1).max(86400).default(900),
   maxSessions: z.number().int().min(1).max(100000).default(1000),
+  /** Per caller (subject, else client address): sessions kept (0: the global cap only) and opened per minute (0: unlimited). */
+  maxSessionsPerCaller: z.number().int().min(0).max(100000).default(100),
+  sessionsPerMinute: z.number().int().min(0).max(100000).default(60),
+  /** The tools/call fast path (src/transports/fast-call.ts); off: the SDK path serves every request. */
+  fastPath: z.boolean().default(true),
   /** Extra Host header names accepted besides the bind address and localhost. */
   allowedHosts: z.array(z.string().min(1)).default([]),
   /** Origins accepted from browsers; requests without Origin are always accepted. */

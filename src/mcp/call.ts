@@ -23,7 +23,7 @@ import { linkSignals } from '../shared/linked-signal.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import type { CallTrace, Tracing } from '../telemetry/tracing.js';
-import type { Drain } from './drain.js';
+import { shutdownAnswer, ShutdownCancellation, untilCancelled, type Drain } from './drain.js';
 import type { ProgressUpdate, ToolContext, WaitSettings } from './kit/context.js';
 import type { AnyToolDef } from './kit/define-tool.js';
 import { ToolInputError } from './kit/errors.js';
@@ -32,7 +32,10 @@ export interface CallDeps {
   directory: CesDirectory;
   logger: Logger;
   wait: WaitSettings;
-  /** Aborted when the server shuts down; every call's signal follows it. */
+  /**
+   * Aborted with a ShutdownCancellation when the shutdown grace period ends (Drain.signal); every
+   * call's signal follows it, and a call it cancels is answered at once (src/mcp/drain.ts).
+   */
   shutdownSignal?: AbortSignal;
   /** Admission during shutdown: new calls are refused with a retryable error once draining. */
   drain?: Drain;
@@ -76,6 +79,8 @@ export function describeCesError(error: CesError): string {
 
 /** Bounded error type of a failed call (metrics label, span `error.type`, audit `errorCode`). */
 function errorTypeOf(error: unknown, signal: AbortSignal): string {
+  // Whatever a step threw once the shutdown cancelled the call (a CES request cut short, say).
+  if (signal.reason instanceof ShutdownCancellation) return 'cancelled';
   if (error instanceof CesError) return error.code;
   if (error instanceof ToolInputError) return 'invalid_arguments';
   if (error instanceof LimitError) return 'limited';
@@ -100,6 +105,10 @@ class Call {
   trace?: CallTrace;
   /** POSTs sent to CES during the call (audit `action.cesOperations`). */
   cesWrites: AuditEventBody['action']['cesOperations'] = [];
+  /** A POST was sent to CES (a change may be under way there, whether or not audit is on). */
+  cesPosted = false;
+  /** The set a CES reply named (a lifecycle call's new set), for the answer of a cancelled call. */
+  setId?: string;
   /** The access decision (authorise/policy step), for audit. */
   access?: AccessRecord;
   /** What the tool runs with when access control applies: `args` without the control arguments. */
@@ -157,19 +166,26 @@ class Call {
   }
 }
 
-/** The CES target as the tool sees it: the correlation id goes to CES, and writes are noted for audit. */
+/**
+ * The CES target as the tool sees it: the correlation id goes to CES, writes are noted for audit, and
+ * the set a write created is noted for the answer a shutdown gives (drain.ts). A call that has been
+ * cancelled sends nothing more to CES.
+ */
 function observedTarget(call: Call, target: CesTarget): CesTarget {
   return {
     instance: target.instance,
     srid: target.srid,
     runtimeConfig: target.runtimeConfig,
     async call<R>(operation: Operation<R>, input?: Parameters<CesTarget['call']>[1], options?: CallOptions): Promise<R> {
+      if (call.signal.aborted) throw call.signal.reason;
       const withId = options?.requestId ? options : { ...options, requestId: call.correlationId };
-      if (!call.writes || operation.method !== 'POST') return target.call(operation, input, withId);
+      if (operation.method !== 'POST') return target.call(operation, input, withId);
+      call.cesPosted = true;
+      if (!call.writes) return noteSet(call, await target.call(operation, input, withId));
       const entry = { operation: operation.id, method: operation.method, pathTemplate: `/ispw/{srid}${operation.path}`, result: 'ok' as 'ok' | 'failed', status: null as number | null };
       call.cesWrites.push(entry);
       try {
-        return await target.call(operation, input, withId);
+        return noteSet(call, await target.call(operation, input, withId));
       } catch (error) {
         entry.result = 'failed';
         entry.status = error instanceof CesError ? (error.details.status ?? null) : null;
@@ -177,6 +193,13 @@ function observedTarget(call: Call, target: CesTarget): CesTarget {
       }
     },
   };
+}
+
+/** Remembers the set a CES reply names (lifecycle operations answer `{setId, url}`). */
+function noteSet<R>(call: Call, reply: R): R {
+  const setId = (reply as { setId?: unknown } | null | undefined)?.setId;
+  if (typeof setId === 'string' && setId.trim() !== '') call.setId = setId.trim();
+  return reply;
 }
 
 function auditEvent(call: Call, deps: CallDeps, type: AuditEventType, outcome: AuditOutcome | null): AuditEventBody {
@@ -300,9 +323,10 @@ async function runLinkedCall(tool: AnyToolDef, deps: CallDeps, writes: boolean, 
     return errorResult(`${tool.name}: refused: the audit trail cannot be written, and this server does not change the mainframe without an audit record. Ask the operator to check the audit sink (ISPW_MCP_AUDIT_FILE).`);
   }
 
-  // Step: run.
+  // Step: run. When the shutdown cancels the call, it is answered at once (untilCancelled), even if
+  // the tool has not noticed its signal yet.
   try {
-    const outcome = await (call.trace ? call.trace.run(() => runTool(call, deps)) : runTool(call, deps));
+    const outcome = await untilCancelled(call.trace ? call.trace.run(() => runTool(call, deps)) : runTool(call, deps), signal);
     result = { content: [{ type: 'text', text: outcome.text }], structuredContent: outcome.structured };
     noteSetWait(call, deps, outcome.structured);
     if (deps.logger.isLevelEnabled('debug')) call.logger.debug({ ms: Math.round(performance.now() - call.started) }, 'tool call succeeded');
@@ -313,7 +337,10 @@ async function runLinkedCall(tool: AnyToolDef, deps: CallDeps, writes: boolean, 
   } catch (error) {
     errorType = errorTypeOf(error, signal);
     result = mapError(call, error);
-    if (writes) await deps.audit!.record(auditEvent(call, deps, 'write.outcome', outcomeOfError(errorType, error, elapsed(call), call.cesWrites.length > 0)));
+    if (writes) {
+      const outcome = outcomeOfError(errorType, error, elapsed(call), call.cesWrites.length > 0);
+      await deps.audit!.record(auditEvent(call, deps, 'write.outcome', call.setId ? { ...outcome, setId: call.setId } : outcome));
+    }
   }
   finish(call, deps, errorType);
   return result;
@@ -404,6 +431,12 @@ function finish(call: Call, deps: CallDeps, errorType: string | undefined): void
 function mapError(call: Call, error: unknown): CallToolResult {
   const { tool, logger, correlationId, signal } = call;
   const ms = elapsed(call);
+  // First: once the shutdown cancelled the call, whatever a step threw is its answer's cause.
+  if (signal.reason instanceof ShutdownCancellation) {
+    logger.info({ ms, setId: call.setId }, 'tool call cancelled by the shutdown');
+    const setId = call.setId ?? (typeof call.args.set_id === 'string' ? call.args.set_id : undefined);
+    return errorResult(shutdownAnswer({ tool: tool.name, writes: tool.kind !== 'read', setId, cesPosted: call.cesPosted }));
+  }
   if (error instanceof CesError) {
     logger.info({ ms, code: error.code, operation: error.details.operation, status: error.details.status }, 'tool call failed at CES');
     return errorResult(`${tool.name}: ${describeCesError(error)}`);

@@ -30,7 +30,8 @@ export interface AccessSetup {
   /** A policy file is configured (write tools then take confirmation_token/ticket). */
   confirmable: boolean;
   gate: AuthGate | undefined;
-  tls: { certPem: string; keyPem: string; clientCaPem?: string | undefined } | undefined;
+  /** The HTTP listener's certificate, key and client CA, read from their files at each check (they rotate). */
+  tls: { cert: () => string | undefined; key: () => string | undefined; clientCa?: (() => string | undefined) | undefined } | undefined;
   close(): void;
 }
 
@@ -158,27 +159,27 @@ export function setupAccess(config: Config, deps: AccessDeps): AccessSetup {
       ...(deps.onScopeDenied ? { onScopeDenied: deps.onScopeDenied } : {}),
     });
     if (auth.tls.certFile && auth.tls.keyFile) {
-      tls = {
-        certPem: readPem('auth.tls.certFile (ISPW_MCP_HTTP_TLS_CERT_FILE)', auth.tls.certFile),
-        keyPem: readPem('auth.tls.keyFile (ISPW_MCP_HTTP_TLS_KEY_FILE)', auth.tls.keyFile),
-        clientCaPem: auth.tls.clientCaFile ? readPem('auth.tls.clientCaFile (ISPW_MCP_HTTP_CLIENT_CA_FILE)', auth.tls.clientCaFile) : undefined,
-      };
-      // The listener serves the material read above; the files are followed so /readyz shows a
-      // mount that has gone bad (no PEM in it) before the next restart would fail on it.
-      const pemFiles: [string, string | undefined][] = [
-        ['auth.tls.certFile', auth.tls.certFile],
-        ['auth.tls.keyFile', auth.tls.keyFile],
-        ['auth.tls.clientCaFile', auth.tls.clientCaFile],
-      ];
-      for (const [name, path] of pemFiles) {
-        if (!path) continue;
+      // Read once here so a missing or unreadable file stops the start with a clear message; the
+      // listener then follows the files (src/transports/listener-tls.ts), and /readyz shows a mount
+      // that has gone bad (no PEM in it).
+      readPem('auth.tls.certFile (ISPW_MCP_HTTP_TLS_CERT_FILE)', auth.tls.certFile);
+      readPem('auth.tls.keyFile (ISPW_MCP_HTTP_TLS_KEY_FILE)', auth.tls.keyFile);
+      if (auth.tls.clientCaFile) readPem('auth.tls.clientCaFile (ISPW_MCP_HTTP_CLIENT_CA_FILE)', auth.tls.clientCaFile);
+      const pem = (name: string, path: string) => {
         const source = fileSource(path, { logger, trim: false, onReload: deps.onSecretReload });
         files.push(source);
-        secretHealth?.register(`${name} (${path})`, () => {
+        const usable = () => {
           const value = source();
           return value !== undefined && value.includes('-----BEGIN ') ? value : undefined;
-        });
-      }
+        };
+        secretHealth?.register(`${name} (${path})`, usable);
+        return usable;
+      };
+      tls = {
+        cert: pem('auth.tls.certFile', auth.tls.certFile),
+        key: pem('auth.tls.keyFile', auth.tls.keyFile),
+        clientCa: auth.tls.clientCaFile ? pem('auth.tls.clientCaFile', auth.tls.clientCaFile) : undefined,
+      };
     }
   }
   logger.info(
