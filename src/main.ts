@@ -14,9 +14,19 @@ import { ConfigError } from './config/errors.js';
 import type { LoadConfigInput } from './config/load.js';
 import { OPTIONS } from './config/options.js';
 import type { ExplainInput } from './commands/policy.js';
+import { unsupportedNodeMessage } from './shared/node-version.js';
 import { PRODUCT } from './shared/version.js';
 import { pinYoungGeneration } from './shared/young-generation.js';
 import { tracingSettingsFromEnv } from './telemetry/tracing.js';
+
+// First of all: on a Node older than the dependencies need, say so and stop, before commander,
+// undici or OpenTelemetry load (src/shared/node-version.ts). The static imports above run on older
+// Node versions too; test/e2e/node-version.test.ts starts this file under one.
+const oldNode = unsupportedNodeMessage(process.version, process.execPath);
+if (oldNode !== undefined) {
+  process.stderr.write(`${oldNode}\n`);
+  process.exit(1);
+}
 
 // Node's on-disk compile cache (V8 code cache; NODE_COMPILE_CACHE picks the directory, default under
 // the OS temp dir; NODE_DISABLE_COMPILE_CACHE=1 turns it off): every start after the first skips
