@@ -15,6 +15,8 @@ import {
   type Tool,
 } from '@modelcontextprotocol/server';
 
+import { REQUIRED } from './params.js';
+
 /** One tool as served: what tools/list shows, and how tools/call checks and runs it. */
 export interface PreparedTool {
   readonly name: string;
@@ -62,9 +64,18 @@ export function toolViews(prepared: readonly PreparedTool[]): (hasScope: (scope:
   };
 }
 
-// The SDK's issue formatting (validateStandardSchema), so error texts stay as clients know them.
-const formatIssue = (issue: StandardSchemaV1.Issue) =>
-  issue.path?.length ? `${issue.path.map((p) => String(typeof p === 'object' ? p.key : p)).join('.')}: ${issue.message}` : issue.message;
+// The SDK's issue formatting (validateStandardSchema), so error texts stay as clients know them —
+// except a missing argument, which reads "`level` is required: the lifecycle level, e.g. DEV1"
+// (the meaning comes from src/mcp/kit/params.ts) or, for arguments without one, "`x` is required"
+// instead of zod's "Invalid input: expected string, received undefined".
+const ZOD_MISSING = /^Invalid input: expected \w+, received undefined$/;
+const formatIssue = (issue: StandardSchemaV1.Issue) => {
+  if (!issue.path?.length) return issue.message;
+  const path = issue.path.map((p) => String(typeof p === 'object' ? p.key : p)).join('.');
+  if (issue.message.startsWith(REQUIRED)) return `\`${path}\` ${issue.message}`;
+  if (ZOD_MISSING.test(issue.message)) return `\`${path}\` ${REQUIRED}`;
+  return `${path}: ${issue.message}`;
+};
 const formatIssues = (issues: readonly StandardSchemaV1.Issue[]) => issues.map(formatIssue).join(', ');
 
 const toolError = (text: string): CallToolResult => ({ content: [{ type: 'text', text }], isError: true });
