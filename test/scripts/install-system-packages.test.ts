@@ -1,9 +1,11 @@
 // scripts/install-system-packages.sh (the first step of `npm run test:all`): where it cannot install,
 // it names exactly what is missing and the command that installs it, and leaves the decision to skip
-// or stop to the container tests. The branch that installs with apt-get runs in every `npm run
-// test:all` as root; here, the branches that cannot install run against a PATH made for the test.
+// or stop to the container tests. Where it can (root, apt-get), it asks apt-get for what is missing,
+// Go only where the distribution's Go can fetch newer toolchains. The real apt-get runs in every
+// `npm run test:all` as root; here the script runs against a PATH made for the test, with stand-ins
+// for apt-get and apt-cache that record what they were asked.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,3 +58,50 @@ describe('install-system-packages.sh where it cannot install', () => {
     expect(result.stderr).toBe('');
   });
 });
+
+/** Stand-ins for the distribution's tools: apt-get records its arguments, apt-cache offers a Go version. */
+function fakeApt(dir: string, goCandidate: string, pythonVenv: boolean): string {
+  const log = join(dir, 'apt-get.log');
+  const script = (name: string, body: string) => {
+    writeFileSync(join(dir, name), `#!/usr/bin/env bash\n${body}\n`);
+    chmodSync(join(dir, name), 0o755);
+  };
+  script('apt-get', `echo "$*" >> ${log}`);
+  script('apt-cache', `echo "golang-go:"; echo "  Candidate: ${goCandidate}"`);
+  script('python3', pythonVenv ? 'exit 0' : 'exit 1');
+  return log;
+}
+
+describe.skipIf(!isRoot)('install-system-packages.sh as root with apt-get', () => {
+  const tools = ['podman', 'runc', 'mmdebstrap', 'apparmor_parser', 'awk', 'sed', 'sort', 'head', 'printf'];
+
+  it('podman present, AppArmor parser missing: refreshes the lists and installs the container tooling', () => {
+    const dir = pathWith([...tools.filter((t) => t !== 'apparmor_parser'), 'go']);
+    const log = fakeApt(dir, '2:1.19~1', true);
+    const result = run(dir);
+    expect(result.status, result.stderr).toBe(0);
+    const calls = readFileSync(log, 'utf8').trim().split('\n');
+    expect(calls[0]).toMatch(/update -qq$/);
+    expect(calls[1]).toMatch(/install -y -qq --no-install-recommends podman runc mmdebstrap apparmor$/);
+    expect(result.stderr).toContain('missing: apparmor_parser');
+  });
+
+  it('no Go: installs the distribution\'s Go when it is 1.21 or later, and Python venv when missing', () => {
+    const dir = pathWith(tools);
+    const log = fakeApt(dir, '2:1.24~2', false);
+    const result = run(dir);
+    expect(result.status, result.stderr).toBe(0);
+    expect(readFileSync(log, 'utf8')).toMatch(/install .* podman runc mmdebstrap apparmor python3 python3-venv golang-go\n$/);
+  });
+
+  it('no Go and only an old one on offer: says where to get Go and does not install it', () => {
+    const dir = pathWith(tools);
+    const log = fakeApt(dir, '2:1.19~1', true);
+    const result = run(dir);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toContain("this distribution's Go (1.19) is too old");
+    expect(result.stderr).toContain('https://go.dev/dl/');
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(1); // update only
+  });
+});
+
