@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The distribution packages the container tests need, installed with apt-get when this runs as root
-# (or with passwordless sudo) on Debian/Ubuntu: podman, runc, mmdebstrap and AppArmor's parser; and
+# (or with passwordless sudo) on Debian/Ubuntu: podman, runc, mmdebstrap, AppArmor's parser and
+# catatonit (which `podman kube play` needs for the chart tests); and
 # for the tools scripts/install-tools.sh builds, Python 3 with venv and — where the distribution's Go
 # is 1.21 or later, so it can fetch the toolchain a tool asks for through the Go module proxy — Go.
 # The apt lists are refreshed either way there: the local base images are assembled from Debian
@@ -8,8 +9,8 @@
 # installs it; scripts/image/test.sh then skips loudly (no podman) or stops (podman without
 # mmdebstrap or AppArmor's parser). Part of `npm run test:all`; CI (.ci/run) runs that.
 set -euo pipefail
-packages=(podman runc mmdebstrap apparmor)
-commands=(podman runc mmdebstrap apparmor_parser)
+packages=(podman runc mmdebstrap apparmor catatonit)
+commands=(podman runc mmdebstrap apparmor_parser catatonit)
 
 missing=()
 for cmd in "${commands[@]}"; do command -v "$cmd" >/dev/null || missing+=("$cmd"); done

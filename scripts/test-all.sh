@@ -21,14 +21,9 @@ npx vitest run --reporter=default --reporter=json --outputFile.json="$results/vi
 bash scripts/conformance.sh
 INSPECTOR_COUNT_FILE="$results/inspector.txt" bash scripts/inspector-smoke.sh
 CONTAINER_RESULTS_FILE="$results/container.json" bash scripts/image/test.sh
-# One closing line for the whole suite: vitest tests + Inspector smoke checks + conformance runs (4)
-# + container tests (counted as skipped when podman could not run them).
-node -e '
-  const fs = require("fs");
-  const v = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
-  const inspector = Number(fs.readFileSync(process.argv[2], "utf8").trim());
-  const c = fs.existsSync(process.argv[3]) ? JSON.parse(fs.readFileSync(process.argv[3], "utf8")) : undefined;
-  const cPassed = c ? c.numPassedTests : 0, cFailed = c ? c.numFailedTests : 0, cSkipped = c ? c.numPendingTests : 1;
-  if (!c) console.log("container tests: SKIPPED (podman cannot run here; see the banner above)");
-  console.log(`all: ${v.numPassedTests + inspector + 4 + cPassed} passed, ${v.numFailedTests + cFailed} failed, ${v.numPendingTests + cSkipped} skipped`);
-' "$results/vitest.json" "$results/inspector.txt" "$results/container.json"
+# --- chart tests (charts/ispw-mcp): rendered, linted, applied to a real control plane, run under podman
+CHART_RESULTS_FILE="$results/chart.json" bash scripts/chart/test.sh
+# --- end chart tests
+# One closing line for the whole suite (scripts/lib/test-summary.mjs): every group's vitest report,
+# the Inspector smoke checks and the conformance runs; a listed group without a report counts as skipped.
+node scripts/lib/test-summary.mjs "$results" container chart

@@ -29,6 +29,8 @@ export type FaultRule = FaultScope &
     | { kind: 'singletonList' }
     /** Body sent in `chunks` pieces spread over `ms` milliseconds. */
     | { kind: 'slowBody'; ms?: number; chunks?: number }
+    /** A successful object reply carries this `message` (CES echoing text, e.g. the token it got). */
+    | { kind: 'replyMessage'; message: string }
   );
 
 /** What the faults decided for one request. */
@@ -39,6 +41,7 @@ export interface FaultPlan {
   malformed: boolean;
   singletonList: boolean;
   slowBody?: { ms: number; chunks: number };
+  replyMessage?: string;
 }
 
 interface ActiveRule {
@@ -101,6 +104,9 @@ export class FaultEngine {
         case 'slowBody':
           plan.slowBody = { ms: rule.ms ?? 1000, chunks: Math.max(2, rule.chunks ?? 4) };
           break;
+        case 'replyMessage':
+          plan.replyMessage = rule.message;
+          break;
         default:
           plan.terminal = rule;
       }
@@ -119,7 +125,8 @@ function validateRule(rule: FaultRule): void {
   if (rule.kind === 'error' && rule.status !== undefined && !(rule.status >= 400 && rule.status <= 599)) {
     fail('status must be a 4xx or 5xx code');
   }
-  if (!['latency', 'error', 'rateLimit', 'malformed', 'drop', 'singletonList', 'slowBody'].includes(rule.kind)) {
+  if (rule.kind === 'replyMessage' && typeof rule.message !== 'string') fail('message must be a string');
+  if (!['latency', 'error', 'rateLimit', 'malformed', 'drop', 'singletonList', 'slowBody', 'replyMessage'].includes(rule.kind)) {
     fail('unknown kind');
   }
 }

@@ -259,7 +259,9 @@ function errorReply(error: unknown): Reply {
 
 async function send(res: http.ServerResponse, reply: Reply, plan: FaultPlan, signal: AbortSignal): Promise<void> {
   let status = reply.status;
-  let text = JSON.stringify(plan.singletonList ? collapseSingletonLists(reply.body) : reply.body);
+  let body = reply.body;
+  if (plan.replyMessage !== undefined && status < 300 && body !== null && typeof body === 'object' && !Array.isArray(body)) body = { ...body, message: plan.replyMessage };
+  let text = JSON.stringify(plan.singletonList ? collapseSingletonLists(body) : body);
   if (plan.malformed) {
     text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
     status = 200;

@@ -209,12 +209,13 @@ program
 program
   .command('audit')
   .description('audit trail tools')
-  .command('verify <file>')
-  .description('check the hash chain of an audit file: exit 0 intact, 1 tampered or invalid, 2 unreadable')
-  .option('--allow-continuation', 'accept a file that continues the chain of an earlier (rotated) file')
-  .action(async (file: string, flags: { allowContinuation?: boolean }) => {
+  .command('verify <file...>')
+  .description('check the hash chain of an audit file, or of several files in the order given as one chain (a rotated set, oldest first): exit 0 intact, 1 tampered or invalid, 2 unreadable')
+  .option('--allow-continuation', 'accept a chain that continues from an earlier file that is not given (rotated away or deleted by retention)')
+  .option('--rotated', "verify each given audit file together with its rotated files beside it (<file>.<UTC time>), oldest first")
+  .action(async (files: string[], flags: { allowContinuation?: boolean; rotated?: boolean }) => {
     const { runAuditVerify } = await import('./commands/audit-verify.js');
-    const { exitCode, text } = await runAuditVerify(file, { allowContinuation: flags.allowContinuation === true });
+    const { exitCode, text } = await runAuditVerify(files, { allowContinuation: flags.allowContinuation === true, rotated: flags.rotated === true });
     printStdout(text);
     process.exitCode = exitCode;
   });

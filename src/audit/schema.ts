@@ -1,5 +1,5 @@
 // The audit event, version 1: one event per write attempt, per policy or auth denial, per
-// confirmation asked for, and per outcome. The zod schema is the source of docs/audit/audit-event.v1.schema.json (a test keeps the
+// confirmation asked for, and per outcome; plus the sink's `audit.recovered` marker after a torn write. The zod schema is the source of docs/audit/audit-event.v1.schema.json (a test keeps the
 // committed JSON Schema in step). Fields that are not known are null, never invented: over stdio
 // or unauthenticated HTTP the caller is null and the auth method "none".
 import { z } from 'zod';
@@ -102,16 +102,52 @@ export const AuditEvent = z.strictObject({
   hash: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 (hex) of this line without its hash field'),
 });
 export type AuditEvent = z.output<typeof AuditEvent>;
+
+/**
+ * The sink's own record, written when it starts on a file whose end is not a complete audit event
+ * (a write torn by a crash or a full disk): the bytes after the last valid event stay where they
+ * are, and this event names them (offset, length, SHA-256) and continues the chain from that last
+ * valid event. `audit verify` accepts the torn bytes only when this event's description matches them.
+ */
+export const AUDIT_RECOVERED = 'audit.recovered';
+
+export const AuditRecovery = z.strictObject({
+  reason: z.literal('torn_tail').describe('the file ended with bytes that are not a complete audit event'),
+  file: z.string().describe('base name of the file that holds the torn bytes'),
+  offset: z.number().int().nonnegative().describe('byte offset of the torn bytes in that file'),
+  bytes: z.number().int().nonnegative().describe('length of the torn bytes (without a final newline)'),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 (hex) of the torn bytes'),
+});
+
+export const AuditRecoveredEvent = z.strictObject({
+  stream: z.literal(AUDIT_STREAM),
+  schemaVersion: z.literal(AUDIT_SCHEMA_VERSION),
+  eventId: z.uuid(),
+  time: z.iso.datetime().describe('UTC, ISO 8601'),
+  type: z.literal(AUDIT_RECOVERED),
+  service: z.strictObject({ name: z.string(), version: z.string() }),
+  recovery: AuditRecovery,
+  seq: z.number().int().positive(),
+  prevHash: z.string().regex(/^[0-9a-f]{64}$/).describe('hash of the last valid event before the torn bytes'),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type AuditRecoveredEvent = z.output<typeof AuditRecoveredEvent>;
+export type AuditRecovery = z.output<typeof AuditRecovery>;
+
+/** Any line of an audit file: a tool event or the sink's recovery marker. */
+export const AuditLine = z.union([AuditEvent, AuditRecoveredEvent]);
 export type AuditTarget = z.output<typeof AuditTarget>;
 export type AuditOutcome = z.output<typeof AuditOutcome>;
 
 /** What callers provide; the sink adds stream, version, id, time, seq and hashes. */
 export type AuditEventBody = Omit<AuditEvent, 'stream' | 'schemaVersion' | 'eventId' | 'time' | 'seq' | 'prevHash' | 'hash'>;
+/** What the sink seals: a tool event or its own recovery marker. */
+export type SealableBody = AuditEventBody | Omit<AuditRecoveredEvent, 'stream' | 'schemaVersion' | 'eventId' | 'time' | 'seq' | 'prevHash' | 'hash'>;
 
 /** The JSON Schema committed under docs/audit/. */
 export function auditJsonSchema(): object {
   return {
-    ...z.toJSONSchema(AuditEvent, { target: 'draft-2020-12' }),
+    ...z.toJSONSchema(AuditLine, { target: 'draft-2020-12' }),
     $id: `https://ispw-mcp.dev/schemas/audit-event.v${AUDIT_SCHEMA_VERSION}.json`,
     title: `ispw-mcp audit event, version ${AUDIT_SCHEMA_VERSION}`,
   };

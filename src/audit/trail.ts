@@ -7,16 +7,23 @@ import type { Logger } from 'pino';
 import { CesError } from '../ces/errors.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import type { AuditEventBody, AuditOutcome, AuditTarget } from './schema.js';
-import type { AuditSink } from './sink.js';
+import type { AuditSink, AuditSinkHealth } from './sink.js';
 
 export type AuditFailMode = 'closed' | 'open';
 
 export interface AuditTrail {
-  /** Resolves true when the event was written (or queued, with `buffered`), false when it was not. */
+  /**
+   * Resolves true when the event was written, false when it was not. With `buffered` durability it
+   * resolves at once: true while the sink is taking writes, false while it is refusing them (so
+   * fail-closed still holds); the event's own failure is counted and logged when it happens.
+   */
   record(event: AuditEventBody): Promise<boolean>;
   /** Refuse write tools when their attempt cannot be recorded. */
   readonly failClosed: boolean;
   readonly description: string;
+  /** The sink's state, for readiness (telemetry/readiness.ts). */
+  health(): AuditSinkHealth;
+  probe(): Promise<AuditSinkHealth>;
   close(): Promise<void>;
 }
 
@@ -24,17 +31,24 @@ export function createAuditTrail(sink: AuditSink, deps: { failMode: AuditFailMod
   return {
     failClosed: deps.failMode === 'closed',
     description: sink.description,
-    async record(event) {
-      try {
-        await sink.write(event);
-        deps.metrics?.auditWritten(event.type);
-        return true;
-      } catch (error) {
-        deps.metrics?.auditFailed(event.type);
-        deps.logger.error({ err: error, auditType: event.type, correlationId: event.correlation.correlationId }, 'audit event could not be written');
-        return false;
-      }
+    record(event) {
+      const writable = sink.health().writable;
+      // Every event's fate is counted once, when it is known.
+      const written = sink.write(event).then(
+        () => {
+          deps.metrics?.auditWritten(event.type);
+          return true;
+        },
+        (error: unknown) => {
+          deps.metrics?.auditFailed(event.type);
+          deps.logger.error({ err: error, auditType: event.type, correlationId: event.correlation.correlationId }, 'audit event could not be written');
+          return false;
+        },
+      );
+      return sink.durability === 'buffered' ? Promise.resolve(writable) : written;
     },
+    health: () => sink.health(),
+    probe: () => sink.probe(),
     close: () => sink.close(),
   };
 }

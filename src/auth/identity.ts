@@ -107,6 +107,7 @@ export function actingAs(target: CesTarget, identity: CesIdentity): CesTarget {
     instance: target.instance,
     srid: target.srid,
     runtimeConfig: target.runtimeConfig,
+    timeoutMs: target.timeoutMs,
     call: (operation, input, options) => target.call(operation, input, { ...options, credential }),
   };
 }

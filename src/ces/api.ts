@@ -22,6 +22,14 @@ export interface CallOptions {
    * instance's own. Same rules: re-read per request, never logged, never in an error.
    */
   credential?: CesCredential;
+  /**
+   * How long this request already waited before reaching the client (the per-instance concurrency
+   * queue, policy/limits.ts): its first attempt gets the CES timeout minus that, so queue time
+   * counts against the request's own deadline.
+   */
+  queuedMs?: number;
+  /** false: one attempt only, even where a retry would be safe (the readiness probe). Default true. */
+  retry?: boolean;
 }
 
 /** A CES token other than the instance's own, e.g. the caller's personal access token. */
@@ -42,6 +50,8 @@ export interface CesTarget {
   readonly srid: string;
   /** Runtime configuration sent when a tool does not give one. */
   readonly runtimeConfig: string | undefined;
+  /** Time allowed for one attempt to this instance (its CES timeout), in milliseconds. */
+  readonly timeoutMs?: number | undefined;
   /** Performs one catalogue operation and returns its validated reply. Throws `CesError`. */
   call<R>(operation: Operation<R>, input?: CallInput, options?: CallOptions): Promise<R>;
 }

@@ -87,6 +87,8 @@ const BREAKER_STATES: Partial<Record<CircuitState, BreakerState>> = {
   [CircuitState.Isolated]: 'open',
 };
 
+const NEVER_ABORTED = new AbortController().signal;
+
 // Printable ASCII only: refuses CR/LF header injection and spaces in tokens and request ids.
 const HEADER_SAFE = /^[\x21-\x7e]+$/;
 
@@ -270,7 +272,10 @@ export function createCesClient(options: CesClientOptions): CesClient {
 
     // One controller for the caller's signal and the timeout (not AbortSignal.any/timeout: cheaper per
     // request); disposed when the reply has been read.
-    const linked = linkSignals([attemptSignal], timeoutMs);
+    // Time this request spent queued (policy/limits.ts) counts against its first attempt.
+    const queuedMs = resendCount === 0 ? (callOptions.queuedMs ?? 0) : 0;
+    const attemptTimeoutMs = Math.max(1, timeoutMs - queuedMs);
+    const linked = linkSignals([attemptSignal], attemptTimeoutMs);
     const signal = linked.signal;
     const started = performance.now();
     let response: Dispatcher.ResponseData;
@@ -305,7 +310,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
       const timedOut = linked.timedOut();
       const failure = describeTransportFailure(error, {
         timedOut,
-        timeoutMs,
+        timeoutMs: attemptTimeoutMs,
         host: endpoint.host,
         instance: name,
         tlsWithoutClientCert: https && options.tls?.clientCertPem === undefined,
@@ -334,9 +339,37 @@ export function createCesClient(options: CesClientOptions): CesClient {
     const status = response.statusCode;
     finish({ status });
     log?.debug({ cesInstance: name, operation: opName, status, durationMs: Math.round(performance.now() - started), requestId: callOptions.requestId }, 'CES call');
-    // The secrets are read only if the reply has text to redact (an error or a malformed body).
-    return interpretReply(operation, response, raw, { instance: name, maxBytes, secrets: () => secrets(credential) });
+    // The secrets are read only if the reply has text to redact (an error or a malformed body, or a
+    // message in a successful reply).
+    try {
+      return interpretReply(operation, response, raw, { instance: name, maxBytes, secrets: () => secrets(credential) });
+    } catch (error) {
+      noteOverload(error);
+      throw error;
+    }
   }
+
+  // CES overloaded: after a 429 with Retry-After, new calls are not sent until that time has passed
+  // (they fail at once with the time left to wait); the call that got the 429 retries as its policy
+  // says. Stops every caller of this replica from adding to the load CES asked to be spared.
+  let overloadedUntil = 0;
+  const noteOverload = (error: unknown) => {
+    const info = failureInfo(error);
+    if (info?.kind === 'status' && info.status === 429 && info.retryAfterMs !== undefined && info.retryAfterMs > 0) {
+      overloadedUntil = Math.max(overloadedUntil, performance.now() + info.retryAfterMs);
+    }
+  };
+  const shed = (operationId: string): CesError | undefined => {
+    const waitMs = overloadedUntil - performance.now();
+    if (waitMs <= 0) return undefined;
+    observer?.shed?.({ instance: name, operation: operationId });
+    const seconds = Math.ceil(waitMs / 1000);
+    return new CesError(
+      'ces_rate_limited',
+      `CES instance "${name}" is overloaded: it answered 429 (too many requests) and asked for a pause, so this request was not sent (${operationId}).`,
+      { operation: operationId, retryable: true, retryAfterSeconds: seconds },
+    );
+  };
 
   return {
     name,
@@ -351,11 +384,14 @@ export function createCesClient(options: CesClientOptions): CesClient {
       }
       const callerSignal = callOptions.signal;
       callerSignal?.throwIfAborted();
+      const refused = shed(operation.id);
+      if (refused) throw refused;
 
-      const run = retries[operation.method].execute(
-        ({ signal, attempt: tries }) => breaker.execute(() => attempt(operation, path, body, callOptions, signal, tries), signal),
-        callerSignal,
-      );
+      const once = (signal: AbortSignal, tries: number) => breaker.execute(() => attempt(operation, path, body, callOptions, signal, tries), signal);
+      const run =
+        callOptions.retry === false
+          ? once(callerSignal ?? NEVER_ABORTED, 0)
+          : retries[operation.method].execute(({ signal, attempt: tries }) => once(signal, tries), callerSignal);
       try {
         if (callerSignal === undefined) return await run;
         // cockatiel does not interrupt a backoff pause; the caller must not wait it out.

@@ -140,6 +140,7 @@ export function createCesDirectory(options: CesDirectoryOptions, deps: CesDirect
       instance: entry.options.name,
       srid,
       runtimeConfig: entry.options.runtimeConfig,
+      timeoutMs: entry.options.timeoutMs,
       call<R>(operation: Operation<R>, input?: CallInput, callOptions?: CesCallOptions): Promise<R> {
         return entry.client.call(srid, operation, input, callOptions);
       },

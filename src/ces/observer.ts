@@ -38,4 +38,6 @@ export interface CesObserver {
   requestStarted?(info: CesRequestInfo): CesRequestScope | undefined;
   retryScheduled?(info: { instance: string; operation: string; delayMs: number }): void;
   breakerChanged?(instance: string, state: BreakerState): void;
+  /** A call was not sent: CES answered 429 with a Retry-After that has not passed yet. */
+  shed?(info: { instance: string; operation: string }): void;
 }

@@ -1,12 +1,14 @@
 // Turns a CES HTTP answer into the operation's parsed reply or a `CesError` (ces-api.md §3, §5):
 // status → error code, CES's `{message}` → `cesMessage`, non-JSON or wrongly shaped bodies →
-// `ces_bad_reply`. Text that came from CES is redacted of the token and passphrase before it is
-// put into an error. Must not perform requests or retries (client.ts does).
+// `ces_bad_reply`. Text that came from CES (an error's message, a reply's `message`) is redacted of
+// the token and passphrase in any common encoding and capped before it is put into an error or a
+// reply (redaction.ts). Must not perform requests or retries (client.ts does).
 import type { Dispatcher } from 'undici';
 
 import { CesErrorBody } from './dto/common.js';
 import { CesError, type CesErrorCode } from './errors.js';
 import type { Operation } from './operations.js';
+import { cesText, redactSecrets } from './redaction.js';
 
 export const MiB = 1024 * 1024;
 /** Error bodies are only read this far: their `message` is all that matters (§5). */
@@ -48,12 +50,8 @@ function statusCode(status: number): CesErrorCode {
   return 'ces_rejected';
 }
 
-/** Replaces every occurrence of the secrets in text that came from outside (CES replies, errors). */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('[redacted]');
-  return out;
-}
+/** Secrets removed from text that came from outside (CES replies, errors), in any common encoding (redaction.ts). */
+export const redact = redactSecrets;
 
 /** Reads a body up to `limit` bytes: beyond it, `undefined` (or the first `limit` bytes when truncating). */
 export async function readBody(body: Dispatcher.ResponseData['body'], limit: number, truncate: boolean): Promise<Buffer | undefined> {
@@ -81,8 +79,6 @@ export interface ReplyContext {
   secrets: readonly string[] | (() => readonly string[]);
 }
 
-// Only error paths redact: a successful reply never needs the secrets read.
-const secretsOf = (context: ReplyContext): readonly string[] => (typeof context.secrets === 'function' ? context.secrets() : context.secrets);
 
 /** Parses a 2xx reply with the operation's schema, or throws the `CesError` for the status. */
 export function interpretReply<R>(operation: Operation<R>, response: Dispatcher.ResponseData, raw: Buffer | undefined, context: ReplyContext): R {
@@ -97,13 +93,13 @@ export function interpretReply<R>(operation: Operation<R>, response: Dispatcher.
       try {
         const parsed = CesErrorBody.safeParse(JSON.parse(text));
         cesMessage = parsed.success ? parsed.data.message : undefined;
-        detail = cesMessage === undefined ? 'no message' : `CES says: ${redact(cesMessage, secretsOf(context))}`;
+        if (cesMessage !== undefined) cesMessage = cesText(cesMessage, secretsOf(context));
+        detail = cesMessage === undefined ? 'no message' : `CES says: ${cesMessage}`;
       } catch {
         // A proxy or servlet container page, not CES's JSON: say what arrived, not all of it.
         const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0];
         detail = text === '' ? 'empty body' : `non-JSON ${type} body`;
       }
-      if (cesMessage !== undefined) cesMessage = redact(cesMessage, secretsOf(context));
       const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
       const code = status >= 300 && status < 400 ? 'ces_bad_reply' : statusCode(status);
       const message =
@@ -161,5 +157,15 @@ export function interpretReply<R>(operation: Operation<R>, response: Dispatcher.
         { kind: 'reply' },
       );
     }
-    return parsed.data;
+    return withCesMessage(parsed.data, context);
+}
+
+// Only error paths and replies that carry a message read the secrets.
+const secretsOf = (context: ReplyContext): readonly string[] => (typeof context.secrets === 'function' ? context.secrets() : context.secrets);
+
+/** A successful reply's `message` (e.g. of a set just started) is CES text too: redacted and capped. */
+function withCesMessage<R>(reply: R, context: ReplyContext): R {
+  const message = (reply as { message?: unknown } | null)?.message;
+  if (typeof message !== 'string' || message === '') return reply;
+  return { ...reply, message: cesText(message, secretsOf(context)) };
 }

@@ -8,9 +8,11 @@ import type { CesDirectory } from '../ces/api.js';
 import { createAuditSink } from '../audit/sink.js';
 import { scopeDenialRecorder } from '../audit/denials.js';
 import { createAuditTrail } from '../audit/trail.js';
+import { auditSinkHooks } from '../audit/sink-telemetry.js';
 import { Drain } from '../mcp/drain.js';
 import { createServerFactory } from '../mcp/server.js';
 import { cesObserver } from '../telemetry/ces-observer.js';
+import { certificateExpiryReader, configuredCertificates } from '../telemetry/certificate-expiry.js';
 import { createLogger, flushLogger, type Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { Readiness } from '../telemetry/readiness.js';
@@ -61,10 +63,13 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   const directory =
     options.directory ?? buildCesDirectory(config, { logger, proxy: options.proxy, secretHealth, cesObserver: cesObserver(metrics, tracing), onSecretReload });
   for (const d of directory.describe()) metrics?.breakerState(d.instance, directory.breakerState?.(d.instance) ?? 'closed');
+  metrics?.certificateExpiry(certificateExpiryReader(configuredCertificates(config)));
   let audit;
   try {
-    const sink = await createAuditSink({ file: config.audit.file, durability: config.audit.durability }, (error, count) =>
-      logger.error({ err: error, events: count }, 'audit sink write failed'),
+    const { rotateBytes: maxBytes, rotateIntervalSeconds: intervalSeconds, retainFiles } = config.audit;
+    const sink = await createAuditSink(
+      { file: config.audit.file, durability: config.audit.durability, rotation: { maxBytes, intervalSeconds, retainFiles } },
+      auditSinkHooks(logger, metrics),
     );
     audit = createAuditTrail(sink, { failMode: config.audit.failMode, logger, metrics });
   } catch (error) {
@@ -77,6 +82,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     directory,
     secrets: secretHealth,
     isDraining: () => drain.draining,
+    audit,
     cacheMs: config.health.readyCacheSeconds * 1000,
     metrics,
     logger,

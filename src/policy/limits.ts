@@ -1,9 +1,11 @@
 // Operational limits: a token bucket per caller (calls per minute, in this replica) and a bulkhead
 // per CES instance (concurrent CES requests, with a short queue), so one caller or one burst cannot
-// starve the others or overload CES. A refusal carries how long to wait.
+// starve the others or overload CES. Time queued for the bulkhead counts against the request's CES
+// timeout. A refusal carries how long to wait.
 import { bulkhead, BulkheadRejectedError, type BulkheadPolicy } from 'cockatiel';
 
 import type { CesTarget } from '../ces/api.js';
+import { linkSignals } from '../shared/linked-signal.js';
 
 export class LimitError extends Error {
   override readonly name = 'LimitError';
@@ -47,7 +49,20 @@ export function createRateLimiter(perMinute: number, now: () => number = () => p
   };
 }
 
-/** One bulkhead per CES instance; `limit` 0 disables. `onReject` is told of each refusal (metrics). */
+/** Used when a target does not say its CES timeout (the option's default). */
+const DEFAULT_TIMEOUT_MS = 30_000;
+/**
+ * Share of a request's CES timeout it may spend queued for a slot. Queue time counts against the
+ * request's own deadline (its first attempt gets what is left), so a request that has not started
+ * by then is not sent at all: it would have too little time left to be worth sending — for a write,
+ * a timeout would leave its outcome unknown.
+ */
+export const QUEUE_SHARE = 0.5;
+
+/**
+ * One bulkhead per CES instance; `limit` 0 disables. `onReject` is told of each refusal (metrics):
+ * a full queue, or a request that could not start within its share of the CES timeout.
+ */
 export function createCesConcurrency(limit: number, queue = limit * 4, onReject?: (instance: string) => void) {
   const heads = new Map<string, BulkheadPolicy>();
   const headFor = (instance: string) => {
@@ -71,22 +86,63 @@ export function createCesConcurrency(limit: number, queue = limit * 4, onReject?
 
   function limited(target: CesTarget): CesTarget {
     const head = headFor(target.instance);
+    const budgetMs = target.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const maxWaitMs = Math.round(budgetMs * QUEUE_SHARE);
+    // Queue full: try again shortly. Waited its share of the timeout: back off as long as it waited.
+    const full = () => {
+      onReject?.(target.instance);
+      return new LimitError(`CES instance "${target.instance}" is at its limit of ${limit} concurrent requests. Retry after 2 s.`, 2);
+    };
+    const busy = () => {
+      onReject?.(target.instance);
+      const retryAfterSeconds = Math.min(30, Math.max(1, Math.ceil(maxWaitMs / 1000)));
+      return new LimitError(
+        `CES instance "${target.instance}" is busy: no slot of its ${limit} concurrent requests freed up within ${retryAfterSeconds} s, so this request was not sent. Retry after ${retryAfterSeconds} s.`,
+        retryAfterSeconds,
+      );
+    };
     return {
       instance: target.instance,
       srid: target.srid,
       runtimeConfig: target.runtimeConfig,
+      timeoutMs: target.timeoutMs,
       call: async (operation, input, options) => {
+        // A free slot: the request starts now (the usual case; no timer, no race).
+        if (head.executionSlots > 0) return head.execute(() => target.call(operation, input, options), options?.signal);
+        const queuedAt = performance.now();
+        // Aborted by the caller, or when the request has waited its share of the timeout.
+        const waiting = linkSignals([options?.signal], maxWaitMs);
+        let started = false;
+        const run = head.execute(() => {
+          started = true;
+          waiting.dispose();
+          const queuedMs = Math.round(performance.now() - queuedAt);
+          return target.call(operation, input, queuedMs > 0 ? { ...options, queuedMs } : options);
+        }, waiting.signal);
         try {
-          return await head.execute(() => target.call(operation, input, options), options?.signal);
+          // cockatiel drops an aborted request from its queue only when a slot frees: do not wait for that.
+          return await untilStartedOrAborted(run, waiting.signal, () => started);
         } catch (error) {
-          if (error instanceof BulkheadRejectedError) {
-            onReject?.(target.instance);
-            throw new LimitError(`CES instance "${target.instance}" is at its limit of ${limit} concurrent requests. Retry after 2 s.`, 2);
-          }
+          if (error instanceof BulkheadRejectedError) throw full();
+          if (!started && waiting.timedOut()) throw busy();
           throw error;
+        } finally {
+          waiting.dispose();
         }
       },
     };
   }
 }
 export type CesConcurrency = ReturnType<typeof createCesConcurrency>;
+
+/** `run`'s result, or the signal's reason if it aborts before `started()` turns true. */
+function untilStartedOrAborted<T>(run: Promise<T>, signal: AbortSignal, started: () => boolean): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      if (!started()) reject(signal.reason);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    run.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

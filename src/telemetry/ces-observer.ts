@@ -24,5 +24,6 @@ export function cesObserver(metrics: Metrics | undefined, tracing: Tracing | und
     },
     retryScheduled: (info) => metrics?.cesRetry(info.instance, info.operation),
     breakerChanged: (instance, state) => metrics?.breakerState(instance, state),
+    shed: () => metrics?.rateLimit('shed'),
   };
 }

@@ -5,6 +5,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 
 import type { AuthFailureReason } from '../auth/failure-reasons.js';
 import { PRODUCT } from '../shared/version.js';
+import type { CertificateExpiry } from './certificate-expiry.js';
 import { CES_DURATION_BUCKETS, MCP_DURATION_BUCKETS, METRIC, SET_WAIT_BUCKETS } from './names.js';
 
 export type BreakerStateName = 'closed' | 'open' | 'half-open';
@@ -72,7 +73,7 @@ export class Metrics {
   });
   private readonly rateLimited = new Counter({
     name: METRIC.rateLimited,
-    help: 'Rate-limited calls, by source (ces: CES answered 429; server: the per-caller rate limit refused the call; concurrency: the per-instance CES concurrency limit refused it).',
+    help: 'Rate-limited calls, by source (ces: CES answered 429; shed: not sent while CES asked for a pause after a 429; server: the per-caller rate limit refused the call; concurrency: the per-instance CES concurrency limit refused it or it could not start in time).',
     labelNames: ['source'] as const,
     registers: [this.registry],
   });
@@ -86,6 +87,22 @@ export class Metrics {
     name: METRIC.auditFailures,
     help: 'Audit events that could not be written, by type.',
     labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+  private readonly auditSinkWritable = new Gauge({
+    name: METRIC.auditSinkWritable,
+    help: 'Whether the audit sink is taking writes (1) or refusing them since a failed write (0; with fail-closed, write tools are refused).',
+    registers: [this.registry],
+  });
+  private readonly auditRecoveries = new Counter({
+    name: METRIC.auditRecoveries,
+    help: 'Torn audit file tails (a record cut short by a crash or a full disk) named by an audit.recovered event at start-up.',
+    registers: [this.registry],
+  });
+  private readonly auditRotations = new Counter({
+    name: METRIC.auditRotations,
+    help: 'Rotations of the audit file, by trigger (size, time) and result (ok, failed).',
+    labelNames: ['trigger', 'result'] as const,
     registers: [this.registry],
   });
   private readonly secretReloads = new Counter({
@@ -102,6 +119,7 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    this.auditSinkWritable.set(1);
     new Gauge({ name: METRIC.buildInfo, help: 'Build information; always 1.', labelNames: ['version'] as const, registers: [this.registry] }).set(
       { version: PRODUCT.version },
       1,
@@ -142,7 +160,7 @@ export class Metrics {
     this.authFailures.inc({ reason });
   }
 
-  rateLimit(source: 'ces' | 'server' | 'concurrency'): void {
+  rateLimit(source: 'ces' | 'shed' | 'server' | 'concurrency'): void {
     this.rateLimited.inc({ source });
   }
 
@@ -154,12 +172,42 @@ export class Metrics {
     this.auditFailures.inc({ type });
   }
 
+  auditWritable(writable: boolean): void {
+    this.auditSinkWritable.set(writable ? 1 : 0);
+  }
+
+  auditRecovered(): void {
+    this.auditRecoveries.inc();
+  }
+
+  auditRotated(trigger: 'size' | 'time', result: 'ok' | 'failed'): void {
+    this.auditRotations.inc({ trigger, result });
+  }
+
   secretReload(result: 'ok' | 'failed'): void {
     this.secretReloads.inc({ result });
   }
 
   ready(value: boolean): void {
     this.readyGauge.set(value ? 1 : 0);
+  }
+
+  /**
+   * Registers `ispw_mcp_certificate_expiry_timestamp_seconds`, filled at each scrape by `read`
+   * (telemetry/certificate-expiry.ts), so rotated files show their new expiry at once.
+   */
+  certificateExpiry(read: () => Promise<CertificateExpiry[]>): void {
+    new Gauge({
+      name: METRIC.certificateExpiry,
+      help: 'notAfter of the configured certificates, seconds since the epoch, by kind (ces_client, ces_ca, listener, listener_client_ca) and instance (CES instance name, or listener); the earliest of a file with several certificates.',
+      labelNames: ['kind', 'instance'] as const,
+      registers: [this.registry],
+      async collect() {
+        const expiries = await read();
+        this.reset();
+        for (const e of expiries) this.set({ kind: e.kind, instance: e.instance }, e.notAfterSeconds);
+      },
+    });
   }
 
   get contentType(): string {

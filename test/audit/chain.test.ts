@@ -97,11 +97,11 @@ describe('audit hash chain', () => {
     expect(continued.out).toContain('continues a chain from seq 4');
   });
 
-  it('refuses to extend a file whose last line is broken', async () => {
+  it('refuses to extend a file that holds no audit event at all (the wrong file?)', async () => {
     const file = join(tempDir(), 'audit.jsonl');
-    await writeEvents(file, 0, 2);
-    writeFileSync(file, `${readFileSync(file, 'utf8')}{"not":"an event"}\n`);
-    await expect(createAuditSink({ file, durability: 'fsync' })).rejects.toThrow(/audit verify/);
+    writeFileSync(file, 'root:x:0:0:root:/root:/bin/bash\n{"not":"an event"}\n');
+    await expect(createAuditSink({ file, durability: 'fsync' })).rejects.toThrow(/holds no valid audit event.*audit verify/);
+    expect(readFileSync(file, 'utf8')).toBe('root:x:0:0:root:/root:/bin/bash\n{"not":"an event"}\n');
   });
 
   it('the committed JSON Schema under docs/audit is the schema of the code (npm run docs)', () => {

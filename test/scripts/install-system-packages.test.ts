@@ -37,10 +37,10 @@ const isRoot = process.getuid?.() === 0 && setpriv !== '';
 
 describe('install-system-packages.sh where it cannot install', () => {
   it('podman present, AppArmor parser missing, no apt-get: names only the parser and the apt-get command', () => {
-    const result = run(pathWith(['podman', 'runc', 'mmdebstrap']));
+    const result = run(pathWith(['podman', 'runc', 'mmdebstrap', 'catatonit']));
     expect(result.status).toBe(0);
     expect(result.stderr).toContain('the container tests need apparmor_parser, which cannot be installed from here');
-    expect(result.stderr).toContain('sudo apt-get install -y --no-install-recommends podman runc mmdebstrap apparmor');
+    expect(result.stderr).toContain('sudo apt-get install -y --no-install-recommends podman runc mmdebstrap apparmor catatonit');
   });
 
   it.skipIf(!isRoot)('not root and no sudo: names everything missing, installs nothing', () => {
@@ -48,12 +48,12 @@ describe('install-system-packages.sh where it cannot install', () => {
     const dir = pathWith(['apt-get']);
     const result = run(dir, true);
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stderr).toContain('need podman runc mmdebstrap apparmor_parser, which cannot be installed from here');
+    expect(result.stderr).toContain('need podman runc mmdebstrap apparmor_parser catatonit, which cannot be installed from here');
     expect(result.stderr).not.toContain('refreshing apt lists');
   });
 
   it('says nothing when everything is there and it cannot run apt-get', () => {
-    const result = run(pathWith(['podman', 'runc', 'mmdebstrap', 'apparmor_parser']));
+    const result = run(pathWith(['podman', 'runc', 'mmdebstrap', 'apparmor_parser', 'catatonit']));
     expect(result.status).toBe(0);
     expect(result.stderr).toBe('');
   });
@@ -73,7 +73,7 @@ function fakeApt(dir: string, goCandidate: string, pythonVenv: boolean): string 
 }
 
 describe.skipIf(!isRoot)('install-system-packages.sh as root with apt-get', () => {
-  const tools = ['podman', 'runc', 'mmdebstrap', 'apparmor_parser', 'awk', 'sed', 'sort', 'head', 'printf'];
+  const tools = ['podman', 'runc', 'mmdebstrap', 'apparmor_parser', 'catatonit', 'awk', 'sed', 'sort', 'head', 'printf'];
 
   it('podman present, AppArmor parser missing: refreshes the lists and installs the container tooling', () => {
     const dir = pathWith([...tools.filter((t) => t !== 'apparmor_parser'), 'go']);
@@ -82,7 +82,7 @@ describe.skipIf(!isRoot)('install-system-packages.sh as root with apt-get', () =
     expect(result.status, result.stderr).toBe(0);
     const calls = readFileSync(log, 'utf8').trim().split('\n');
     expect(calls[0]).toMatch(/update -qq$/);
-    expect(calls[1]).toMatch(/install -y -qq --no-install-recommends podman runc mmdebstrap apparmor$/);
+    expect(calls[1]).toMatch(/install -y -qq --no-install-recommends podman runc mmdebstrap apparmor catatonit$/);
     expect(result.stderr).toContain('missing: apparmor_parser');
   });
 
@@ -91,7 +91,7 @@ describe.skipIf(!isRoot)('install-system-packages.sh as root with apt-get', () =
     const log = fakeApt(dir, '2:1.24~2', false);
     const result = run(dir);
     expect(result.status, result.stderr).toBe(0);
-    expect(readFileSync(log, 'utf8')).toMatch(/install .* podman runc mmdebstrap apparmor python3 python3-venv golang-go\n$/);
+    expect(readFileSync(log, 'utf8')).toMatch(/install .* podman runc mmdebstrap apparmor catatonit python3 python3-venv golang-go\n$/);
   });
 
   it('no Go and only an old one on offer: says where to get Go and does not install it', () => {

@@ -1,16 +1,18 @@
 // Redaction everywhere: canary secrets (CES token, a token CES rejects, client key and passphrase)
 // go through the real server processes — HTTP and stdio, logging at `trace` — and through failing
-// calls (token rejected, TLS failure, CES errors), `config check` and refused start-ups. Everything
+// calls (token rejected, TLS failure, CES errors, CES echoing the token upper-cased, base64/base64url,
+// hex, URL-encoded or cut to a prefix, in errors and in replies), `config check` and refused start-ups. Everything
 // the processes printed or exported is collected into `sinks`; no canary may appear in any of them.
 // Adding a sink is one line: `sinks.set(name, text)`.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { DEMO, startSimulator, type RunningSimulator } from '../../simulator/index.js';
-import { CANARY_PASSPHRASE, CANARY_REJECTED_TOKEN, CANARY_TOKEN, canaryKit, leaks, type CanaryKit } from '../support/canary.js';
+import { CANARY_PASSPHRASE, CANARY_REJECTED_TOKEN, CANARY_TOKEN, canaryKit, echoesOf, leaks, type CanaryKit } from '../support/canary.js';
 import { connectHttp } from '../support/clients.js';
 import { kubeSecret, type KubeSecret } from '../support/kube-secret.js';
 import { MAIN, assertBuilt, serverEnv, startServerProcess } from '../support/server-process.js';
@@ -156,6 +158,39 @@ describe('no secret appears in anything the process prints or exports', () => {
     sinks.set('stdio stderr', result.stderr);
   });
 
+  it('HTTP server: CES echoing the token in other forms reaches no tool result, log line or audit record', async () => {
+    const auditFile = join(mkdtempSync(join(tmpdir(), 'ispw-mcp-canary-')), 'audit.jsonl');
+    const server = await startServerProcess(['serve', '--transport', 'http', '--host', '127.0.0.1', '--port', '0'], configEnv({ ISPW_MCP_AUDIT_FILE: auditFile }));
+    const results: unknown[] = [];
+    try {
+      const { client } = await connectHttp(server.url, '2026');
+      const generate = { container_type: 'assignment', container_id: DEMO.assignmentId, level: 'DEV1' };
+      for (const echo of echoesOf(CANARY_TOKEN)) {
+        // A failing write (the CES message goes into the error and the audit outcome) and a
+        // successful one (the reply's message goes into the result and the audit outcome).
+        sim.setFaults([{ kind: 'error', status: 400, message: `token ${echo} refused`, method: 'POST', count: 1 }]);
+        const failed = await client.callTool({ name: 'ispw_generate', arguments: generate });
+        expect(failed.isError).toBe(true);
+        sim.setFaults([{ kind: 'replyMessage', message: `set created for ${echo}`, method: 'POST', count: 1 }]);
+        const ok = await client.callTool({ name: 'ispw_generate', arguments: generate });
+        expect(ok.isError, text(ok.content)).toBeFalsy();
+        results.push(failed, ok);
+      }
+      await client.close();
+    } finally {
+      sim.setFaults([]);
+      await server.stop();
+    }
+    // The faults fired: each echo was replaced, in the results and in the audit file.
+    const resultText = text(results);
+    expect(resultText.match(/\[redacted\]/g)?.length).toBeGreaterThanOrEqual(2 * echoesOf(CANARY_TOKEN).length);
+    const audit = readFileSync(auditFile, 'utf8');
+    expect(audit.match(/"cesMessage":"[^"]*\[redacted\]/g)?.length).toBe(2 * echoesOf(CANARY_TOKEN).length);
+    sinks.set('HTTP tool results (CES echoing the token)', resultText);
+    sinks.set('HTTP server stderr (CES echoing the token)', server.stderr());
+    sinks.set('audit file (CES echoing the token)', audit);
+  });
+
   it('config check (dev and prod) and a start-up refused by prod', async () => {
     const env = configEnv({ ISPW_MCP_CES_TOKEN: CANARY_TOKEN });
     const dev = await run(['config', 'check'], env);
@@ -176,6 +211,7 @@ describe('no secret appears in anything the process prints or exports', () => {
     expect([...sinks.keys()].length).toBeGreaterThanOrEqual(8);
     // The detector itself works: each form of a canary is found.
     expect(leaks(`x${CANARY_TOKEN}x ${Buffer.from(CANARY_PASSPHRASE).toString('base64')}`, kit.canaries)).toEqual(['CES token', 'key passphrase']);
+    for (const echo of echoesOf(CANARY_TOKEN)) expect(leaks(`CES said ${echo}.`, kit.canaries), echo).toEqual(['CES token']);
     expect(leaks(kit.encryptedClientKey, kit.canaries).length).toBeGreaterThan(0);
     const found = [...sinks].flatMap(([sink, content]) => leaks(content, kit.canaries).map((canary) => `${canary} in ${sink}`));
     expect(found).toEqual([]);

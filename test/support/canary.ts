@@ -31,12 +31,45 @@ export async function canaryKit(): Promise<CanaryKit> {
   return { pki, encryptedClientKey, canaries };
 }
 
-/** Names of the canaries that occur in `text` (also base64- and URL-encoded forms of the short ones). */
+/**
+ * The forms a secret may be echoed in (by CES, or by a careless log line): as is, base64, base64url,
+ * hex, URL-encoded; matched case-insensitively, so upper- and lower-cased copies count too.
+ */
+export function encodedForms(value: string): string[] {
+  const bytes = Buffer.from(value);
+  // base64 of the value inside a longer value (e.g. `user:token`): the other two byte alignments,
+  // without the leading group that mixes in the bytes before it.
+  const shifted = [1, 2].map((pad) => Buffer.concat([Buffer.alloc(pad), bytes]).toString('base64').slice(4).replace(/=+$/, ''));
+  return [value, bytes.toString('base64').replace(/=+$/, ''), bytes.toString('base64url'), ...shifted, bytes.toString('hex'), encodeURIComponent(value)];
+}
+
+/** A leak of a prefix this long counts (the redaction threshold is 12 characters: docs/security.md). */
+export const LEAK_PREFIX = 16;
+
+/**
+ * Names of the canaries that occur in `text`: in any of their encoded forms, in any case, or a
+ * prefix of LEAK_PREFIX characters of one. Never prints the values.
+ */
 export function leaks(text: string, canaries: Map<string, string>): string[] {
+  const haystack = text.toLowerCase();
   const found: string[] = [];
   for (const [name, value] of canaries) {
-    const forms = [value, Buffer.from(value).toString('base64'), encodeURIComponent(value)];
-    if (forms.some((form) => text.includes(form))) found.push(name);
+    const needles = encodedForms(value).flatMap((form) => [form, form.slice(0, LEAK_PREFIX)]).map((n) => n.toLowerCase());
+    if (needles.some((needle) => needle.length >= 8 && haystack.includes(needle))) found.push(name);
   }
   return found;
+}
+
+/** How a CES could echo `token`: the forms the canary tests make it send back. */
+export function echoesOf(token: string): string[] {
+  const bytes = Buffer.from(token);
+  return [
+    token.toUpperCase(),
+    bytes.toString('base64'),
+    bytes.toString('base64url'),
+    Buffer.from(`user:${token}`).toString('base64'),
+    bytes.toString('hex').toUpperCase(),
+    encodeURIComponent(bytes.toString('base64')),
+    token.slice(0, 20),
+  ];
 }

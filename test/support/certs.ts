@@ -48,6 +48,8 @@ export interface TestPki {
 export interface TestPkiOptions {
   /** DNS names / IP addresses of the server certificate (default localhost, 127.0.0.1). */
   serverNames?: string[];
+  /** notAfter of some certificates (default: 30 days from now), e.g. for expiry metrics. */
+  notAfter?: Partial<Record<'ca' | 'otherCa' | 'server' | 'client' | 'client2', Date>>;
 }
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
@@ -67,14 +69,14 @@ const sans = (x509: typeof X509, names: string[]) =>
     names.map((value) => ({ type: /^[\d.]+$|:/.test(value) ? ('ip' as const) : ('dns' as const), value })),
   );
 
-async function makeCa(x509: typeof X509, name: string): Promise<{ pair: CryptoKeyPair; pem: PemPair }> {
+async function makeCa(x509: typeof X509, name: string, notAfter = new Date(Date.now() + 30 * DAY)): Promise<{ pair: CryptoKeyPair; pem: PemPair }> {
   const pair = await keys();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     name: `CN=${name}`,
     keys: pair,
     signingAlgorithm: ALG,
     notBefore: new Date(Date.now() - DAY),
-    notAfter: new Date(Date.now() + 30 * DAY),
+    notAfter,
     extensions: [
       new x509.BasicConstraintsExtension(true, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
@@ -127,13 +129,14 @@ async function selfSigned(x509: typeof X509, names: string[]): Promise<PemPair> 
 export async function createTestPki(options: TestPkiOptions = {}): Promise<TestPki> {
   const x509 = await loadX509();
   const names = options.serverNames ?? ['localhost', '127.0.0.1'];
-  const ca = await makeCa(x509, 'ispw-mcp test CA');
-  const other = await makeCa(x509, 'unrelated test CA');
+  const until = options.notAfter ?? {};
+  const ca = await makeCa(x509, 'ispw-mcp test CA', until.ca);
+  const other = await makeCa(x509, 'unrelated test CA', until.otherCa);
   return {
     ca: ca.pem,
-    server: await leaf(x509, ca, { cn: names[0] ?? 'localhost', names, usage: 'server' }),
-    client: await leaf(x509, ca, { cn: 'ispw-mcp test client', usage: 'client' }),
-    client2: await leaf(x509, ca, { cn: 'ispw-mcp test client (rotated)', usage: 'client' }),
+    server: await leaf(x509, ca, { cn: names[0] ?? 'localhost', names, usage: 'server', notAfter: until.server }),
+    client: await leaf(x509, ca, { cn: 'ispw-mcp test client', usage: 'client', notAfter: until.client }),
+    client2: await leaf(x509, ca, { cn: 'ispw-mcp test client (rotated)', usage: 'client', notAfter: until.client2 }),
     expiredServer: await leaf(x509, ca, {
       cn: names[0] ?? 'localhost',
       names,
