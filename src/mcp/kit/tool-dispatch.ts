@@ -2,7 +2,8 @@
 // dispatch needs is prepared once at start-up (JSON Schemas, frozen list entries, per-scope views),
 // so a per-request server costs two handler registrations instead of ~33 McpServer.registerTool
 // calls. Validation is unchanged: the tool's zod schemas check every call's input and output, and
-// failures read exactly as McpServer's ("Input validation error: Invalid arguments for tool …").
+// failures read as McpServer's ("Input validation error: Invalid arguments for tool …"), except
+// that a missing argument is named with what it means (formatIssue below).
 import {
   ProtocolError,
   ProtocolErrorCode,
