@@ -5,7 +5,7 @@
 // dist/ other tests are running), with node_modules and .tools linked from this checkout.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,7 @@ beforeAll(() => {
   if (lock > installed) throw new Error('package-lock.json is newer than node_modules: run `npm ci` first (the demo script would reinstall through the link)');
   symlinkSync(join(root, 'node_modules'), join(scratch, 'node_modules'));
   symlinkSync(join(root, '.tools'), join(scratch, '.tools'));
+  mkdirSync(join(scratch, 'tmp'));
 });
 
 afterAll(() => {
@@ -59,7 +60,8 @@ interface NpmDemo {
 function npmRunDemo(): NpmDemo {
   const [name, value] = MARK.split('=') as [string, string];
   // npm from PATH, the pinned Node first on it; a clean environment besides the mark.
-  const env = { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? tmpdir(), [name]: value };
+  // TMPDIR inside the scratch copy: the demo's folder (token, audit trail) goes with it.
+  const env = { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? tmpdir(), TMPDIR: join(scratch, 'tmp'), [name]: value };
   const npm = spawn('npm', ['run', 'demo', '--', '--port', '0', '--step-ms', '100'], { cwd: scratch, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   npm.stdout!.setEncoding('utf8').on('data', (c: string) => (output += c));

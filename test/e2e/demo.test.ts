@@ -4,8 +4,10 @@
 // the printed token file, the audit trail goes to the printed file (not the console), and the
 // demo says that it stopped.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
@@ -17,12 +19,15 @@ import { connectHttp } from '../support/clients.js';
 import { MAIN, serverEnv, startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 const started: ServerProcess[] = [];
+// The demo's folders (token file, audit trail) go under this test's own temporary directory.
+const tmp = mkdtempSync(join(tmpdir(), 'issue-18-demo-e2e-'));
 afterAll(async () => {
   for (const demo of started) await demo.stop('SIGINT');
+  rmSync(tmp, { recursive: true, force: true });
 });
 
 async function startDemo(args: string[] = []): Promise<ServerProcess> {
-  const demo = await startServerProcess(['demo', '--port', '0', '--step-ms', '100', ...args], serverEnv({}));
+  const demo = await startServerProcess(['demo', '--port', '0', '--step-ms', '100', ...args], serverEnv({ TMPDIR: tmp }));
   started.push(demo);
   // The banner is printed in one write after the URL line; wait for its end.
   await new Promise<void>((resolve) => {
@@ -72,6 +77,7 @@ describe('ispw-mcp demo', () => {
 
     // The audit trail went to the printed file, not to the console, and its chain is intact.
     const auditFile = printed(demo.stderr(), 'Audit trail')!;
+    expect(auditFile.startsWith(join(tmp, 'ispw-mcp-demo-'))).toBe(true);
     expect(demo.stderr()).not.toContain('"stream":"audit"');
     const events = readFileSync(auditFile, 'utf8').trim().split('\n');
     expect(events.length).toBeGreaterThanOrEqual(6); // attempt + outcome per write
