@@ -8,6 +8,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+# Install: distribution packages for the container tests (apt-get as root), then pinned tools and
+# dependencies. What it downloads and how long it takes: README, "Two commands".
+bash scripts/install-system-packages.sh
 node_bin="$(bash scripts/install-tools.sh | tail -n 1)"
 export PATH="$node_bin:$PATH"
 echo "node $(node --version), npm $(npm --version)"

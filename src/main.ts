@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import type { Command as CommandT } from 'commander';
 
@@ -13,11 +14,22 @@ import type { RunningServer } from './commands/serve.js';
 import { ConfigError } from './config/errors.js';
 import type { LoadConfigInput } from './config/load.js';
 import { OPTIONS } from './config/options.js';
+import type { DemoFlags } from './commands/demo.js';
 import type { ExplainInput } from './commands/policy.js';
+import { unsupportedNodeMessage } from './shared/node-version.js';
 import { handleStopSignals } from './shared/signal-stop.js';
 import { PRODUCT } from './shared/version.js';
 import { pinYoungGeneration } from './shared/young-generation.js';
 import { tracingSettingsFromEnv } from './telemetry/tracing.js';
+
+// First of all: on a Node older than the dependencies need, say so and stop, before commander,
+// undici or OpenTelemetry load (src/shared/node-version.ts). The static imports above run on older
+// Node versions too; test/e2e/node-version.test.ts starts this file under one.
+const oldNode = unsupportedNodeMessage(process.version, process.execPath);
+if (oldNode !== undefined) {
+  process.stderr.write(`${oldNode}\n`);
+  process.exit(1);
+}
 
 // Node's on-disk compile cache (V8 code cache; NODE_COMPILE_CACHE picks the directory, default under
 // the OS temp dir; NODE_DISABLE_COMPILE_CACHE=1 turns it off): every start after the first skips
@@ -43,6 +55,8 @@ const handleSignals = () =>
 function fail(error: unknown): never {
   if (error instanceof ConfigError) stderr(`ispw-mcp: ${error.message}`);
   else stderr(`ispw-mcp: ${(error as Error)?.message ?? String(error)}`);
+  // A port another process holds: say which setting moves it.
+  if ((error as NodeJS.ErrnoException)?.code === 'EADDRINUSE') stderr('ispw-mcp: that port is in use; choose another with --port (ISPW_MCP_PORT), or --port 0 for any free port.');
   process.exit(error instanceof ConfigError ? 2 : 1);
 }
 
@@ -235,15 +249,17 @@ program
 program
   .command('demo')
   .description('run the CES simulator and the HTTP MCP server together, ready for an MCP client')
-  .option('--port <port>', 'MCP HTTP port', '8080')
+  .option('--port <port>', 'MCP HTTP port [default: 8080, or the next free port up to 8089]')
   .option('--sim-port <port>', 'simulator port (0 = any free port)', '0')
   .option('--step-ms <ms>', 'time each running set state lasts in the simulator', '1500')
   .option('--log-level <level>', 'server log level', 'warn')
-  .action(async (flags: Record<string, string>) => {
+  .option('--audit-file <file>', 'audit trail file [default: audit.jsonl in a new temporary folder, printed at start]')
+  .option('--audit-stderr', 'write audit events to stderr ("stream":"audit") instead of a file')
+  .action(async (flags: DemoFlags) => {
     const setStop = handleSignals();
     try {
       const { runDemo } = await import('./commands/demo.js');
-      const demo = await runDemo(flags, { print: stderr });
+      const demo = await runDemo(flags, { print: stderr, self: { node: process.execPath, entry: fileURLToPath(import.meta.url) } });
       youngGeneration.release();
       setStop(() => demo.close());
     } catch (error) {

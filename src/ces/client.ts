@@ -21,8 +21,8 @@ import { CesError } from './errors.js';
 import type { BreakerState, CesObserver, CesRequestResult } from './observer.js';
 import type { HttpMethod, Operation } from './operations.js';
 import { buildRequestPath, normaliseBaseUrl } from './paths.js';
-import { describeTransportFailure } from './failures.js';
-import { classified, ERROR_BODY_LIMIT, failureInfo, interpretReply, MiB, readBody } from './replies.js';
+import { causeChainForLog, describeTransportFailure } from './failures.js';
+import { classified, ERROR_BODY_LIMIT, failureInfo, interpretReply, MiB, readBody, redact } from './replies.js';
 import { linkSignals } from '../shared/linked-signal.js';
 import { createCesTransport, type CesProxyOptions, type CesTlsOptions, type CesTransport } from './transport.js';
 
@@ -315,7 +315,11 @@ export function createCesClient(options: CesClientOptions): CesClient {
         instance: name,
         tlsWithoutClientCert: https && options.tls?.clientCertPem === undefined,
       });
-      log?.debug({ cesInstance: name, operation: opName, failure: failure.kind, durationMs: Math.round(performance.now() - started) }, 'CES call failed');
+      // The underlying error (what undici or Node said) goes to the debug log, secrets removed.
+      if (log?.isLevelEnabled('debug')) {
+        const cause = causeChainForLog(error, (text) => redact(text, secrets(credential)));
+        log.debug({ cesInstance: name, operation: opName, failure: failure.kind, cause, durationMs: Math.round(performance.now() - started) }, 'CES call failed');
+      }
       finish({ failure: failure.kind === 'timeout' || failure.kind === 'tls' ? failure.kind : 'transport' });
       // A POST that may have reached CES has an unknown outcome: it may have started a set.
       const unknownOutcome = operation.method === 'POST' && failure.maybeSent;

@@ -115,3 +115,41 @@ export function describeTransportFailure(error: unknown, ctx: Context): Transpor
   }
   return { kind: 'transport', code: 'ces_unavailable', message: `Cannot reach ${where}: ${reason}`, maybeSent, cause };
 }
+
+/** One level of a transport error's cause chain, as the debug log shows it. */
+export interface CauseForLog {
+  name: string;
+  code?: string;
+  message: string;
+  /** The first stack frame, for errors without a code (a TypeError inside undici is a bug or an old Node). */
+  at?: string;
+}
+
+const CAUSE_DEPTH = 5;
+const CAUSE_MESSAGE_LIMIT = 300;
+// Credentials in a URL (a proxy URL in an undici message): user and password never reach a log.
+const URL_USERINFO = /(\/\/)[^/\s@]+@/g;
+
+/**
+ * The underlying error of a failed CES request and its causes, for a debug-level log line: the user
+ * sees the operator-facing message above, the operator can see what Node or undici actually said.
+ * `redact` removes the instance's secrets; URL credentials are removed here; messages are capped.
+ */
+export function causeChainForLog(error: unknown, redact: (text: string) => string): CauseForLog[] {
+  const chain: CauseForLog[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < CAUSE_DEPTH && current !== null && current !== undefined; depth++) {
+    const err = current instanceof Error ? current : new Error(String(current));
+    const code = (err as { code?: unknown }).code;
+    const clean = (text: string) => redact(text).replace(URL_USERINFO, '$1[redacted]@').slice(0, CAUSE_MESSAGE_LIMIT);
+    const entry: CauseForLog = { name: err.name, message: clean(err.message) };
+    if (typeof code === 'string') entry.code = code;
+    else {
+      const frame = err.stack?.split('\n').find((line) => line.trim().startsWith('at '));
+      if (frame) entry.at = clean(frame.trim());
+    }
+    chain.push(entry);
+    current = (err as { cause?: unknown }).cause;
+  }
+  return chain;
+}

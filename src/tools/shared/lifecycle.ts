@@ -14,6 +14,7 @@ import {
   levelParam,
   moduleNameParam,
   moduleTypeParam,
+  requiredMessage,
   taskIdsParam,
   waitSecondsParam,
 } from '../../mcp/kit/params.js';
@@ -25,7 +26,7 @@ export type LifecycleVerb = LifecycleAction | 'build';
 type ContainerType = z.output<typeof containerTypeParam>;
 
 export const containerIdParam = z
-  .string()
+  .string({ error: requiredMessage('the assignment, release or set id, e.g. PLAY000313') })
   .regex(/^[A-Za-z0-9@#$]{1,16}$/, 'container_id must look like PLAY000313 or S000238588');
 
 /** Arguments every lifecycle tool takes. `task_ids` is declared on all of them so that an
