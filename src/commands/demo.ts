@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 
 import { startSimulator } from '../../simulator/index.js';
 import { createCesDirectory } from '../ces/directory.js';
-import { instanceOptions } from '../config/ces-instances.js';
+import { instanceOptions } from '../app/ces-directory.js';
 import { ConfigSchema } from '../config/schema.js';
 import { createLogger, type LogLevel } from '../telemetry/logger.js';
 import { serve } from './serve.js';

@@ -3,12 +3,9 @@
 // annotations) is prepared once in createServerFactory; see docs/performance.md.
 import { Server, type AuthInfo, type Tool } from '@modelcontextprotocol/server';
 
-import { principalOf } from '../auth/principal.js';
-import { scopeToList } from '../auth/scopes.js';
-import { confirmableOutput, controlParams } from '../policy/control-params.js';
-
 import { PRODUCT } from '../shared/version.js';
 import { annotationsFor } from './annotations.js';
+import { listScope } from './kit/access.js';
 import { toolCallback, type CallDeps } from './call.js';
 import { advertised } from './kit/advertised-schema.js';
 import { installCatalogueHandlers, recordCatalogue } from './kit/catalogue.js';
@@ -18,7 +15,7 @@ import { installToolHandlers, toolViews, type PreparedTool, type ToolDispatch } 
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 
-// The meaning of the arguments many tools share is said here once rather than in 33 schemas
+// The meaning of the arguments many tools share is said here once rather than in every schema
 // (every tools/list byte is context a model pays for; docs/performance.md, optimisation 10).
 export const SERVER_INSTRUCTIONS =
   'Tools for BMC AMI DevX Code Pipeline (ISPW) through CES. Find work with ispw_list_assignments, ' +
@@ -35,11 +32,6 @@ export const SERVER_INSTRUCTIONS =
 export interface ServerFactoryOptions extends CallDeps {
   /** The tools within the server's bounds (read-only mode, toolsets, allow/deny: src/policy/bounds.ts). */
   tools: readonly AnyToolDef[];
-  /**
-   * A lifecycle policy is configured: write tools take `confirmation_token` (and `ticket` where they
-   * take `change_type`), and their results may be confirmation requests.
-   */
-  confirmable?: boolean;
 }
 
 /** What the factory gets per HTTP request or stdio connection (the SDK's McpRequestContext). */
@@ -62,17 +54,20 @@ export type ServerFactory = ((ctx?: FactoryContext) => Server) & { readonly tool
 /**
  * Prepares everything once (JSON Schemas, frozen tools/list entries per caller scope set, resources
  * and prompts) and returns the factory. Per call it builds the SDK's low-level Server with a
- * handful of handlers over the prepared data: near-free, where an McpServer with 33
- * registerTool calls cost more than the tool call itself on the stateless HTTP paths.
+ * handful of handlers over the prepared data: near-free, where an McpServer with one registerTool
+ * call per tool cost more than the tool call itself on the stateless HTTP paths.
  */
 export function createServerFactory(options: ServerFactoryOptions): ServerFactory {
+  const guard = options.guard;
   const prepared: PreparedTool[] = options.tools.map((tool) => {
-    const input = advertised(tool.input.extend({ srid: sridParam, ...(options.confirmable ? controlParams(tool) : {}) }), 'input');
-    const output = advertised(options.confirmable ? confirmableOutput(tool) : tool.output, 'output');
+    // Under a lifecycle policy the guard adds its control arguments and the confirmation-request output.
+    const controls = guard?.controls(tool);
+    const input = advertised(tool.input.extend({ srid: sridParam, ...controls?.input }), 'input');
+    const output = advertised(controls?.output ?? tool.output, 'output');
     const inputJson = input['~standard'].jsonSchema.input({ target: 'draft-2020-12' }) as Tool['inputSchema'];
     const outputJson = output['~standard'].jsonSchema.output({ target: 'draft-2020-12' }) as Tool['outputSchema'];
     const listed: Tool = { name: tool.name, title: tool.title, description: tool.description, inputSchema: inputJson, outputSchema: outputJson, annotations: annotationsFor(tool) };
-    return { name: tool.name, listScope: scopeToList(tool), listed: Object.freeze(listed), input, output, outputJson, callback: toolCallback(tool, options) };
+    return { name: tool.name, listScope: listScope(tool), listed: Object.freeze(listed), input, output, outputJson, callback: toolCallback(tool, options) };
   });
   const viewFor = toolViews(prepared);
   const catalogue = recordCatalogue((server) => {
@@ -81,11 +76,14 @@ export function createServerFactory(options: ServerFactoryOptions): ServerFactor
   });
   const resourceList = Object.freeze([...catalogue.resources.values()].map((r) => r.listed));
   const promptList = Object.freeze([...catalogue.prompts.values()].map((p) => p.listed));
-  // A caller sees, and may call, only the tools its scopes allow (the local principal has every scope).
+  // A caller sees, and may call, only the tools its scopes allow (the local caller has every scope;
+  // without access control every tool is visible).
+  const everyTool = viewFor(() => true);
   const toolDispatch: ToolDispatch = Object.freeze({
     viewFor: (authInfo: AuthInfo | undefined) => {
-      const principal = principalOf(authInfo);
-      return viewFor((scope) => principal.scopes.has(scope));
+      if (!guard) return everyTool;
+      const scopes = guard.scopesOf(authInfo);
+      return viewFor((scope) => scopes.has(scope));
     },
     serverInfo: SERVER_INFO,
   });

@@ -12,6 +12,7 @@ import type { AuditEvent } from '../../src/audit/schema.js';
 import { createAuditSink, type AuditDurability } from '../../src/audit/sink.js';
 import { createAuditTrail, type AuditFailMode } from '../../src/audit/trail.js';
 import { createCesDirectory } from '../../src/ces/directory.js';
+import { callGuard } from '../../src/app/call-guard.js';
 import { createServerFactory } from '../../src/mcp/server.js';
 import { createIdentityResolver } from '../../src/auth/identity.js';
 import { createConfirmations } from '../../src/policy/confirmations.js';
@@ -53,7 +54,7 @@ export async function startAuditedServer(
     transport: 'stdio',
     ...(options.metrics ? { metrics: options.metrics } : {}),
     // A policy (YAML text): the real access-control pieces under the service identity, as serve builds them.
-    ...(options.policy ? { access: accessFor(options.policy), confirmable: true } : {}),
+    ...(options.policy ? { guard: callGuard(accessFor(options.policy), { confirmable: true }) } : {}),
   })();
   const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);

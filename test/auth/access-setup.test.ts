@@ -13,7 +13,7 @@ import { ConfigError } from '../../src/config/errors.js';
 import { inspectConfig, loadConfig } from '../../src/config/load.js';
 import { boundTools, checkBounds } from '../../src/policy/bounds.js';
 import { createRateLimiter, LimitError } from '../../src/policy/limits.js';
-import { setupAccess } from '../../src/policy/setup.js';
+import { setupAccess } from '../../src/app/access.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { ALL_TOOLS, TOOLSETS } from '../../src/tools/index.js';
 

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { DEMO, startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import type { CesDirectory } from '../../src/ces/api.js';
-import { buildCesDirectory } from '../../src/config/ces-instances.js';
+import { buildCesDirectory } from '../../src/app/ces-directory.js';
 import { loadConfig } from '../../src/config/load.js';
 import { SecretHealth } from '../../src/config/secret-health.js';
 import { createServerFactory } from '../../src/mcp/server.js';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import { renderConfigurationDoc } from '../../src/config/docs.js';
-import { renderReadmeTables } from '../../src/config/readme-tables.js';
+import { renderReadmeTables } from '../../scripts/lib/readme-tables.js';
 import { ALL_TOOLS } from '../../src/tools/index.js';
 import { measureToolsList } from '../../scripts/generate-tools-doc.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { fileSource } from '../../src/config/file-source.js';
+import { fileSource } from '../../src/shared/file-source.js';
 
 const dirs: string[] = [];
 const tempDir = () => {

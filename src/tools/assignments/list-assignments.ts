@@ -12,6 +12,10 @@ export const listAssignments = defineTool({
   kind: 'read',
   title: 'List assignments',
   description: 'Find assignments by id pattern, application, stream, owner, release, reference number, tag or level.',
+  examples: {
+    succeeds: [{ args: { application: 'PLAY', stream: 'PLAY' }, shows: 'the open assignments of one application' }],
+    fails: [{ args: { limit: 0 }, because: 'limit is at least 1' }],
+  },
   input: z.object({
     assignment_id: nameFilter.optional().describe('id, or prefix*'),
     ...commonFilters,

@@ -16,10 +16,14 @@ export const getSetDeployment = defineTool({
   kind: 'read',
   title: 'Get set deployment',
   description: 'Show the deployment requests of a deploy set and their status per environment.',
+  examples: {
+    succeeds: [{ args: { set_id: 'S000238582' }, shows: 'the deployment requests of a deploy set' }],
+    fails: [{ args: { set_id: 'S999999999' }, because: 'no such set (CES 404)' }],
+  },
   input: z.object({ set_id: setIdParam }),
   output: z.object({ setId: z.string(), deployments: z.array(deploymentRow), message: z.string().optional() }),
   async run({ set_id }, ctx) {
-    const reply = await ctx.ces.call(ops.getSetDeployment, { path: { setId: set_id } }, { signal: ctx.signal });
+    const reply = await ctx.ces.call(ops.getSetDeployment, { path: { setId: set_id } });
     const deployments = reply.deployments.map(toDeploymentRow);
     const message = clean(reply.message);
     return {

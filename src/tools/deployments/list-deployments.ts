@@ -18,6 +18,13 @@ export const listDeployments = defineTool({
   kind: 'read',
   title: 'List deployments',
   description: 'List deployment requests by set, environment, status or date range (default: the prior week).',
+  examples: {
+    succeeds: [
+      { args: {}, shows: 'the deployment requests of the prior week' },
+      { args: { status: 'Failed', start_date: '2026-01-01' }, shows: 'failed requests since a date' },
+    ],
+    fails: [{ args: { status: 'Broken' }, because: 'not a deployment status' }],
+  },
   input: z.object({
     set_id: setIdParam.optional(),
     request_id: requestIdParam.optional(),
@@ -45,9 +52,7 @@ export const listDeployments = defineTool({
           todaysDate: a.todays_date === undefined ? undefined : String(a.todays_date),
           priorWeek: explicit ? 'false' : undefined,
         },
-      },
-      { signal: ctx.signal },
-    );
+      });
     const capped = cap(reply.deployments.map(toDeploymentRow), a.limit);
     const message = clean(reply.message);
     return {

@@ -15,6 +15,19 @@ export const createRelease = defineTool({
   kind: 'write',
   title: 'Create release',
   description: 'Create a new release (a container that groups tasks from several assignments) in a stream and application.',
+  access: {
+    scope: 'ispw:write',
+    operation: 'create_release',
+    ticket: false,
+    subject: (a) => ({ stream: a.stream, application: a.application }),
+  },
+  examples: {
+    succeeds: [{ args: { stream: 'PLAY', application: 'PLAY', description: 'Q1 2027 customer release', release_id: 'REL2027Q1' }, shows: 'a release with a chosen id' }],
+    fails: [
+      { args: { stream: 'PLAY', application: 'PLAY', description: 'x', release_id: 'REL2027Q1', release_prefix: 'REL' }, because: 'give release_id or release_prefix, not both' },
+      { args: { stream: 'PLAY', application: 'PLAY', description: 'x', release_id: 'REL2026Q4' }, because: 'the release exists already (CES 409)' },
+    ],
+  },
   input: z.object({
     stream: nameParam('stream'),
     application: nameParam('application'),
@@ -45,9 +58,7 @@ export const createRelease = defineTool({
           referenceNumber: a.ref_number,
           userTag: a.user_tag,
         },
-      },
-      { signal: ctx.signal },
-    );
+      });
     const structured = dropUndefined({ releaseId: clean(reply.releaseId), message: clean(reply.message) });
     return {
       text: structured.releaseId

@@ -11,6 +11,10 @@ export const listReleases = defineTool({
   kind: 'read',
   title: 'List releases',
   description: 'Find releases by id pattern, application, stream, owner, description, reference number or tag.',
+  examples: {
+    succeeds: [{ args: { application: 'PLAY' }, shows: 'the open releases of one application' }],
+    fails: [{ args: { limit: 501 }, because: 'limit is at most 500' }],
+  },
   input: z.object({
     release_id: nameFilter.optional().describe('id, or prefix*'),
     ...commonFilters,

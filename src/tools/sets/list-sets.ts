@@ -11,6 +11,10 @@ export const listSets = defineTool({
   kind: 'read',
   title: 'List sets',
   description: 'Find sets (the units CES runs lifecycle operations in) by id pattern, application, stream or owner.',
+  examples: {
+    succeeds: [{ args: { application: 'PLAY' }, shows: 'the sets of one application' }],
+    fails: [{ args: { set_id: '' }, because: 'an empty filter is refused' }],
+  },
   input: z.object({
     set_id: nameFilter.optional().describe('id, or prefix*'),
     ...commonFilters,

@@ -40,9 +40,7 @@ export async function listContainers(
         containerType: type,
         includeClosedContainers: include_closed === undefined ? undefined : String(include_closed),
       },
-    },
-    { signal: ctx.signal },
-  );
+    });
   const capped = cap(reply.containers.map((c) => pickText(c, KEYS)), limit);
   const message = clean(reply.message);
   return {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { AwaitResult, BuildOp, SetOp } from '../../ces/dto/index.js';
 import { ops, type LifecycleAction, type Operation } from '../../ces/operations.js';
 import { toSetOptionsBody, type SetOptionsInput } from '../../ces/set-options.js';
+import type { ChangeSubject } from '../../mcp/kit/access.js';
 import type { ToolContext } from '../../mcp/kit/context.js';
 import { ToolInputError } from '../../mcp/kit/errors.js';
 import {
@@ -177,6 +178,20 @@ function routeAwait(verb: LifecycleVerb, a: LifecycleArgs, taskIds: string[] | u
   return { op: ops.buildAwait, path: {}, query, awaited: true };
 }
 
+/**
+ * The change subject of a lifecycle call: the container, the level its tasks are at and which of
+ * them; `levelMove` says where promote and regress take them, a deploy names its environments.
+ */
+export const lifecycleSubject =
+  (levelMove?: 'next' | 'previous') =>
+  (args: LifecycleArgs): ChangeSubject => ({
+    container: { type: args.container_type, id: args.container_id },
+    level: args.level,
+    tasks: { ids: args.task_ids, moduleName: args.module_name, moduleType: args.module_type },
+    target: { levelMove, environments: args.dpenvlst?.split(' ').filter(Boolean) },
+    changeType: args.change_type,
+  });
+
 const VERB_LABEL: Record<LifecycleVerb, string> = {
   generate: 'Generate',
   build: 'Build',
@@ -191,7 +206,7 @@ const BUILD_TASK_CAP = 100;
 export async function runLifecycle(verb: LifecycleVerb, a: LifecycleArgs, ctx: ToolContext) {
   const route = routeLifecycle(verb, a);
   const body = toSetOptionsBody(a, ctx.ces.runtimeConfig);
-  const reply = await ctx.ces.call(route.op, { path: route.path, query: route.query, body }, { signal: ctx.signal });
+  const reply = await ctx.ces.call(route.op, { path: route.path, query: route.query, body });
 
   const echo = { containerType: a.container_type, containerId: a.container_id, level: a.level };
   let result: LifecycleResult;

@@ -11,6 +11,7 @@ import {
   buildOutput,
   lifecycleInput,
   lifecycleOutput,
+  lifecycleSubject,
   runLifecycle,
 } from '../shared/lifecycle.js';
 
@@ -21,6 +22,21 @@ export const build = defineTool({
   title: 'Build',
   description:
     'Build (generate plus impacted programs) an assignment, chosen assignment tasks, or a release into an assignment, creating a set.',
+  access: {
+    scope: 'ispw:write',
+    operation: 'build',
+    ticket: true,
+    subject: lifecycleSubject(),
+  },
+  examples: {
+    succeeds: [
+      { args: { container_type: 'assignment', container_id: 'PLAY000313', level: 'DEV1' }, shows: 'an assignment built at a level' },
+      { args: { container_type: 'assignment', container_id: 'PLAY000313', level: 'DEV1', task_ids: ['7E3A5D04D4F1'] }, shows: 'a copybook and the programs it impacts' },
+      { args: { container_type: 'assignment', container_id: 'PLAY000313', level: 'DEV1', await_in_ces: true }, shows: 'CES waits and counts the results' },
+      { args: { container_type: 'release', container_id: 'REL2026Q4', level: 'DEV1', assignment_id: 'PLAY000313' }, shows: 'a release built into an assignment' },
+    ],
+    fails: [{ args: { container_type: 'release', container_id: 'REL2026Q4', level: 'DEV1' }, because: 'a release build needs the assignment that receives impacted tasks' }],
+  },
   input: z.object({
     ...lifecycleInput,
     ...pickSetOptions('runtime_configuration', 'change_type'),

@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import { defineTool } from '../../mcp/kit/define-tool.js';
 import { deployTimes, pickSetOptions } from '../shared/fields.js';
-import { lifecycleInput, lifecycleOutput, runLifecycle } from '../shared/lifecycle.js';
+import { lifecycleInput, lifecycleOutput, lifecycleSubject, runLifecycle } from '../shared/lifecycle.js';
 
 export const deploy = defineTool({
   name: 'ispw_deploy',
@@ -13,6 +13,20 @@ export const deploy = defineTool({
   title: 'Deploy',
   description:
     "Deploy an assignment's or release's tasks at a level, or chosen assignment tasks, to their runtime environments, creating a set.",
+  access: {
+    scope: 'ispw:deploy',
+    operation: 'deploy',
+    ticket: true,
+    subject: lifecycleSubject(),
+  },
+  examples: {
+    succeeds: [
+      { args: { container_type: 'assignment', container_id: 'PLAY000298', level: 'QA' }, shows: 'an assignment deployed at QA' },
+      { args: { container_type: 'assignment', container_id: 'PLAY000298', level: 'QA', task_ids: ['7E3A5D04D8A1'] }, shows: 'chosen tasks deployed' },
+      { args: { container_type: 'release', container_id: 'REL2026Q4', level: 'QA', dpenvlst: 'QAT', deploy_implementation_date: '2026-12-01' }, shows: 'a release deployed to a named environment on a date' },
+    ],
+    fails: [{ args: { container_type: 'set', container_id: 'S000238582', level: 'QA' }, because: 'CES cannot deploy a set' }],
+  },
   input: z.object({
     ...lifecycleInput,
     ...pickSetOptions(

@@ -9,7 +9,7 @@
 import { type FSWatcher, readFileSync, realpathSync, statSync, watch } from 'node:fs';
 import { dirname } from 'node:path';
 
-import type { Logger } from '../telemetry/logger.js';
+import type { Logger } from 'pino';
 
 export interface FileSource {
   (): string | undefined;

@@ -10,18 +10,18 @@ import { createIdentityResolver } from '../auth/identity.js';
 import { createJwtVerifier } from '../auth/jwt-verifier.js';
 import { mtlsConfigured, oauthConfigured } from '../config/access-schema.js';
 import { ConfigError } from '../config/errors.js';
-import { fileSource, type FileSource, type SecretReloadListener } from '../config/file-source.js';
+import { fileSource, type FileSource, type SecretReloadListener } from '../shared/file-source.js';
 import { isLoopbackHost } from '../config/profiles.js';
 import type { Config } from '../config/schema.js';
 import type { SecretHealth } from '../config/secret-health.js';
 import type { AnyToolDef } from '../mcp/kit/define-tool.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
-import { boundTools, checkBounds, type ToolsetInfo } from './bounds.js';
-import { createConfirmations, MIN_KEY_BYTES } from './confirmations.js';
-import type { AccessControl } from './guard.js';
-import { createCesConcurrency, createRateLimiter } from './limits.js';
-import { PolicyError, staticPolicy, watchPolicyFile } from './source.js';
+import { boundTools, checkBounds, type ToolsetInfo } from '../policy/bounds.js';
+import { createConfirmations, MIN_KEY_BYTES } from '../policy/confirmations.js';
+import type { AccessControl } from '../policy/guard.js';
+import { createCesConcurrency, createRateLimiter } from '../policy/limits.js';
+import { PolicyError, staticPolicy, watchPolicyFile } from '../policy/source.js';
 
 export interface AccessSetup {
   /** The tools within the server's bounds. */

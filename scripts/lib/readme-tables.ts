@@ -1,7 +1,7 @@
 // Keeps the tables in README.md generated: the configuration table from the option table and the
 // tool table from the registry. Text between the markers is replaced; everything else is kept.
-import type { AnyToolDef } from '../mcp/kit/define-tool.js';
-import { OPTIONS } from './options.js';
+import type { AnyToolDef } from '../../src/mcp/kit/define-tool.js';
+import { OPTIONS } from '../../src/config/options.js';
 
 const replaceBetween = (text: string, name: string, body: string) => {
   const start = `<!-- ${name}:start -->`;

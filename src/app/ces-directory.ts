@@ -6,9 +6,9 @@ import type { CesDirectory } from '../ces/api.js';
 import type { CesObserver } from '../ces/observer.js';
 import { PRODUCT } from '../shared/version.js';
 import type { Logger } from '../telemetry/logger.js';
-import { fileSource, type FileSource, type SecretReloadListener } from './file-source.js';
-import type { CesInstanceConfig, Config } from './schema.js';
-import type { SecretHealth } from './secret-health.js';
+import { fileSource, type FileSource, type SecretReloadListener } from '../shared/file-source.js';
+import type { CesInstanceConfig, Config } from '../config/schema.js';
+import type { SecretHealth } from '../config/secret-health.js';
 
 /** Proxy settings from the process environment (read by main.ts only). */
 export interface ProxyEnv {

@@ -6,9 +6,9 @@ import { randomUUID } from 'node:crypto';
 import type { ScopeDenial } from '../auth/http-gate.js';
 import type { CesDirectory } from '../ces/api.js';
 import type { Logger } from '../telemetry/logger.js';
-import type { AuditEventBody } from './schema.js';
-import { SERVICE } from './sink.js';
-import { auditArguments, auditTarget, type AuditTrail } from './trail.js';
+import type { AuditEventBody } from '../audit/schema.js';
+import { SERVICE } from '../audit/sink.js';
+import { auditArguments, auditTarget, type AuditTrail } from '../audit/trail.js';
 
 const META_CLIENT = 'io.modelcontextprotocol/clientInfo';
 const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
