@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Tool } from '@modelcontextprotocol/server';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import { actionsOf, changeSubject, listScope, takesTicket } from '../../src/mcp/kit/access.js';
 import { ALL_TOOLS, TOOLSETS } from '../../src/tools/index.js';
 import { listTools, measureToolsList, renderToolsDoc } from '../../scripts/generate-tools-doc.js';
 
@@ -113,3 +114,31 @@ describe('tool registry', () => {
     expect(committed).toBe(await renderToolsDoc());
   });
 });
+
+describe('access facts declared by the tools', () => {
+  it('a tool takes a ticket exactly when it has a change type the ticket rule can key on', () => {
+    for (const tool of ALL_TOOLS) expect(takesTicket(tool), tool.name).toBe('change_type' in tool.input.shape);
+  });
+
+  it('every change names what it acts on for each of its examples (a container, a deployment request, or a new container\'s stream and application)', () => {
+    for (const tool of ALL_TOOLS.filter((t) => t.kind !== 'read')) {
+      for (const example of tool.examples.succeeds) {
+        const subject = changeSubject(tool, tool.input.parse(example.args) as Record<string, unknown>);
+        const named = subject?.container !== undefined || subject?.deploymentRequest !== undefined || (subject?.stream !== undefined && subject.application !== undefined);
+        expect(named, `${tool.name}: ${example.shows}`).toBe(true);
+      }
+    }
+  });
+
+  it('only reads are listed under ispw:read; deploy-type changes need ispw:deploy to be seen', () => {
+    for (const tool of ALL_TOOLS) expect(listScope(tool) === 'ispw:read', tool.name).toBe(tool.kind === 'read');
+    const deploy = ALL_TOOLS.filter((t) => listScope(t) === 'ispw:deploy').map((t) => t.name).sort();
+    expect(deploy).toEqual(['ispw_cancel_deployment', 'ispw_deploy', 'ispw_fallback', 'ispw_manage_release_deployments', 'ispw_regress']);
+  });
+
+  it('operations are unique per action, so a policy rule names exactly what it means', () => {
+    const operations = ALL_TOOLS.flatMap((tool) => actionsOf(tool).map((a) => a.operation));
+    expect(new Set(operations).size).toBe(operations.length);
+  });
+});
+
