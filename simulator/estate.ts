@@ -4,6 +4,7 @@
 // Progress of running sets is applied lazily by `settle()` (see set-engine.ts).
 import type { Clock } from './clock.js';
 import { DueQueue } from './due-queue.js';
+import type { RepositoryMember } from './source.js';
 import { settleEstate } from './set-engine.js';
 
 /** One level of the lifecycle, e.g. DEV1 → QA. */
@@ -193,6 +194,8 @@ export class Estate {
   readonly releases = new Map<string, Release>();
   readonly sets = new Map<string, CesSet>();
   readonly deployments = new Map<number, Deployment>();
+  /** Repository members that belong to no task (source.ts): served by the download endpoints. */
+  readonly repositoryMembers: RepositoryMember[] = [];
   /** Ids of sets not finished yet (running, held, waiting); their tasks are locked. */
   readonly activeSets = new Set<string>();
   /** When running sets and progressing deployments next change (see settle()). */

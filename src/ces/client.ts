@@ -210,6 +210,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
     resendCount: number,
   ): Promise<R> {
     const opName = operation.id;
+    const replyLimit = operation.maxReplyBytes ?? maxBytes;
     // A per-call credential (per-user identity) replaces the instance's token for this call only.
     const credential = callOptions.credential;
     let token: string | undefined;
@@ -240,7 +241,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
       authorization: token,
       // BMC clients send it on every call, GETs included (§1.4).
       'content-type': 'application/json',
-      accept: 'application/json',
+      accept: operation.replyBody === 'zip' ? 'application/zip, application/octet-stream, application/json' : 'application/json',
       'user-agent': userAgent,
     };
     if (callOptions.requestId !== undefined && HEADER_SAFE.test(callOptions.requestId) && callOptions.requestId.length <= 128) {
@@ -292,11 +293,11 @@ export function createCesClient(options: CesClientOptions): CesClient {
       });
       const ok = response.statusCode >= 200 && response.statusCode < 300;
       const declared = Number(response.headers['content-length']);
-      if (ok && Number.isFinite(declared) && declared > maxBytes) {
+      if (ok && Number.isFinite(declared) && declared > replyLimit) {
         response.body.destroy();
         raw = undefined;
       } else {
-        raw = await readBody(response.body, ok ? maxBytes : ERROR_BODY_LIMIT, !ok);
+        raw = await readBody(response.body, ok ? replyLimit : ERROR_BODY_LIMIT, !ok);
       }
     } catch (error) {
       if (error instanceof CesError) {
@@ -338,7 +339,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
     // The secrets are read only if the reply has text to redact (an error or a malformed body, or a
     // message in a successful reply).
     try {
-      return interpretReply(operation, response, raw, { instance: name, maxBytes, secrets: () => secrets(credential) });
+      return interpretReply(operation, response, raw, { instance: name, maxBytes: replyLimit, secrets: () => secrets(credential) });
     } catch (error) {
       noteOverload(error);
       throw error;

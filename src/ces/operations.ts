@@ -22,6 +22,10 @@ export interface Operation<R = unknown> {
   readonly body: boolean;
   /** Reply schema; lenient about unknown fields and the one-element-list quirk. */
   readonly reply: z.ZodType<R>;
+  /** `zip`: a 2xx body is a zip handed over as bytes (ces-api.md §2.6), not JSON. Default `json`. */
+  readonly replyBody?: 'json' | 'zip';
+  /** Largest reply accepted for this operation, when it differs from the client's limit (downloads). */
+  readonly maxReplyBytes?: number;
 }
 
 const op = <R>(def: Operation<R>): Operation<R> => Object.freeze(def);
@@ -59,6 +63,13 @@ function lifecycle(container: 'assignments' | 'releases', action: LifecycleActio
     body: true,
     reply: dto.SetOp,
   });
+}
+
+/** Download replies may be larger than the JSON ones; the zip is opened with its own bounds (source-zip.ts). */
+export const DOWNLOAD_MAX_BYTES = 64 * 1024 * 1024;
+
+function download(id: string, path: string): Operation<dto.SourceDownload> {
+  return op({ id: `download.${id}`, method: 'POST', path, query: [], body: true, reply: dto.SourceDownload, replyBody: 'zip', maxReplyBytes: DOWNLOAD_MAX_BYTES });
 }
 
 export const ops = {
@@ -138,6 +149,11 @@ export const ops = {
     reply: dto.DeploymentList,
   }),
   cancelDeployment: op({ id: 'deployment.cancel', method: 'POST', path: '/deployments/{requestId}/cancel', query: [], body: true, reply: dto.DeploymentCancel }),
+
+  // §2.6 Source download: a POST that changes nothing and answers with a zip of the members.
+  downloadContainer: download('container', '/downloads/{containerType}/{containerId}'),
+  downloadRepository: download('repository', '/downloads/repository/{stream}/{application}/{level}'),
+  downloadRepositorySubAppl: download('repository.subAppl', '/downloads/repository/{stream}/{application}/{subAppl}/{level}'),
 } as const;
 
 export type OperationName = keyof typeof ops;

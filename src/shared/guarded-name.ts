@@ -1,8 +1,9 @@
 // Marks a string schema as a mainframe name (level, module, owner, stream, runtime configuration…)
 // rather than an object id: zod validates it by its pattern like an id, but tools/list advertises
 // it by type only (src/mcp/kit/advertised-schema.ts drops the pattern). The pattern is a guard, not
-// something a model needs to read in 33 tool schemas; a wrong value is refused with an error that
-// names the expected form.
+// something a model needs to read in every tool schema; a wrong value is refused with an error that
+// names the expected form. Dates and times are guarded the same way (their form is in the server
+// instructions).
 import type { z } from 'zod';
 
 /** The zod metadata key of a guarded name; never advertised itself. */

@@ -13,7 +13,7 @@ import { toolCallback } from '../../src/mcp/call.js';
 import { advertised } from '../../src/mcp/kit/advertised-schema.js';
 import { sridParam } from '../../src/mcp/kit/params.js';
 import { registerPrompts } from '../../src/mcp/prompts.js';
-import { registerResources } from '../../src/mcp/resources.js';
+import { registerResources, registerToolResources } from '../../src/mcp/resources.js';
 import { createServerFactory, SERVER_INSTRUCTIONS } from '../../src/mcp/server.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { ALL_TOOLS } from '../../src/tools/index.js';
@@ -50,6 +50,7 @@ beforeAll(async () => {
     );
   }
   registerResources(mcp, h.directory);
+  registerToolResources(mcp, ALL_TOOLS, createServerFactory({ tools: ALL_TOOLS, ...deps() }).toolDispatch);
   registerPrompts(mcp);
   reference = await connect(mcp);
 });

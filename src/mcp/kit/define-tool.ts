@@ -49,6 +49,23 @@ export interface ToolExamples<In> {
   readonly fails: readonly [FailingExample, ...FailingExample[]];
 }
 
+/**
+ * A resource template served by the tool: `resources/read` of a matching URI calls the tool (through
+ * the same call wrapper, scopes and policy as tools/call) and returns its text.
+ */
+export interface ToolResource<In, Out> {
+  /** RFC 6570 template, e.g. `ispw://{srid}/{stream}/{application}/{level}/{type}/{name}`. */
+  readonly uriTemplate: string;
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  readonly mimeType: string;
+  /** The tool's arguments (and `srid`) for the template's variables; the match gives every variable. */
+  args(variables: Readonly<Record<string, string>>): In & { srid?: string | undefined };
+  /** The resource text from the tool's structured result. */
+  text(structured: Out): string;
+}
+
 interface ToolDefBase<I extends z.ZodObject, O extends z.ZodObject> {
   /** `ispw_<verb>[_<noun>]`, snake_case. */
   readonly name: string;
@@ -62,6 +79,7 @@ interface ToolDefBase<I extends z.ZodObject, O extends z.ZodObject> {
   readonly input: I;
   readonly output: O;
   readonly examples: ToolExamples<z.input<I>>;
+  readonly resource?: ToolResource<z.input<I>, z.output<O>>;
   run(input: z.output<I>, ctx: ToolContext): Promise<ToolOutcome<z.output<O>>>;
 }
 

@@ -15,6 +15,8 @@ import {
   type Tool,
 } from '@modelcontextprotocol/server';
 
+import { formatIssues } from './issues.js';
+
 /** One tool as served: what tools/list shows, and how tools/call checks and runs it. */
 export interface PreparedTool {
   readonly name: string;
@@ -61,11 +63,6 @@ export function toolViews(prepared: readonly PreparedTool[]): (hasScope: (scope:
     return view;
   };
 }
-
-// The SDK's issue formatting (validateStandardSchema), so error texts stay as clients know them.
-const formatIssue = (issue: StandardSchemaV1.Issue) =>
-  issue.path?.length ? `${issue.path.map((p) => String(typeof p === 'object' ? p.key : p)).join('.')}: ${issue.message}` : issue.message;
-const formatIssues = (issues: readonly StandardSchemaV1.Issue[]) => issues.map(formatIssue).join(', ');
 
 const toolError = (text: string): CallToolResult => ({ content: [{ type: 'text', text }], isError: true });
 

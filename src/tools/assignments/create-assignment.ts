@@ -13,7 +13,7 @@ export const createAssignment = defineTool({
   toolset: 'assignments',
   kind: 'write',
   title: 'Create assignment',
-  description: 'Create a new assignment (a container for the tasks of one change) in a stream and application.',
+  description: 'Create an assignment (holds the tasks of one change) in a stream and application.',
   access: {
     scope: 'ispw:write',
     operation: 'create_assignment',

@@ -17,7 +17,7 @@ export const listAssignments = defineTool({
     fails: [{ args: { limit: 0 }, because: 'limit is at least 1' }],
   },
   input: z.object({
-    assignment_id: nameFilter.optional().describe('id, or prefix*'),
+    assignment_id: nameFilter.optional(),
     ...commonFilters,
     release_id: nameFilter.optional(),
     ref_number: nameFilter.optional(),

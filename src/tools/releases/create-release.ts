@@ -14,7 +14,7 @@ export const createRelease = defineTool({
   toolset: 'releases',
   kind: 'write',
   title: 'Create release',
-  description: 'Create a new release (a container that groups tasks from several assignments) in a stream and application.',
+  description: 'Create a release (groups tasks from several assignments) in a stream and application.',
   access: {
     scope: 'ispw:write',
     operation: 'create_release',

@@ -16,7 +16,7 @@ export const listReleases = defineTool({
     fails: [{ args: { limit: 501 }, because: 'limit is at most 500' }],
   },
   input: z.object({
-    release_id: nameFilter.optional().describe('id, or prefix*'),
+    release_id: nameFilter.optional(),
     ...commonFilters,
     ref_number: nameFilter.optional(),
     tag: nameFilter.optional(),

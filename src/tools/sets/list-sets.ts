@@ -16,7 +16,7 @@ export const listSets = defineTool({
     fails: [{ args: { set_id: '' }, because: 'an empty filter is refused' }],
   },
   input: z.object({
-    set_id: nameFilter.optional().describe('id, or prefix*'),
+    set_id: nameFilter.optional(),
     ...commonFilters,
     limit: limitParam,
   }),

@@ -16,7 +16,7 @@ export const setAction = defineTool({
   toolset: 'sets',
   kind: 'destructive',
   title: 'Set action',
-  description: 'Control a running or waiting set: hold, release, lock, unlock, delete, restart, terminate, approve, deny or reset it.',
+  description: 'Control a set: hold, release, lock, unlock, delete, restart, terminate, approve, deny or reset it.',
   access: {
     byAction: {
       argument: 'action',

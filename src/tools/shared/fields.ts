@@ -3,6 +3,7 @@
 import { z } from 'zod';
 
 import { setOptionsInput } from '../../ces/set-options.js';
+import { guardedName } from '../../shared/guarded-name.js';
 import type { TaskInfo } from '../../ces/dto/index.js';
 import { setWaitOutput } from '../../mcp/kit/wait-for-set.js';
 
@@ -15,8 +16,8 @@ export const nameFilter = z.string().min(1).max(32);
 
 /** A CES date (yyyy-mm-dd, ces-api.md §2.5). A plain pattern: z.iso.date() adds ~250 bytes of
  * calendar regex to every schema that uses it, and CES rejects impossible dates itself. */
-export const isoDate = z.string().regex(/^\d{4}-\d\d-\d\d$/, 'YYYY-MM-DD');
-const isoTime = z.string().regex(/^\d\d:\d\d:\d\d$/, 'HH:MM:SS');
+export const isoDate = guardedName(z.string().regex(/^\d{4}-\d\d-\d\d$/, 'YYYY-MM-DD'));
+const isoTime = guardedName(z.string().regex(/^\d\d:\d\d:\d\d$/, 'HH:MM:SS'));
 
 /** The deploy scheduling set options with the lean date/time schemas above (same body fields). */
 export const deployTimes = {

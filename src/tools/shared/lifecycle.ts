@@ -41,10 +41,7 @@ export const lifecycleInput = {
   wait_seconds: waitSecondsParam,
 };
 
-export const awaitParam = z
-  .boolean()
-  .optional()
-  .describe('CES waits and counts results; task_ids only (build: or level)');
+export const awaitParam = z.boolean().optional();
 
 export const lifecycleOutput = {
   containerType: z.string(),

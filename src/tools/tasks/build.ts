@@ -21,7 +21,7 @@ export const build = defineTool({
   kind: 'write',
   title: 'Build',
   description:
-    'Build (generate plus impacted programs) an assignment, chosen assignment tasks, or a release into an assignment, creating a set.',
+    'Build (generate plus impacted programs) an assignment, chosen assignment tasks, or a release into an assignment.',
   access: {
     scope: 'ispw:write',
     operation: 'build',

@@ -12,7 +12,7 @@ export const deploy = defineTool({
   kind: 'destructive',
   title: 'Deploy',
   description:
-    "Deploy an assignment's or release's tasks at a level, or chosen assignment tasks, to their runtime environments, creating a set.",
+    "Deploy an assignment's or release's tasks at a level, or chosen assignment tasks, to their runtime environments.",
   access: {
     scope: 'ispw:deploy',
     operation: 'deploy',

@@ -12,7 +12,7 @@ export const fallback = defineTool({
   kind: 'destructive',
   title: 'Fallback',
   description:
-    "Fall back (undo) the deployment of an assignment's or release's tasks at a level, or of a whole set, creating a set.",
+    "Fall back (undo) the deployment of an assignment's or release's tasks at a level, or of a whole set.",
   access: {
     scope: 'ispw:deploy',
     operation: 'fallback',

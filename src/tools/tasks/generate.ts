@@ -12,7 +12,7 @@ export const generate = defineTool({
   kind: 'write',
   title: 'Generate',
   description:
-    'Generate (compile) the tasks of an assignment or release at a level, or chosen assignment tasks, creating a set.',
+    'Generate (compile) the tasks of an assignment or release at a level, or chosen assignment tasks.',
   access: {
     scope: 'ispw:write',
     operation: 'generate',

@@ -11,7 +11,7 @@ export const promote = defineTool({
   toolset: 'tasks',
   kind: 'destructive',
   title: 'Promote',
-  description: "Promote an assignment's or release's tasks from a level to the next level, creating a set.",
+  description: "Promote an assignment's or release's tasks from a level to the next level.",
   access: {
     scope: 'ispw:write',
     operation: 'promote',

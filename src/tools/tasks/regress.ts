@@ -11,7 +11,7 @@ export const regress = defineTool({
   toolset: 'tasks',
   kind: 'destructive',
   title: 'Regress',
-  description: "Regress an assignment's or release's tasks from a level back to the previous level, creating a set.",
+  description: "Regress an assignment's or release's tasks from a level back to the previous level.",
   access: {
     scope: 'ispw:deploy',
     operation: 'regress',
