@@ -11,6 +11,7 @@ export PATH="$node_bin:$PATH"
 echo "node $(node --version), npm $(npm --version)"
 npm ci --no-audit --no-fund --loglevel=error
 npm run typecheck
+npm run lint
 npm run build
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT

@@ -49,6 +49,7 @@ function unsafeName(name: string): boolean {
     name.startsWith('/') ||
     /^[A-Za-z]:/.test(name) ||
     name.includes('\\') ||
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
     /[\u0000-\u001f\u007f]/.test(name) ||
     name.split('/').some((segment) => segment === '..' || segment === '.')
   );

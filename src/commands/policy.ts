@@ -69,7 +69,7 @@ export function policyExplain(input: ExplainInput, io: PolicyCommandIo): number 
   // (explain also takes partial arguments, e.g. only a level). Stream and application, which the
   // guard reads from CES, come from the options.
   const parsed = tool.input.safeParse(args);
-  const facts = callFacts(tool, args, parsed.success ? changeSubject(tool, parsed.data as Record<string, unknown>) : undefined);
+  const facts = callFacts(tool, args, parsed.success ? changeSubject(tool, parsed.data) : undefined);
   facts.stream = input.stream ?? facts.stream;
   facts.application = input.application ?? facts.application;
   const decision = evaluate(policy, facts, at);

@@ -53,7 +53,7 @@ const errorResult = (text: string): CallToolResult => ({ content: [{ type: 'text
 const META_CLIENT = 'io.modelcontextprotocol/clientInfo';
 const META_PROTOCOL = 'io.modelcontextprotocol/protocolVersion';
 const metaValue = (sdk: ServerContext, key: string): unknown =>
-  (sdk.mcpReq.envelope as Record<string, unknown> | undefined)?.[key] ?? (sdk.mcpReq._meta as Record<string, unknown> | undefined)?.[key];
+  (sdk.mcpReq.envelope as Record<string, unknown> | undefined)?.[key] ?? (sdk.mcpReq._meta)?.[key];
 const metaString = (sdk: ServerContext, key: string) => {
   const value = metaValue(sdk, key);
   return typeof value === 'string' ? value : undefined;

@@ -10,7 +10,7 @@ import { scopeForCall } from '../auth/scopes.js';
 import { setOptionsInput } from '../ces/set-options.js';
 import { changeSubject } from '../mcp/kit/access.js';
 import type { AnyToolDef } from '../mcp/kit/define-tool.js';
-import type { AccessRecord, GuardOutcome } from '../mcp/kit/guard.js';
+import type { GuardOutcome } from '../mcp/kit/guard.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { ConfirmationError, type ConfirmationIssuer } from './confirmations.js';
 import { evaluate, needsContainerFacts, type Decision } from './evaluate.js';

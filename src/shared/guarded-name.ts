@@ -10,4 +10,4 @@ import type { z } from 'zod';
 export const GUARDED_PATTERN = 'x-ispw-guarded-pattern';
 
 /** The same schema (zod metadata survives .optional() and .describe()), marked as a guarded name. */
-export const guardedName = <S extends z.ZodString>(schema: S): S => schema.meta({ [GUARDED_PATTERN]: true }) as S;
+export const guardedName = <S extends z.ZodString>(schema: S): S => schema.meta({ [GUARDED_PATTERN]: true });

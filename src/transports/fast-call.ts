@@ -92,6 +92,7 @@ export function replayRequest(req: IncomingMessage, body: BodyRead): IncomingMes
   async function* bytes() {
     yield* body.chunks;
     if (body.complete) return;
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the body stream's own error, rethrown as it came
     if (body.error !== undefined) throw body.error;
     for await (const chunk of req) yield chunk as Buffer;
   }
@@ -206,7 +207,7 @@ function serverContext(plan: FastCallPlan, authInfo: AuthInfo | undefined, signa
       requestSampling: UNAVAILABLE.requestSampling,
     },
     http: { authInfo },
-  } as unknown as ServerContext;
+  };
 }
 
 /**

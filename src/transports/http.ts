@@ -287,7 +287,7 @@ export async function startHttpServer(
           ...(tls.clientCaPem ? { ca: tls.clientCaPem, requestCert: true, rejectUnauthorized: true } : {}),
         },
         handler,
-      ) as unknown as Server)
+      ))
     : createServer(handler);
   // mTLS: clients without a certificate from the client CA are refused in the handshake; count them.
   if (tls?.clientCaPem) server.on('tlsClientError', (error) => ops.metrics?.authFailure(reasonOfTlsError(error)));

@@ -16,7 +16,7 @@ const A = { container_type: 'assignment', container_id: DEMO.assignmentId };
 // The cases are the tools' own succeeding examples (src/mcp/kit/define-tool.ts): each succeeds
 // against a fresh simulator, so every write tool is covered without a table to keep in step.
 const WRITE_TOOLS = ALL_TOOLS.filter((t) => t.kind !== 'read');
-const CASES = WRITE_TOOLS.flatMap((tool) => tool.examples.succeeds.map((example, index) => [`${tool.name} #${index + 1}`, tool.name, example.args as Record<string, unknown>] as const));
+const CASES = WRITE_TOOLS.flatMap((tool) => tool.examples.succeeds.map((example, index) => [`${tool.name} #${index + 1}`, tool.name, example.args] as const));
 
 let server: AuditedServer | undefined;
 afterEach(async () => {

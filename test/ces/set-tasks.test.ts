@@ -24,7 +24,7 @@ const signal = new AbortController().signal;
 
 const targetOf = (url: string, srids: string[]) => {
   const directory = createCesDirectory({ instances: [{ name: 'x', url, srids, token: () => TOKEN, runtimeConfig: 'TPZP', timeoutMs: 5000, retries: 0 }] });
-  return { directory, target: directory.resolve() as CesTarget };
+  return { directory, target: directory.resolve() };
 };
 
 describe('readSetWithTasks against the simulator', () => {

@@ -114,7 +114,7 @@ describe('every catalogue operation against the simulator', () => {
     sim.clearRequests();
     let reply: unknown;
     try {
-      reply = await client.call(SRID, operation as never, input, { requestId: `sim-${name}` });
+      reply = await client.call(SRID, operation, input, { requestId: `sim-${name}` });
     } catch (error) {
       // A CES-style refusal would still prove the wire contract, but each case is chosen to succeed.
       throw new Error(`${name}: ${error instanceof CesError ? `${error.code} ${error.message}` : String(error)}`);

@@ -43,7 +43,7 @@ function load(client: Client, workers = 4) {
   const results: CallToolResult[] = [];
   const loops = Array.from({ length: workers }, async () => {
     while (running) {
-      const result = (await client.callTool({ name: 'ispw_get_assignment', arguments: { assignment_id: DEMO.assignmentId } })) as CallToolResult;
+      const result = (await client.callTool({ name: 'ispw_get_assignment', arguments: { assignment_id: DEMO.assignmentId } }));
       results.push(result);
       // A failing call returns at once; do not let a broken run spin the event loop.
       if (result.isError) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -143,7 +143,7 @@ describe('secret rotation under load (Kubernetes ..data swap)', () => {
     // With only the new CA in the bundle (replace mode), the old server certificate is no longer trusted.
     secret.update({ token: OLD_TOKEN, 'ca.crt': one.otherCa.cert, 'tls.crt': one.client.cert, 'tls.key': one.client.key });
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    const refused = (await client.callTool({ name: 'ispw_get_assignment', arguments: { assignment_id: DEMO.assignmentId } })) as CallToolResult;
+    const refused = (await client.callTool({ name: 'ispw_get_assignment', arguments: { assignment_id: DEMO.assignmentId } }));
     expect(refused.isError).toBe(true);
     expect(JSON.stringify(refused.content)).toMatch(/unknown certificate authority/);
   });

@@ -73,7 +73,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sim,
     directory,
     server,
-    call: async (name, args = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult,
+    call: async (name, args = {}) => (await client.callTool({ name, arguments: args })),
     async close() {
       await client.close();
       await server.close();

@@ -36,7 +36,7 @@ const uncovered = (tools: readonly AnyToolDef[]) => {
 
 describe('tool examples against the simulator', () => {
   it.each(succeeding.map((c) => [`${c.tool.name} #${c.index + 1}: ${c.example.shows}`, c] as const))('%s succeeds', async (_title, { tool, example }) => {
-    const { result, operations } = await runExample(tool, example.args as Record<string, unknown>);
+    const { result, operations } = await runExample(tool, example.args);
     expect(result.isError, textOf(result)).toBeFalsy();
     expect(result.structuredContent).toBeDefined();
     expect(operations.size, 'an example that reaches no CES operation proves nothing about the tool').toBeGreaterThan(0);

@@ -123,7 +123,7 @@ describe('access facts declared by the tools', () => {
   it('every change names what it acts on for each of its examples (a container, a deployment request, or a new container\'s stream and application)', () => {
     for (const tool of ALL_TOOLS.filter((t) => t.kind !== 'read')) {
       for (const example of tool.examples.succeeds) {
-        const subject = changeSubject(tool, tool.input.parse(example.args) as Record<string, unknown>);
+        const subject = changeSubject(tool, tool.input.parse(example.args));
         const named = subject?.container !== undefined || subject?.deploymentRequest !== undefined || (subject?.stream !== undefined && subject.application !== undefined);
         expect(named, `${tool.name}: ${example.shows}`).toBe(true);
       }

@@ -3,7 +3,7 @@
 // bulkhead-limited twin of a cached target, and the call's child logger built lazily from the call's
 // own fields (same bindings as before, a fresh child and correlation id for every call).
 import { Client } from '@modelcontextprotocol/client';
-import { InMemoryTransport, type CallToolResult } from '@modelcontextprotocol/server';
+import { InMemoryTransport } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { DEMO, startSimulator, type RunningSimulator } from '../../simulator/index.js';
@@ -84,7 +84,7 @@ describe("a call's child logger", () => {
     const client = new Client({ name: 'logger-test', version: '1.0.0' });
     await client.connect(clientSide);
     try {
-      const call = async (args: Record<string, unknown>) => (await client.callTool({ name: 'ispw_get_assignment', arguments: args })) as CallToolResult;
+      const call = async (args: Record<string, unknown>) => (await client.callTool({ name: 'ispw_get_assignment', arguments: args }));
       expect((await call({ assignment_id: DEMO.assignmentId })).isError).toBeFalsy();
       expect(lines).toEqual([]); // a successful call at info logs nothing
       expect((await call({ assignment_id: 'NOSUCH01' })).isError).toBe(true);

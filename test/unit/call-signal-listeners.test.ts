@@ -5,7 +5,7 @@
 import { getEventListeners } from 'node:events';
 
 import { Client } from '@modelcontextprotocol/client';
-import { InMemoryTransport, type CallToolResult } from '@modelcontextprotocol/server';
+import { InMemoryTransport } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { DEMO, startSimulator, type RunningSimulator } from '../../simulator/index.js';
@@ -24,7 +24,7 @@ describe('call wrapper: no listeners left on the shutdown signal', () => {
   let close: () => Promise<void>;
   const listeners = () => getEventListeners(shutdown.signal, 'abort').length;
   const call = async (args: Record<string, unknown>, options?: { signal?: AbortSignal }) =>
-    (await client.callTool({ name: 'ispw_get_assignment', arguments: args }, options)) as CallToolResult;
+    (await client.callTool({ name: 'ispw_get_assignment', arguments: args }, options));
 
   beforeAll(async () => {
     sim = await startSimulator({ tokens: [CANARY_TOKEN], stepMs: 0 });

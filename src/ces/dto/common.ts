@@ -6,7 +6,7 @@ import { z } from 'zod';
 /** A list field that CES may send as an array, as a lone object (one element) or not at all. */
 export function listOf<T extends z.ZodType>(item: T) {
   return z.preprocess(
-    (value) => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]),
+    (value): unknown[] => (value === undefined || value === null ? [] : Array.isArray(value) ? (value as unknown[]) : [value]),
     z.array(item),
   );
 }

@@ -96,7 +96,7 @@ const operationFromName = (name: string) => name.replace(/^ispw_/, '');
 
 /** Every action a tool can perform (one for most tools), each with its operation and scope. */
 export function actionsOf(tool: AccessFacts): readonly (ActionAccess | { operation: string; scope: 'ispw:read' })[] {
-  if (!isChange(tool)) return [{ operation: (tool.access as ReadAccess | undefined)?.operation ?? operationFromName(tool.name), scope: 'ispw:read' }];
+  if (!isChange(tool)) return [{ operation: (tool.access)?.operation ?? operationFromName(tool.name), scope: 'ispw:read' }];
   const access = tool.access;
   if (access.byAction) return Object.values(access.byAction.each);
   return [{ operation: access.operation!, scope: access.scope! }];

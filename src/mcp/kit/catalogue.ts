@@ -67,13 +67,13 @@ export function recordCatalogue(register: (server: McpServer) => void): Catalogu
         return;
       }
       if (typeof uri !== 'string') throw new Error(`resource ${name}: a static URI or a ResourceTemplate`);
-      resources.set(new URL(uri).toString(), { listed: Object.freeze({ uri, name, ...metadata }) as Resource, read: read as ReadCallback });
+      resources.set(new URL(uri).toString(), { listed: Object.freeze({ uri, name, ...metadata }), read: read as ReadCallback });
     },
     registerPrompt(name: string, config: { title?: string; description?: string; argsSchema?: z.ZodType }, callback: PromptCallback) {
       const args = config.argsSchema;
       if (!args) throw new Error(`prompt ${name}: the catalogue supports prompts with arguments only`);
       prompts.set(name, {
-        listed: Object.freeze({ name, title: config.title, description: config.description, arguments: promptArguments(args) }) as Prompt,
+        listed: Object.freeze({ name, title: config.title, description: config.description, arguments: promptArguments(args) }),
         args,
         callback,
       });

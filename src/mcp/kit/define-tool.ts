@@ -97,6 +97,9 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject, K exten
   return def;
 }
 
-/** A tool of any shape, as the registry holds it. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry holds tools of every schema; each was checked by defineTool
-export type AnyToolDef = ToolDefBase<any, any> & ({ readonly kind: 'read'; readonly access?: ReadAccess } | { readonly kind: 'write' | 'destructive'; readonly access: ErasedChangeAccess });
+/**
+ * A tool of any shape, as the registry holds it: its schemas as plain zod objects (`run`, `args`
+ * and `text` are methods, so each tool's own argument types still fit) and its access erased.
+ */
+export type AnyToolDef = ToolDefBase<z.ZodObject, z.ZodObject> &
+  ({ readonly kind: 'read'; readonly access?: ReadAccess } | { readonly kind: 'write' | 'destructive'; readonly access: ErasedChangeAccess });

@@ -5,6 +5,9 @@ import { z } from 'zod';
 
 import { guardedName } from '../../shared/guarded-name.js';
 
+/** Marks a string schema as a name validated by its pattern but advertised by type (src/shared/guarded-name.ts). */
+export { guardedName };
+
 const NATIONAL = 'A-Za-z0-9@#$'; // mainframe names allow the national characters @ # $
 
 const id = (label: string, pattern: RegExp, example: string) =>

@@ -48,7 +48,7 @@ export const setWaitOutput = {
 };
 
 /** Transient CES trouble during a wait is retried until the deadline; the rest ends the wait. */
-const isTransient = (error: unknown) =>
+const isTransient = (error: unknown): error is CesError =>
   error instanceof CesError &&
   ['ces_timeout', 'ces_unavailable', 'ces_server', 'ces_rate_limited', 'ces_bad_reply'].includes(error.code);
 
@@ -56,7 +56,7 @@ export async function waitForSet(ctx: ToolContext, setId: string, waitSeconds: n
   const budgetMs = Math.min(waitSeconds, ctx.wait.maxWaitSeconds) * 1000;
   const started = ctx.now();
   let state: string | undefined;
-  let lastError: unknown;
+  let lastError: CesError | undefined;
   for (;;) {
     try {
       const set = await ctx.ces.call(ops.getSet, { path: { setId } });

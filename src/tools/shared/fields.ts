@@ -3,8 +3,8 @@
 import { z } from 'zod';
 
 import { setOptionsInput } from '../../ces/set-options.js';
-import { guardedName } from '../../shared/guarded-name.js';
 import type { TaskInfo } from '../../ces/dto/index.js';
+import { guardedName } from '../../mcp/kit/params.js';
 import { setWaitOutput } from '../../mcp/kit/wait-for-set.js';
 
 /** Row cap for every list tool; CES itself has no paging (ces-api.md §3). */

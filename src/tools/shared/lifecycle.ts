@@ -10,7 +10,6 @@ import type { ChangeSubject } from '../../mcp/kit/access.js';
 import type { ToolContext } from '../../mcp/kit/context.js';
 import { ToolInputError } from '../../mcp/kit/errors.js';
 import {
-  assignmentIdParam,
   containerTypeParam,
   levelParam,
   moduleNameParam,
@@ -208,7 +207,7 @@ export async function runLifecycle(verb: LifecycleVerb, a: LifecycleArgs, ctx: T
   const echo = { containerType: a.container_type, containerId: a.container_id, level: a.level };
   let result: LifecycleResult;
   if (route.awaited) {
-    result = { ...echo, ...fromAwait(reply as AwaitResult) };
+    result = { ...echo, ...fromAwait(reply) };
   } else {
     result = { ...echo, ...(await finishSetOp(ctx, reply, a.wait_seconds)) };
   }

@@ -40,7 +40,7 @@ export function fromMultiTask(reply: MultiTask) {
       Object.entries({ taskId: t.taskId, moduleName: t.mname, moduleType: t.mtype, error: t.errorMessage }).filter(
         ([, v]) => v !== undefined,
       ),
-    ) as { taskId?: string; moduleName?: string; moduleType?: string; error?: string };
+    );
   });
   const message = clean(reply.message);
   return { structured: message ? { message, failedTasks } : { failedTasks }, failedTasks, message };

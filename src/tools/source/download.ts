@@ -2,7 +2,7 @@
 // a container's members (an assignment, release or set, optionally at a level and of a type), or
 // the members of a stream/application at a level of the repository. CES answers with a zip that
 // src/ces/source-zip.ts opens in memory.
-import { z } from 'zod';
+import { type z } from 'zod';
 
 import type { SourceDownload } from '../../ces/dto/index.js';
 import { ops } from '../../ces/operations.js';
@@ -21,8 +21,7 @@ export const selectionInput = {
   level: levelParam.optional(),
   module_type: moduleTypeParam.optional(),
 };
-const selection = z.object(selectionInput);
-export type Selection = z.output<typeof selection>;
+export type Selection = z.output<z.ZodObject<typeof selectionInput>>;
 
 // The container type as BMC's downloader puts it in the path.
 const CONTAINER_WORD = { assignment: 'Assignment', release: 'Release', set: 'Set' } as const;
