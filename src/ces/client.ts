@@ -63,15 +63,12 @@ export interface CesClientOptions {
   observer?: CesObserver;
 }
 
-/** Per-call options: the caller's abort signal and an optional correlation id. */
-export type CesCallOptions = CallOptions;
-
 /** A client bound to one CES instance; the SRID is chosen per call. */
 export interface CesClient {
   readonly name: string;
   /** Normalised base URL, `scheme://host:port`. */
   readonly baseUrl: string;
-  call<R>(srid: string, operation: Operation<R>, input?: CallInput, options?: CesCallOptions): Promise<R>;
+  call<R>(srid: string, operation: Operation<R>, input?: CallInput, options?: CallOptions): Promise<R>;
   /** State of this instance's circuit breaker (for readiness and metrics). */
   breakerState(): BreakerState;
   close(): Promise<void>;
@@ -121,7 +118,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
     ...(log === undefined ? {} : { logger: log }),
   });
 
-  const secrets = (credential?: CesCallOptions['credential']): string[] => {
+  const secrets = (credential?: CallOptions['credential']): string[] => {
     const list: string[] = [];
     for (const provider of [options.token, credential?.token]) {
       try {
@@ -205,7 +202,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
     operation: Operation<R>,
     path: string,
     body: string | undefined,
-    callOptions: CesCallOptions,
+    callOptions: CallOptions,
     attemptSignal: AbortSignal,
     resendCount: number,
   ): Promise<R> {
@@ -371,7 +368,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
   return {
     name,
     baseUrl,
-    async call<R>(srid: string, operation: Operation<R>, input: CallInput = {}, callOptions: CesCallOptions = {}): Promise<R> {
+    async call<R>(srid: string, operation: Operation<R>, input: CallInput = {}, callOptions: CallOptions = {}): Promise<R> {
       const path = buildRequestPath(srid, operation, input);
       let body: string | undefined;
       if (operation.body) {

@@ -4,8 +4,8 @@
 // tokens and TLS material arrive as values or provider functions from the config layer.
 import type { Logger } from 'pino';
 
-import type { CallInput, CesDirectory, CesTarget } from './api.js';
-import { type CesCallOptions, type CesClient, createCesClient } from './client.js';
+import type { CallInput, CallOptions, CesDirectory, CesTarget } from './api.js';
+import { type CesClient, createCesClient } from './client.js';
 import { CesError } from './errors.js';
 import type { BreakerState, CesObserver } from './observer.js';
 import type { Operation } from './operations.js';
@@ -141,7 +141,7 @@ export function createCesDirectory(options: CesDirectoryOptions, deps: CesDirect
       srid,
       runtimeConfig: entry.options.runtimeConfig,
       timeoutMs: entry.options.timeoutMs,
-      call<R>(operation: Operation<R>, input?: CallInput, callOptions?: CesCallOptions): Promise<R> {
+      call<R>(operation: Operation<R>, input?: CallInput, callOptions?: CallOptions): Promise<R> {
         return entry.client.call(srid, operation, input, callOptions);
       },
     });

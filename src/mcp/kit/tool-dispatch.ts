@@ -1,7 +1,7 @@
 // Tools served from the SDK's low-level Server: everything a tools/list answer or a tools/call
 // dispatch needs is prepared once at start-up (JSON Schemas, frozen list entries, per-scope views),
-// so a per-request server costs two handler registrations instead of ~33 McpServer.registerTool
-// calls. Validation is unchanged: the tool's zod schemas check every call's input and output, and
+// so a per-request server costs two handler registrations instead of one McpServer.registerTool
+// call per tool. Validation is unchanged: the tool's zod schemas check every call's input and output, and
 // failures read exactly as McpServer's ("Input validation error: Invalid arguments for tool …").
 import {
   ProtocolError,

@@ -19,7 +19,7 @@ export const taskSelectionInput = {
 type TaskSelection = { level?: string; task_ids?: string[]; module_name?: string; module_type?: string };
 
 /** The selection as CES takes it: all in the query string, task ids as repeated `taskId`. */
-export const selectionQuery = (a: TaskSelection) => ({ level: a.level, mname: a.module_name, mtype: a.module_type, taskId: a.task_ids });
+export const selectionQuery = (selection: TaskSelection) => ({ level: selection.level, mname: selection.module_name, mtype: selection.module_type, taskId: selection.task_ids });
 
 export const multiTaskOutput = {
   message: z.string().optional(),
@@ -46,17 +46,17 @@ export function fromMultiTask(reply: MultiTask) {
   return { structured: message ? { message, failedTasks } : { failedTasks }, failedTasks, message };
 }
 
-export function renderMultiTask(label: string, r: ReturnType<typeof fromMultiTask>): string {
-  const lines = [`${label}.${r.message ? ` CES said: ${r.message}` : ''}`];
-  if (r.failedTasks.length) {
-    lines.push(`${r.failedTasks.length} task(s) failed:`, table(r.failedTasks, ['taskId', 'moduleName', 'moduleType', 'error']));
+export function renderMultiTask(label: string, result: ReturnType<typeof fromMultiTask>): string {
+  const lines = [`${label}.${result.message ? ` CES said: ${result.message}` : ''}`];
+  if (result.failedTasks.length) {
+    lines.push(`${result.failedTasks.length} task(s) failed:`, table(result.failedTasks, ['taskId', 'moduleName', 'moduleType', 'error']));
   }
   return lines.join('\n');
 }
 
 /** Acting on every task of a container by accident is refused: one selector must be given. */
-export function requireSelection(a: TaskSelection) {
-  if (!a.level && !a.task_ids?.length && !a.module_name && !a.module_type) {
+export function requireSelection(selection: TaskSelection) {
+  if (!selection.level && !selection.task_ids?.length && !selection.module_name && !selection.module_type) {
     throw new ToolInputError('Select the tasks: give level, task_ids or module_name/module_type.');
   }
 }
