@@ -64,7 +64,8 @@ export function activeFreeze(freeze: FreezeWindow, now: number): boolean {
   return w.from <= now && now < w.to;
 }
 
-function ticketRegExp(ticket: TicketRule): RegExp {
+/** The ticket rule's pattern, compiled once per rule object (and again when its pattern changes). */
+export function ticketRegExp(ticket: TicketRule): RegExp {
   let t = ticketPatterns.get(ticket);
   if (t === undefined || t.pattern !== ticket.pattern) {
     t = { pattern: ticket.pattern, re: new RegExp(`^(?:${ticket.pattern})$`) };

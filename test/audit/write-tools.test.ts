@@ -8,7 +8,7 @@ import { DEMO } from '../../simulator/index.js';
 import { AuditEvent } from '../../src/audit/schema.js';
 import { ALL_TOOLS } from '../../src/tools/index.js';
 import { textOf } from '../support/harness.js';
-import { AUDIT_TOKEN, startAuditedServer, type AuditedServer } from './support.js';
+import { AUDIT_TOKEN, startAuditedServer, type AuditedServer } from '../support/audited-server.js';
 
 const { TPROG01 } = DEMO.taskIds;
 const A = { container_type: 'assignment', container_id: DEMO.assignmentId };

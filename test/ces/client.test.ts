@@ -274,11 +274,11 @@ describe('retries', () => {
 describe('timeouts, cancellation, connection failures', () => {
   it('times out a call that gets no answer', async () => {
     const { client } = await setup(() => undefined, { timeoutMs: 300, retries: 0 });
-    const started = Date.now();
     const error = await failure(client.call('ISPW', ops.getSet, { path: { setId: 'S1' } }));
     expect(error.code).toBe('ces_timeout');
     expect(error.retryable).toBe(true);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // The configured timeout ended it (not the test's own, nor a retry): the message names it.
+    expect(error.message).toContain('did not answer within 300 ms');
   });
 
   it('stops at once when the caller aborts', async () => {

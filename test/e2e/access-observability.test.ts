@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { DEMO, startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import type { AuditEvent } from '../../src/audit/schema.js';
-import { tempDir } from '../audit/support.js';
+import { tempDir } from '../support/audited-server.js';
 import { createTestPki, type TestPki } from '../support/certs.js';
 import { startIssuer, type TestIssuer } from '../support/issuer.js';
 import { MAIN, serverEnv, startServerProcess, type ServerProcess } from '../support/server-process.js';

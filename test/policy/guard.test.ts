@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { DEMO } from '../../simulator/index.js';
-import { startAuditedServer, type AuditedServer } from '../audit/support.js';
+import { startAuditedServer, type AuditedServer } from '../support/audited-server.js';
 import { textOf } from '../support/harness.js';
 
 let server: AuditedServer | undefined;

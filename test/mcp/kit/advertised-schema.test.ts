@@ -3,9 +3,9 @@
 // advertised ones still refuse every malformed value before anything reaches CES.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { DEMO } from '../../simulator/index.js';
-import { GUARDED_PATTERN } from '../../src/shared/guarded-name.js';
-import { cesRequests, startHarness, textOf, type Harness } from '../support/harness.js';
+import { DEMO } from '../../../simulator/index.js';
+import { GUARDED_PATTERN } from '../../../src/shared/guarded-name.js';
+import { cesRequests, startHarness, textOf, type Harness } from '../../support/harness.js';
 
 type Schema = { properties?: Record<string, { pattern?: string; type?: string; items?: { pattern?: string }; minLength?: number }> };
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 import { describe, expect, it } from 'vitest';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = fileURLToPath(new URL('../', import.meta.url));
 
 /** Value imports and re-exports (not `import type`/`export type`) of a TypeScript source. */
 function staticValueImports(text: string): string[] {
@@ -50,14 +50,14 @@ describe('main.ts static imports (compiled before the compile cache is enabled)'
 
   it('the import scanner sees value imports and skips type-only ones', () => {
     const text = [
-      "import { a } from './a.js';",
-      "import type { B } from './b.js';",
-      "import { type C, type D } from './c.js';",
+      "import { a } from './unit/a.js';",
+      "import type { B } from './unit/b.js';",
+      "import { type C, type D } from './unit/c.js';",
       "import { type E, f } from 'pkg';",
-      "export { g } from './g.js';",
-      "export type { H } from './h.js';",
-      "import './side-effect.js';",
+      "export { g } from './unit/g.js';",
+      "export type { H } from './unit/h.js';",
+      "import './unit/side-effect.js';",
     ].join('\n');
-    expect(staticValueImports(text).sort()).toEqual(['./a.js', './g.js', './side-effect.js', 'pkg']);
+    expect(staticValueImports(text).sort()).toEqual(['./unit/a.js', './unit/g.js', './unit/side-effect.js', 'pkg']);
   });
 });

@@ -14,7 +14,7 @@ import { createCesTransport } from '../../src/ces/transport.js';
 import { createServerFactory } from '../../src/mcp/server.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { ALL_TOOLS } from '../../src/tools/index.js';
-import { json, startFakeCes, type FakeCes } from '../ces/fake-ces.js';
+import { json, startFakeCes, type FakeCes } from './fake-ces.js';
 
 const TOKEN = 'egress-test-token-5d2c';
 const SRID = 'CW09-47623';
