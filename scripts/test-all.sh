@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs pinned tools and dependencies, type-checks,
-# builds, then runs the unit/CES/tool/e2e tests, the MCP conformance suite (both protocol eras),
+# lints (ESLint with the architecture's boundaries, Prettier), builds, then runs the unit/CES/tool/e2e tests, the MCP conformance suite (both protocol eras),
 # Inspector CLI smoke calls and the container tests (image build + hardened runs under podman; skipped
 # loudly where podman cannot run) — all under Node 24. Everything runs on loopback.
 set -euo pipefail

@@ -1,6 +1,6 @@
 // The demo estate: stream PLAY with applications PLAY and PAYR, lifecycle DEV1/DEV2 → QA → STG → PRD,
 // assignments, releases, tasks, past sets and deployment requests, all dated relative to the clock
-// so list tools show recent data. Ids follow CES formats (ces-api.md §3.3). See README.md.
+// so list tools show recent data. Ids follow CES formats (docs/ces-api.md §3.3). See README.md.
 import { DAY_MS, HOUR_MS } from './clock.js';
 import type { CesSet, Deployment, Estate, SetKind, Task } from './estate.js';
 import { repositoryOnlyMembers } from './source.js';

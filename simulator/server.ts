@@ -1,5 +1,5 @@
 // The HTTP(S) front of the simulator: reads each request, records it, applies faults, checks the
-// raw-token `Authorization` header (ces-api.md §1.3) and the SRID (§1.2), routes it and writes a
+// raw-token `Authorization` header (docs/ces-api.md §1.3) and the SRID (§1.2), routes it and writes a
 // JSON reply. Errors are always `{message}` JSON (§5); nothing a client sends can crash it.
 import http from 'node:http';
 import https from 'node:https';

@@ -1,4 +1,4 @@
-// Source text of the simulated members, for the download endpoints (ces-api.md §2.6): made up from
+// Source text of the simulated members, for the download endpoints (docs/ces-api.md §2.6): made up from
 // the member's name and type, the same every time, as CES would send it after converting EBCDIC.
 // The repository also holds members that are not tasks of any container: a binary load module and
 // a program too large to read, so clients can show how they refuse both, and a long program.

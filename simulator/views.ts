@@ -1,4 +1,4 @@
-// Wire shapes of estate objects, exactly as ces-api.md §3 shows them: TaskInfo (§3.3),
+// Wire shapes of estate objects, exactly as docs/ces-api.md §3 shows them: TaskInfo (§3.3),
 // AssignmentInfo (§3.4), ReleaseInfo (§3.5), SetInfo with lower-case `setid` (§3.6),
 // DeploymentInfo (§3.7), container items (§3.8) and work-list items (§3.9).
 import { formatDate, formatDateTime, formatTime } from './clock.js';

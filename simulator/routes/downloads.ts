@@ -1,4 +1,4 @@
-// Source download (ces-api.md §2.6): `POST /downloads/{containerType}/{containerId}` (Assignment,
+// Source download (docs/ces-api.md §2.6): `POST /downloads/{containerType}/{containerId}` (Assignment,
 // Release or Set, any case) and `POST /downloads/repository/{stream}/{application}[/{subAppl}]/{level}`
 // answer with a zip of the members (`{application}/MF_Source/{NAME}.{ext}`) and a
 // Content-Disposition file name. Filters come from the body: `level` and `componentType`

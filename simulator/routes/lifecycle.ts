@@ -1,4 +1,4 @@
-// Lifecycle operations on containers (ces-api.md §2.1, §2.2): `tasks/{generate|promote|deploy|
+// Lifecycle operations on containers (docs/ces-api.md §2.1, §2.2): `tasks/{generate|promote|deploy|
 // regress|fallback}` with `level` + optional `mname`/`mtype`, the `taskIds/*` variants with a
 // repeated `taskId`, `taskIds/generate-await`, and `tasks/build` (assignment and release).
 import type { Task } from '../estate.js';

@@ -1,5 +1,5 @@
 // The HTTP client of one CES instance: builds requests from catalogue operations, authenticates with
-// the raw CES token (ces-api.md §1.3), retries what is safe to retry, trips a circuit breaker when CES
+// the raw CES token (docs/ces-api.md §1.3), retries what is safe to retry, trips a circuit breaker when CES
 // is down, and maps every failure to a `CesError`. It must never follow a URL that CES returns
 // (§4.3: poll URLs are rebuilt from the base and set id), never retry a POST that CES may have
 // executed, and never put the token or key passphrase into an error, a log line or a thrown object.
@@ -30,7 +30,7 @@ import { createCesTransport, type CesProxyOptions, type CesTlsOptions, type CesT
 export interface CesClientOptions {
   /** Instance name, used in errors and logs. */
   name: string;
-  /** Configured CES URL; normalised to `scheme://host:port` (ces-api.md §1.1). */
+  /** Configured CES URL; normalised to `scheme://host:port` (docs/ces-api.md §1.1). */
   url: string;
   /** Returns the current CES token; called on every request so a rotated token file takes effect. */
   token: () => string | undefined;
@@ -135,7 +135,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
   };
 
   // One breaker per instance: opened by consecutive failures that say "CES is not answering"
-  // (connection, TLS, timeout, 5xx) — never by 4xx, which prove CES is up (ces-api.md §5).
+  // (connection, TLS, timeout, 5xx) — never by 4xx, which prove CES is up (docs/ces-api.md §5).
   const breaker = circuitBreaker(
     handleWhen((error) => {
       const info = failureInfo(error);
@@ -234,7 +234,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
     }
 
     const headers: Record<string, string> = {
-      // The raw token with no scheme word, as every BMC client sends it (ces-api.md §1.3).
+      // The raw token with no scheme word, as every BMC client sends it (docs/ces-api.md §1.3).
       authorization: token,
       // BMC clients send it on every call, GETs included (§1.4).
       'content-type': 'application/json',

@@ -1,5 +1,5 @@
 // The configured CES instances and the SRIDs each one serves; resolves a tool's `srid` argument to
-// the instance that owns it (case-insensitively, ces-api.md §1.2) and gives back a `CesTarget`.
+// the instance that owns it (case-insensitively, docs/ces-api.md §1.2) and gives back a `CesTarget`.
 // Holds one client (connection pool, breaker) per instance. Must not read files or the environment:
 // tokens and TLS material arrive as values or provider functions from the config layer.
 import type { Logger } from 'pino';
@@ -16,7 +16,7 @@ import type { CesProxyOptions, CesTlsOptions, PemSource } from './transport.js';
 export interface CesInstanceOptions {
   /** Unique name, used in errors, logs and `describe()`. */
   name: string;
-  /** CES URL; any context path (`/compuware`, `/ispw`) is dropped (ces-api.md §1.1). */
+  /** CES URL; any context path (`/compuware`, `/ispw`) is dropped (docs/ces-api.md §1.1). */
   url: string;
   /** Code Pipeline instance ids served by this CES; the first is this instance's default. */
   srids: string[];

@@ -1,4 +1,4 @@
-// The catalogue of CES Code Pipeline operations this server calls (ces-api.md §2.1–2.5, §2.7).
+// The catalogue of CES Code Pipeline operations this server calls (docs/ces-api.md §2.1–2.5, §2.7).
 // Each entry is the wire contract of one call: method, path template under /ispw/{srid}, the query
 // parameters it may carry and the schema of its reply. Tools call `ces.call(op, input)`; only the
 // CES client turns an entry into an HTTP request, so the conventions live in one place:
@@ -22,7 +22,7 @@ export interface Operation<R = unknown> {
   readonly body: boolean;
   /** Reply schema; lenient about unknown fields and the one-element-list quirk. */
   readonly reply: z.ZodType<R>;
-  /** `zip`: a 2xx body is a zip handed over as bytes (ces-api.md §2.6), not JSON. Default `json`. */
+  /** `zip`: a 2xx body is a zip handed over as bytes (docs/ces-api.md §2.6), not JSON. Default `json`. */
   readonly replyBody?: 'json' | 'zip';
   /** Largest reply accepted for this operation, when it differs from the client's limit (downloads). */
   readonly maxReplyBytes?: number;
@@ -34,7 +34,7 @@ const op = <R>(def: Operation<R>): Operation<R> => Object.freeze(def);
 export const LIFECYCLE_ACTIONS = ['generate', 'promote', 'deploy', 'regress', 'fallback'] as const;
 export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
 
-/** Set actions (ces-api.md §6). */
+/** Set actions (docs/ces-api.md §6). */
 export const SET_ACTIONS = [
   'hold',
   'release',

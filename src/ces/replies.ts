@@ -1,4 +1,4 @@
-// Turns a CES HTTP answer into the operation's parsed reply or a `CesError` (ces-api.md §3, §5):
+// Turns a CES HTTP answer into the operation's parsed reply or a `CesError` (docs/ces-api.md §3, §5):
 // status → error code, CES's `{message}` → `cesMessage`, non-JSON or wrongly shaped bodies →
 // `ces_bad_reply`. Text that came from CES (an error's message, a reply's `message`) is redacted of
 // the token and passphrase in any common encoding and capped before it is put into an error or a

@@ -1,4 +1,4 @@
-// The "SetOptions" JSON body shared by every set-creating POST (ces-api.md §2.7). Tools speak
+// The "SetOptions" JSON body shared by every set-creating POST (docs/ces-api.md §2.7). Tools speak
 // snake_case; CES speaks the SetInfo model's names. Unset options are omitted, never sent empty.
 import { z } from 'zod';
 

@@ -1,5 +1,5 @@
 // A set and its tasks, as both ispw_get_set and the confirmation preview need them. CES includes a
-// set's tasks in GetSetInfo only when a level is passed (ces-api.md §2.3), so the level is passed
+// set's tasks in GetSetInfo only when a level is passed (docs/ces-api.md §2.3), so the level is passed
 // when known and, when the reply lists no tasks, they are read with GetSetTaskList.
 import type { CesCaller } from './api.js';
 import type { SetInfo, TaskInfo } from './dto/index.js';

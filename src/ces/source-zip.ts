@@ -1,4 +1,4 @@
-// Opens the zip a CES source download returns (ces-api.md §2.6), in memory only: nothing is ever
+// Opens the zip a CES source download returns (docs/ces-api.md §2.6), in memory only: nothing is ever
 // written to disk. The central directory is read first and checked against bounds (entry count,
 // declared sizes) before anything is inflated; only the one member asked for is inflated, into a
 // buffer of its declared size, so a zip that lies about a size yields at most that many bytes

@@ -1,4 +1,4 @@
-// Set and deployment lifecycles on an injected clock (ces-api.md §4, §6), and the estate changes
+// Set and deployment lifecycles on an injected clock (docs/ces-api.md §4, §6), and the estate changes
 // the operations make: promote/regress move tasks, deploy creates requests, fallback reverses them.
 import { describe, expect, it, vi } from 'vitest';
 

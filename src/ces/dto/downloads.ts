@@ -1,4 +1,4 @@
-// The reply of the source-download endpoints (ces-api.md §2.6): a zip of the members, with the file
+// The reply of the source-download endpoints (docs/ces-api.md §2.6): a zip of the members, with the file
 // name in `Content-Disposition`; or, where CES has nothing to send, a JSON `{message}`. The CES
 // client hands the bytes over unread; src/ces/source-zip.ts opens them.
 import { z } from 'zod';

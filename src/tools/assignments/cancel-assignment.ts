@@ -1,4 +1,4 @@
-// ispw_cancel_assignment: cancel an assignment (ces-api.md §2.1 CancelAssignment).
+// ispw_cancel_assignment: cancel an assignment (docs/ces-api.md §2.1 CancelAssignment).
 // Destructive: cancelling abandons the assignment's changes and cannot be undone.
 import { z } from 'zod';
 

@@ -1,4 +1,4 @@
-// ispw_close_assignment: close an assignment (ces-api.md §2.1 CloseAssignment).
+// ispw_close_assignment: close an assignment (docs/ces-api.md §2.1 CloseAssignment).
 // Destructive: closing cannot be undone.
 import { z } from 'zod';
 

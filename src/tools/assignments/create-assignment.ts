@@ -1,4 +1,4 @@
-// ispw_create_assignment: create an assignment; CES numbers it from the prefix (ces-api.md §2.1
+// ispw_create_assignment: create an assignment; CES numbers it from the prefix (docs/ces-api.md §2.1
 // CreateAssignment; body names per §8.2: `refNumber`, `releaseId`).
 import { z } from 'zod';
 

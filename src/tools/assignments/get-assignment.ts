@@ -1,4 +1,4 @@
-// ispw_get_assignment: one assignment's details (ces-api.md §2.1 GetAssignmentInfo, §3.4).
+// ispw_get_assignment: one assignment's details (docs/ces-api.md §2.1 GetAssignmentInfo, §3.4).
 import { z } from 'zod';
 
 import { ops } from '../../ces/operations.js';

@@ -1,4 +1,4 @@
-// ispw_list_assignments: search assignments (ces-api.md §2.5 GetContainerList, containerType A).
+// ispw_list_assignments: search assignments (docs/ces-api.md §2.5 GetContainerList, containerType A).
 import { z } from 'zod';
 
 import { defineTool } from '../../mcp/kit/define-tool.js';

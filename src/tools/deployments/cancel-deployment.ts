@@ -1,4 +1,4 @@
-// ispw_cancel_deployment: cancel a deployment request (ces-api.md §2.5 CancelDeployment).
+// ispw_cancel_deployment: cancel a deployment request (docs/ces-api.md §2.5 CancelDeployment).
 // Destructive: a cancelled request cannot be resumed; the deploy must be requested again.
 import { z } from 'zod';
 

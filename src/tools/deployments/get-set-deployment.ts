@@ -1,4 +1,4 @@
-// ispw_get_set_deployment: the deployment requests a set created (ces-api.md §2.3
+// ispw_get_set_deployment: the deployment requests a set created (docs/ces-api.md §2.3
 // GetSetDeploymentInfo; the reply shape is uncertain, §3.7, the DTO accepts both forms).
 import { z } from 'zod';
 

@@ -1,5 +1,5 @@
 // ispw_list_deployments: deployment requests, by default those of the prior week
-// (ces-api.md §2.5 GetDeploymentList; the reply's array key is uncertain, §8.3, the DTO merges both).
+// (docs/ces-api.md §2.5 GetDeploymentList; the reply's array key is uncertain, §8.3, the DTO merges both).
 import { z } from 'zod';
 
 import { ops } from '../../ces/operations.js';
@@ -37,7 +37,7 @@ export const listDeployments = defineTool({
   }),
   output: z.object(listOutput(deploymentRow)),
   async run(a, ctx) {
-    // A date range or an id replaces CES's prior-week default window (ces-api.md §2.5).
+    // A date range or an id replaces CES's prior-week default window (docs/ces-api.md §2.5).
     const explicit = a.start_date || a.end_date || a.todays_date !== undefined || a.request_id || a.set_id;
     const reply = await ctx.ces.call(
       ops.listDeployments,

@@ -1,5 +1,5 @@
 // ispw_manage_release_deployments: restart or terminate all deployments of a release
-// (ces-api.md §2.2 ReleaseDeployAction, §3.7 ReleaseDeployOp). Destructive: terminate stops
+// (docs/ces-api.md §2.2 ReleaseDeployAction, §3.7 ReleaseDeployOp). Destructive: terminate stops
 // deployments in flight, restart re-runs them.
 import { z } from 'zod';
 

@@ -1,4 +1,4 @@
-// ispw_cancel_release: cancel a release (ces-api.md §2.2 CancelRelease).
+// ispw_cancel_release: cancel a release (docs/ces-api.md §2.2 CancelRelease).
 // Destructive: cancelling abandons the release and cannot be undone.
 import { z } from 'zod';
 

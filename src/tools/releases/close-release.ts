@@ -1,4 +1,4 @@
-// ispw_close_release: close a release (ces-api.md §2.2 CloseRelease).
+// ispw_close_release: close a release (docs/ces-api.md §2.2 CloseRelease).
 // Destructive: closing cannot be undone.
 import { z } from 'zod';
 

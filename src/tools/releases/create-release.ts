@@ -1,5 +1,5 @@
 // ispw_create_release: create a release with a given id or one numbered from a prefix
-// (ces-api.md §2.2 CreateRelease: exactly one of releaseId / releasePrefix).
+// (docs/ces-api.md §2.2 CreateRelease: exactly one of releaseId / releasePrefix).
 import { z } from 'zod';
 
 import { ops } from '../../ces/operations.js';

@@ -1,4 +1,4 @@
-// ispw_get_release: one release's details (ces-api.md §2.2 GetReleaseInfo, §3.5).
+// ispw_get_release: one release's details (docs/ces-api.md §2.2 GetReleaseInfo, §3.5).
 import { z } from 'zod';
 
 import { ops } from '../../ces/operations.js';

@@ -1,4 +1,4 @@
-// ispw_list_releases: search releases (ces-api.md §2.5 GetContainerList, containerType R).
+// ispw_list_releases: search releases (docs/ces-api.md §2.5 GetContainerList, containerType R).
 import { z } from 'zod';
 
 import { defineTool } from '../../mcp/kit/define-tool.js';

@@ -1,4 +1,4 @@
-// ispw_remove_from_release: take tasks out of a release (ces-api.md §2.2 RemoveFromRelease; Jenkins
+// ispw_remove_from_release: take tasks out of a release (docs/ces-api.md §2.2 RemoveFromRelease; Jenkins
 // sends an empty body). Destructive: the tasks lose their release membership and its scheduling.
 import { z } from 'zod';
 

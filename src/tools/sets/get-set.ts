@@ -1,4 +1,4 @@
-// ispw_get_set: a set's state and tasks (ces-api.md §2.3 GetSetInfo, §3.6). CES includes tasks
+// ispw_get_set: a set's state and tasks (docs/ces-api.md §2.3 GetSetInfo, §3.6). CES includes tasks
 // only when a level is passed, so without one the task list is read separately (GetSetTaskList).
 import { z } from 'zod';
 

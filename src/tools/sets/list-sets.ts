@@ -1,4 +1,4 @@
-// ispw_list_sets: search sets (ces-api.md §2.5 GetContainerList, containerType S).
+// ispw_list_sets: search sets (docs/ces-api.md §2.5 GetContainerList, containerType S).
 import { z } from 'zod';
 
 import { defineTool } from '../../mcp/kit/define-tool.js';

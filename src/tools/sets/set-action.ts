@@ -1,5 +1,5 @@
 // ispw_set_action: hold, release, lock, unlock, delete, restart, terminate, approve, deny or reset
-// a set (ces-api.md §6). Destructive: delete and terminate stop work irrecoverably, and approvals
+// a set (docs/ces-api.md §6). Destructive: delete and terminate stop work irrecoverably, and approvals
 // let changes through to production.
 import { z } from 'zod';
 

@@ -1,5 +1,5 @@
 // The container search behind ispw_list_assignments/_releases/_sets: one CES call,
-// `containers/list` with `containerType` A, R or S (ces-api.md §2.5, §3.8).
+// `containers/list` with `containerType` A, R or S (docs/ces-api.md §2.5, §3.8).
 import { z } from 'zod';
 
 import { ops } from '../../ces/operations.js';

@@ -1,4 +1,4 @@
-// Deployment rows shared by the deployment tools (ces-api.md §3.7).
+// Deployment rows shared by the deployment tools (docs/ces-api.md §3.7).
 import { z } from 'zod';
 
 import type { DeploymentInfo } from '../../ces/dto/index.js';

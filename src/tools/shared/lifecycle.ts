@@ -1,5 +1,5 @@
 // Routing of the lifecycle tools (generate, build, promote, deploy, regress, fallback) to the CES
-// operation that exists for the chosen container and selection (ces-api.md §2.1–2.4). Combinations
+// operation that exists for the chosen container and selection (docs/ces-api.md §2.1–2.4). Combinations
 // CES has no endpoint for are refused with a hint instead of being approximated.
 import { z } from 'zod';
 
@@ -108,7 +108,7 @@ const RELEASE_OPS: Record<LifecycleVerb, Operation<Reply>> = {
   fallback: ops.fallbackRelease,
   build: ops.buildRelease,
 };
-// ces-api.md §2.1: only generate and deploy have `taskIds/…` endpoints; build by task id is §2.4.
+// docs/ces-api.md §2.1: only generate and deploy have `taskIds/…` endpoints; build by task id is §2.4.
 const TASK_ID_OPS: Partial<Record<LifecycleVerb, Operation<Reply>>> = {
   generate: ops.generateTasks,
   deploy: ops.deployTasks,
@@ -139,7 +139,7 @@ export function routeLifecycle(verb: LifecycleVerb, args: LifecycleArgs): Route 
   if (args.container_type === 'release') {
     if (taskIds) throw new ToolInputError(`CES cannot ${verb} release tasks by task id.`, SELECT_HINT);
     if (verb === 'build') {
-      // ces-api.md §2.2 BuildRelease: impacted tasks are added to an assignment, which CES requires.
+      // docs/ces-api.md §2.2 BuildRelease: impacted tasks are added to an assignment, which CES requires.
       if (!args.assignment_id) {
         throw new ToolInputError('Building a release needs assignment_id.', 'Give the assignment that receives the impacted tasks.');
       }
@@ -150,7 +150,7 @@ export function routeLifecycle(verb: LifecycleVerb, args: LifecycleArgs): Route 
 
   const path = { assignmentId: args.container_id };
   if (taskIds) {
-    // ces-api.md §2.4: with taskId the other build filters are ignored by CES, so none are sent.
+    // docs/ces-api.md §2.4: with taskId the other build filters are ignored by CES, so none are sent.
     if (verb === 'build') return { op: ops.buildTasks, path: {}, query: { taskId: taskIds, assignmentId: args.container_id } };
     const op = TASK_ID_OPS[verb];
     if (!op) throw new ToolInputError(`CES cannot ${verb} by task id.`, SELECT_HINT);
@@ -159,7 +159,7 @@ export function routeLifecycle(verb: LifecycleVerb, args: LifecycleArgs): Route 
   return { op: ASSIGNMENT_OPS[verb], path, query: filter };
 }
 
-// ces-api.md §2.1 generate-await and §2.4 build-await: the blocking variants CES offers.
+// docs/ces-api.md §2.1 generate-await and §2.4 build-await: the blocking variants CES offers.
 function routeAwait(verb: LifecycleVerb, a: LifecycleArgs, taskIds: string[] | undefined, byModule: boolean): Route {
   const hint = 'Drop await_in_ces and use wait_seconds instead.';
   if (a.container_type !== 'assignment' || byModule || (verb !== 'build' && verb !== 'generate')) {
@@ -169,7 +169,7 @@ function routeAwait(verb: LifecycleVerb, a: LifecycleArgs, taskIds: string[] | u
     if (!taskIds) throw new ToolInputError('await_in_ces for generate needs task_ids.', hint);
     return { op: ops.generateTasksAwait, path: { assignmentId: a.container_id }, query: { taskId: taskIds, level: a.level }, awaited: true };
   }
-  // build-await: task ids win over assignment + level (ces-api.md §2.4), so send only one form.
+  // build-await: task ids win over assignment + level (docs/ces-api.md §2.4), so send only one form.
   const query = taskIds ? { taskId: taskIds } : { assignmentId: a.container_id, level: a.level };
   return { op: ops.buildAwait, path: {}, query, awaited: true };
 }
@@ -229,7 +229,7 @@ export async function runLifecycle(verb: LifecycleVerb, args: LifecycleArgs, ctx
 }
 
 // An await reply carries counts, or only a "timed out" message when CES stopped waiting
-// while the set may still run (ces-api.md §3.2, §4.1).
+// while the set may still run (docs/ces-api.md §3.2, §4.1).
 function fromAwait(reply: AwaitResult): SetOpResult & Partial<LifecycleResult> {
   const status = reply.awaitStatus;
   const message = clean(reply.message);

@@ -1,5 +1,5 @@
 // Result of the operations that act on several tasks at once and report per-task failures
-// (transfer, remove from release; ces-api.md §3.10 MultiTask).
+// (transfer, remove from release; docs/ces-api.md §3.10 MultiTask).
 import { z } from 'zod';
 
 import type { MultiTask } from '../../ces/dto/index.js';

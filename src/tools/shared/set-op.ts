@@ -1,6 +1,6 @@
 // Finishing a set-creating call: report the set id at once, or wait for the set with progress
-// (DESIGN.md: long-running operations). A reply without `setId` is CES saying nothing qualified
-// (ces-api.md §3.1): a normal result that carries CES's message, not an error.
+// (docs/architecture.md: long operations return the set id at once). A reply without `setId` is CES saying nothing qualified
+// (docs/ces-api.md §3.1): a normal result that carries CES's message, not an error.
 import type { ToolContext } from '../../mcp/kit/context.js';
 import { waitForSet, type SetWait } from '../../mcp/kit/wait-for-set.js';
 import { clean } from './fields.js';

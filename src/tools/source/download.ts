@@ -1,4 +1,4 @@
-// The member selection both source tools share, and the CES download behind them (ces-api.md §2.6):
+// The member selection both source tools share, and the CES download behind them (docs/ces-api.md §2.6):
 // a container's members (an assignment, release or set, optionally at a level and of a type), or
 // the members of a stream/application at a level of the repository. CES answers with a zip that
 // src/ces/source-zip.ts opens in memory.

@@ -1,4 +1,4 @@
-// ispw_get_member: the text of one source member, from a CES source download (ces-api.md §2.6).
+// ispw_get_member: the text of one source member, from a CES source download (docs/ces-api.md §2.6).
 // CES converts EBCDIC with the host connection's code page; a member that is not UTF-8 text is
 // refused as binary, one above the member limit is refused before it is inflated, and the text
 // returned is cut at a line end to `max_bytes`.

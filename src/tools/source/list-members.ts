@@ -1,5 +1,5 @@
 // ispw_list_members: the members of a container or of a repository level, from a CES source
-// download (ces-api.md §2.6). Lists the zip's entries without inflating any.
+// download (docs/ces-api.md §2.6). Lists the zip's entries without inflating any.
 import { z } from 'zod';
 
 import { listSourceZip } from '../../ces/source-zip.js';

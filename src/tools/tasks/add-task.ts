@@ -1,5 +1,5 @@
 // ispw_add_task: add an existing Code Pipeline module to an assignment, optionally checking it out
-// (ces-api.md §2.1 AddTask, singular `task/add`). Kind write: a checkout copies, it overwrites nothing.
+// (docs/ces-api.md §2.1 AddTask, singular `task/add`). Kind write: a checkout copies, it overwrites nothing.
 import { z } from 'zod';
 
 import { ops } from '../../ces/operations.js';

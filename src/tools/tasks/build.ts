@@ -1,4 +1,4 @@
-// ispw_build: generate tasks plus the programs they impact (ces-api.md §2.1 BuildAssignment,
+// ispw_build: generate tasks plus the programs they impact (docs/ces-api.md §2.1 BuildAssignment,
 // §2.2 BuildRelease, §2.4 BuildTask). Kind write, like generate.
 import { z } from 'zod';
 

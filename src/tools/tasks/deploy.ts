@@ -1,4 +1,4 @@
-// ispw_deploy: put tasks into their runtime environments (ces-api.md §2.1, §2.2, §2.7 dates).
+// ispw_deploy: put tasks into their runtime environments (docs/ces-api.md §2.1, §2.2, §2.7 dates).
 // Destructive: deployment replaces what runs in the target environments.
 import { z } from 'zod';
 

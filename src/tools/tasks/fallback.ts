@@ -1,4 +1,4 @@
-// ispw_fallback: undo a deployment (ces-api.md §2.1, §2.2; sets: §2.3 FallbackSet).
+// ispw_fallback: undo a deployment (docs/ces-api.md §2.1, §2.2; sets: §2.3 FallbackSet).
 // Destructive: restores earlier code in the runtime environments.
 import { z } from 'zod';
 

@@ -1,4 +1,4 @@
-// ispw_generate_with_parms: generate one task with changed generate parameters (ces-api.md §2.4
+// ispw_generate_with_parms: generate one task with changed generate parameters (docs/ces-api.md §2.4
 // GenerateWithParm, submit). Kind write, like ispw_generate.
 import { z } from 'zod';
 

@@ -1,4 +1,4 @@
-// ispw_generate: compile the tasks of an assignment or release at a level (ces-api.md §2.1, §2.2).
+// ispw_generate: compile the tasks of an assignment or release at a level (docs/ces-api.md §2.1, §2.2).
 // Kind write: generating rebuilds load modules at the tasks' own level and can be repeated.
 import { z } from 'zod';
 

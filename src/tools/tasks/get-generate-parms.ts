@@ -1,4 +1,4 @@
-// ispw_get_generate_parms: the generate-parameter form of a task (ces-api.md §2.4 GenerateWithParm,
+// ispw_get_generate_parms: the generate-parameter form of a task (docs/ces-api.md §2.4 GenerateWithParm,
 // read form; §3.10 GenParmForm). CES sends a dialog XML; its `field` elements are flattened here
 // into {category, name, value} — the shape ispw_generate_with_parms sends back.
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-// ispw_get_task_listing: the compile listing of a release task's last generate (ces-api.md §2.2
+// ispw_get_task_listing: the compile listing of a release task's last generate (docs/ces-api.md §2.2
 // GetReleaseTaskGenerateListing). Listings can be thousands of lines, so they are capped.
 import { z } from 'zod';
 

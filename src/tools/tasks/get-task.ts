@@ -1,4 +1,4 @@
-// ispw_get_task: one task of an assignment or release (ces-api.md §2.1 GetAssignmentTaskInfo,
+// ispw_get_task: one task of an assignment or release (docs/ces-api.md §2.1 GetAssignmentTaskInfo,
 // §2.2 GetReleaseTaskInfo).
 import { z } from 'zod';
 

@@ -1,5 +1,5 @@
 // ispw_get_work_list: the Code Pipeline work list — tasks in progress across containers, with the
-// filters CES offers (ces-api.md §2.5 GetWorkList, §3.9).
+// filters CES offers (docs/ces-api.md §2.5 GetWorkList, §3.9).
 import { z } from 'zod';
 
 import { ops } from '../../ces/operations.js';

@@ -1,4 +1,4 @@
-// ispw_list_tasks: the tasks of an assignment, release or set (ces-api.md §2.1–2.3 task lists).
+// ispw_list_tasks: the tasks of an assignment, release or set (docs/ces-api.md §2.1–2.3 task lists).
 import { z } from 'zod';
 
 import { ops } from '../../ces/operations.js';
@@ -31,7 +31,7 @@ export const listTasks = defineTool({
   }),
   output: z.object(listOutput(taskRow)),
   async run({ container_type, container_id, level, limit }, ctx) {
-    // Sets have no level filter on their task list (ces-api.md §2.3 GetSetTaskList).
+    // Sets have no level filter on their task list (docs/ces-api.md §2.3 GetSetTaskList).
     const reply =
       container_type === 'assignment'
         ? await ctx.ces.call(ops.listAssignmentTasks, { path: { assignmentId: container_id }, query: { level } })

@@ -1,5 +1,5 @@
 // ispw_load_task: create a task in an assignment for a module that is not under Code Pipeline
-// control yet (ces-api.md §2.1 TaskLoad). Kind write: it adds a task and changes no code.
+// control yet (docs/ces-api.md §2.1 TaskLoad). Kind write: it adds a task and changes no code.
 import { z } from 'zod';
 
 import { ops } from '../../ces/operations.js';

@@ -1,4 +1,4 @@
-// ispw_promote: move tasks to the next level (ces-api.md §2.1, §2.2).
+// ispw_promote: move tasks to the next level (docs/ces-api.md §2.1, §2.2).
 // Destructive: promotion can overwrite code at the next level (see `override`).
 import { z } from 'zod';
 

@@ -1,4 +1,4 @@
-// ispw_regress: move tasks back to the previous level (ces-api.md §2.1, §2.2).
+// ispw_regress: move tasks back to the previous level (docs/ces-api.md §2.1, §2.2).
 // Destructive: regression removes the tasks' code from the level they leave.
 import { z } from 'zod';
 

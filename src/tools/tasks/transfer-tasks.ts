@@ -1,5 +1,5 @@
 // ispw_transfer_tasks: move tasks from an assignment to another assignment or a release
-// (ces-api.md §2.1 TransferTask). Kind write: tasks can be transferred back; no code changes.
+// (docs/ces-api.md §2.1 TransferTask). Kind write: tasks can be transferred back; no code changes.
 import { z } from 'zod';
 
 import { ops } from '../../ces/operations.js';
