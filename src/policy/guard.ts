@@ -136,14 +136,14 @@ async function decide(access: AccessControl, input: GuardInput): Promise<GuardOu
   if (decision.effect === 'allow') return { kind: 'proceed', ces, input: toolInput, record: { decision, cesIdentity } };
 
   // confirm
-  let facts2: ContainerFacts | undefined;
+  let touched: ContainerFacts | undefined;
   try {
-    facts2 = await readContainer();
+    touched = await readContainer();
   } catch (error) {
     if (!(error instanceof CesError)) throw error;
     return refuse({ ...decision, effect: 'deny' }, `cannot prepare the confirmation preview: ${error.message}`, cesIdentity);
   }
-  const binding = { subject: principal.subject, tool: tool.name, args: bound, state: facts2?.state, rule: decision.rule };
+  const binding = { subject: principal.subject, tool: tool.name, args: bound, state: touched?.state, rule: decision.rule };
   if (typeof token === 'string' && token !== '') {
     let redeemed;
     try {
@@ -164,7 +164,7 @@ async function decide(access: AccessControl, input: GuardInput): Promise<GuardOu
     instance: input.target.instance,
     srid: input.target.srid,
     ces_identity: cesIdentity,
-    ...(facts2 ? { container: facts2.container, deployment: facts2.deployment, set_state: facts2.setState, task_count: facts2.taskCount, tasks: facts2.tasks } : {}),
+    ...(touched ? { container: touched.container, deployment: touched.deployment, set_state: touched.setState, task_count: touched.taskCount, tasks: touched.tasks } : {}),
     level: facts.level,
     stream: facts.stream,
     application: facts.application,
@@ -174,13 +174,13 @@ async function decide(access: AccessControl, input: GuardInput): Promise<GuardOu
     policy_rule: decision.rule,
     reason: decision.reason,
   };
-  const where = facts2?.deployment ? `deployment request ${facts2.deployment.requestId} (set ${facts2.container.id}` + `${facts2.deployment.environment ? `, environment ${facts2.deployment.environment}` : ''})` : facts2 ? `${facts2.container.type} ${facts2.container.id}` : undefined;
+  const where = touched?.deployment ? `deployment request ${touched.deployment.requestId} (set ${touched.container.id}` + `${touched.deployment.environment ? `, environment ${touched.deployment.environment}` : ''})` : touched ? `${touched.container.type} ${touched.container.id}` : undefined;
   const lines = [
     `${tool.name} needs confirmation (policy ${decision.rule}${decision.reason ? `: ${decision.reason}` : ''}).`,
-    facts2
+    touched
       ? `It acts on ${where}${facts.level ? ` at ${facts.level}` : ''}` +
-        `${facts.stream ? ` (stream ${facts.stream}, application ${facts.application ?? '?'})` : ''}: ${facts2.taskCount} task(s)` +
-        `${facts2.tasks.length ? `: ${facts2.tasks.map((t) => `${t.moduleName ?? t.taskId}${t.moduleType ? `.${t.moduleType}` : ''}`).join(', ')}` : ''}.`
+        `${facts.stream ? ` (stream ${facts.stream}, application ${facts.application ?? '?'})` : ''}: ${touched.taskCount} task(s)` +
+        `${touched.tasks.length ? `: ${touched.tasks.map((t) => `${t.moduleName ?? t.taskId}${t.moduleType ? `.${t.moduleType}` : ''}`).join(', ')}` : ''}.`
       : undefined,
     `Nothing was changed in CES. To go ahead, call ${tool.name} again with the same arguments plus confirmation_token (valid until ${issued.expiresAt}, once).`,
   ].filter(Boolean);
