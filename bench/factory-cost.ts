@@ -27,7 +27,12 @@ function perRequest(registrations: typeof plain | typeof prepared, listTools: bo
   const internals = server as unknown as Internals;
   internals.toolInputSchemaJson('ispw_get_assignment');
   void internals._registeredTools['ispw_get_assignment']!.outputSchemaJson;
-  if (listTools) for (const r of registrations) void internals._registeredTools[r.name]!.outputSchemaJson, internals.toolInputSchemaJson(r.name);
+  if (listTools) {
+    for (const r of registrations) {
+      void internals._registeredTools[r.name]!.outputSchemaJson;
+      internals.toolInputSchemaJson(r.name);
+    }
+  }
 }
 
 function measure(label: string, fn: () => void) {

@@ -20,7 +20,7 @@ const token = 'bench-floor-token';
 const sim = await startSimulatorProcess(token);
 const floorNodeArgs = (process.env.BENCH_FLOOR_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof
 const proxy = spawn(process.execPath, [...floorNodeArgs, ...TSX, new URL('./floor-proxy.ts', import.meta.url).pathname, sim.url, sim.srid, token, DEMO.assignmentId], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-const line = await new Promise<string>((resolve) => createInterface({ input: proxy.stdout! }).once('line', resolve));
+const line = await new Promise<string>((resolve) => createInterface({ input: proxy.stdout }).once('line', resolve));
 const proxyUrl = new URL((JSON.parse(line) as { url: string }).url);
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });

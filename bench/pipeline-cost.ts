@@ -49,12 +49,13 @@ let requestId = 0;
 async function layersOf(root: URL, label: string) {
   const load = <T>(path: string): Promise<T> => import(new URL(`src/${path}.js`, root).href) as Promise<T>;
   const { ops } = await load<typeof import('../src/ces/operations.js')>('ces/operations');
-  const { buildCesDirectory } = await load<typeof import('../src/config/ces-instances.js')>('config/ces-instances');
+  const { buildCesDirectory } = await load<typeof import('../src/app/ces-directory.js')>('app/ces-directory');
   const { loadConfig } = await load<typeof import('../src/config/load.js')>('config/load');
   const { Drain } = await load<typeof import('../src/mcp/drain.js')>('mcp/drain');
   const { callViewTool } = await load<typeof import('../src/mcp/kit/tool-dispatch.js')>('mcp/kit/tool-dispatch');
   const { createServerFactory } = await load<typeof import('../src/mcp/server.js')>('mcp/server');
-  const { setupAccess } = await load<typeof import('../src/policy/setup.js')>('policy/setup');
+  const { setupAccess } = await load<typeof import('../src/app/access.js')>('app/access');
+  const { callGuard } = await load<typeof import('../src/app/call-guard.js')>('app/call-guard');
   const { PRODUCT } = await load<typeof import('../src/shared/version.js')>('shared/version');
   const { cesObserver } = await load<typeof import('../src/telemetry/ces-observer.js')>('telemetry/ces-observer');
   const { silentLogger } = await load<typeof import('../src/telemetry/logger.js')>('telemetry/logger');
@@ -77,8 +78,7 @@ async function layersOf(root: URL, label: string) {
     const setup = setupAccess(config, { logger, tools: ALL_TOOLS, toolsets: TOOLSETS, metrics });
     const factory = createServerFactory({
       tools: setup.tools,
-      access: setup.access,
-      confirmable: setup.confirmable,
+      guard: callGuard(setup.access, { confirmable: setup.confirmable }),
       directory,
       logger,
       wait: config.wait,

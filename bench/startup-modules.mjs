@@ -15,7 +15,9 @@ const load = Module._load;
 Module._load = function (request, parent, isMain) {
   try {
     seen.add(`file://${Module._resolveFilename(request, parent, isMain)}`);
-  } catch {}
+  } catch {
+    // not resolvable: Node reports it when it loads the module
+  }
   return load.apply(this, arguments);
 };
 process.on('exit', () => appendFileSync(process.env.BENCH_MODULE_LIST, [...seen].join('\n') + '\n'));

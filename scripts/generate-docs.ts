@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 import { auditJsonSchema } from '../src/audit/schema.js';
 import { renderConfigurationDoc } from '../src/config/docs.js';
-import { renderReadmeTables } from '../src/config/readme-tables.js';
+import { renderReadmeTables } from './lib/readme-tables.js';
 import { ALL_TOOLS } from '../src/tools/index.js';
 import { measureToolsList, renderToolsDoc } from './generate-tools-doc.js';
 

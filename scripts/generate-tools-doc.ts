@@ -8,6 +8,7 @@ import { Client } from '@modelcontextprotocol/client';
 import { InMemoryTransport, type Tool } from '@modelcontextprotocol/server';
 
 import type { CesDirectory } from '../src/ces/api.js';
+import { actionsOf, takesTicket } from '../src/mcp/kit/access.js';
 import type { AnyToolDef } from '../src/mcp/kit/define-tool.js';
 import { createServerFactory } from '../src/mcp/server.js';
 import { silentLogger } from '../src/telemetry/logger.js';
@@ -47,8 +48,6 @@ export async function measureToolsList(tools: readonly AnyToolDef[] = ALL_TOOLS)
   return { bytes, tokens: Math.round(bytes / 4) };
 }
 
-const KIND_LABEL = { read: 'read', write: 'write', destructive: 'destructive' } as const;
-
 function argumentsOf(tool: Tool): string {
   const schema = tool.inputSchema as { properties?: Record<string, unknown>; required?: string[] };
   const required = new Set(schema.required ?? []);
@@ -58,6 +57,14 @@ function argumentsOf(tool: Tool): string {
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** Scope and policy operation of each action, from the tool's declaration (src/mcp/kit/access.ts). */
+function accessOf(tool: AnyToolDef): string {
+  const byScope = new Map<string, string[]>();
+  for (const action of actionsOf(tool)) byScope.set(action.scope, [...(byScope.get(action.scope) ?? []), `\`${action.operation}\``]);
+  const scopes = [...byScope].map(([scope, operations]) => `${scope}: ${operations.join(', ')}`).join('; ');
+  return takesTicket(tool) ? `${scopes}; takes \`ticket\`` : scopes;
+}
 
 export async function renderToolsDoc(): Promise<string> {
   const listed = new Map((await listTools()).map((t) => [t.name, t]));
@@ -71,6 +78,11 @@ export async function renderToolsDoc(): Promise<string> {
     'instance; default: the configured one). `?` marks an optional argument. Kinds: `read` changes nothing;',
     '`write` creates or regenerates and can be repeated or undone; `destructive` overwrites, removes or',
     'deploys code, or cannot be undone.',
+    '',
+    'Each tool declares its access facts (src/mcp/kit/access.ts): the OAuth scope each of its actions needs',
+    'and the policy operation a policy file matches (`operations:`), whether it takes a `ticket` under a',
+    'lifecycle policy, and examples that succeed or must fail against the CES simulator (listed at the end;',
+    'test/tools/examples.test.ts runs them). docs/adding-a-tool.md explains how to add one.',
     '',
     `Size of the full \`tools/list\` reply: ${size.bytes} bytes, about ${size.tokens} tokens (bytes / 4).`,
     '',
@@ -86,12 +98,19 @@ export async function renderToolsDoc(): Promise<string> {
     const tools = ALL_TOOLS.filter((t) => t.toolset === toolset.id);
     if (tools.length === 0) continue;
     lines.push(`## ${toolset.id}`, '', `${toolset.description}${toolset.default ? '' : ' (not enabled by default)'}`, '');
-    lines.push('| Tool | Kind | Description | Arguments |', '|---|---|---|---|');
+    lines.push('| Tool | Kind | Description | Arguments | Scope: policy operation |', '|---|---|---|---|---|');
     for (const tool of tools) {
       const listedTool = listed.get(tool.name);
       const args = listedTool ? argumentsOf(listedTool).replace(/, `srid`\?$/, '') : '';
-      lines.push(`| \`${tool.name}\` | ${KIND_LABEL[tool.kind]}${tool.idempotent ? ', idempotent' : ''} | ${cell(tool.description)} | ${args} |`);
+      lines.push(`| \`${tool.name}\` | ${tool.kind}${tool.idempotent ? ', idempotent' : ''} | ${cell(tool.description)} | ${args} | ${accessOf(tool)} |`);
     }
+    lines.push('');
+  }
+  lines.push('## Examples', '', 'Arguments that succeed against the simulator\'s demo estate (simulator/README.md), and arguments that are refused.', '');
+  for (const tool of ALL_TOOLS) {
+    lines.push(`### \`${tool.name}\``, '');
+    for (const example of tool.examples.succeeds) lines.push(`- ${example.shows}: \`${JSON.stringify(example.args)}\``);
+    for (const example of tool.examples.fails) lines.push(`- refused (${example.because}): \`${JSON.stringify(example.args)}\``);
     lines.push('');
   }
   return lines.join('\n');

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs pinned tools and dependencies, type-checks,
-# builds, then runs the unit/CES/tool/e2e tests, the MCP conformance suite (both protocol eras),
+# lints (ESLint with the architecture's boundaries, Prettier), builds, then runs the unit/CES/tool/e2e tests, the MCP conformance suite (both protocol eras),
 # Inspector CLI smoke calls, the container tests (image build + hardened runs under podman; skipped
 # loudly where podman cannot run), the chart tests (real control plane), the supply-chain tests
 # (static checks, vulnerability gates, sign/attest/verify, admission policies) and the operations
@@ -16,6 +16,7 @@ export PATH="$node_bin:$PATH"
 echo "node $(node --version), npm $(npm --version)"
 npm ci --no-audit --no-fund --loglevel=error
 npm run typecheck
+npm run lint
 npm run build
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT

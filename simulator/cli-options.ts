@@ -69,7 +69,7 @@ export function simulatorOptionsFromFlags(
     awaitTimeoutMs: number('await-timeout-ms', flags.awaitTimeoutMs, 0, 3_600_000),
     faults,
     seed,
-    postStatus: postStatus as 200 | 201 | undefined,
+    postStatus: postStatus,
     tls:
       flags.tlsCert !== undefined && flags.tlsKey !== undefined
         ? {

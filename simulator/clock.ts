@@ -7,19 +7,19 @@ export type Clock = () => number;
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
-/** `YYYY-MM-DD` in UTC (ces-api.md §3.6 `startDate`). */
+/** `YYYY-MM-DD` in UTC (docs/ces-api.md §3.6 `startDate`). */
 export function formatDate(ms: number): string {
   const d = new Date(ms);
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 }
 
-/** `HH:MM:SS` in UTC (ces-api.md §3.6 `startTime`). */
+/** `HH:MM:SS` in UTC (docs/ces-api.md §3.6 `startTime`). */
 export function formatTime(ms: number): string {
   const d = new Date(ms);
   return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 }
 
-/** `YYYY-MM-DD HH:MM:SS` (ces-api.md §3.7 `createDateTime`). */
+/** `YYYY-MM-DD HH:MM:SS` (docs/ces-api.md §3.7 `createDateTime`). */
 export function formatDateTime(ms: number): string {
   return `${formatDate(ms)} ${formatTime(ms)}`;
 }

@@ -1,9 +1,10 @@
 // The simulated Code Pipeline estate: lifecycle levels, assignments, releases, tasks, sets and
-// deployment requests, plus id generation in CES formats (ces-api.md §3.3: task ids 12 hex chars,
+// deployment requests, plus id generation in CES formats (docs/ces-api.md §3.3: task ids 12 hex chars,
 // set ids `S` + 9 digits, assignment ids prefix + 6 digits, release ids up to 10 chars).
 // Progress of running sets is applied lazily by `settle()` (see set-engine.ts).
 import type { Clock } from './clock.js';
 import { DueQueue } from './due-queue.js';
+import type { RepositoryMember } from './source.js';
 import { settleEstate } from './set-engine.js';
 
 /** One level of the lifecycle, e.g. DEV1 → QA. */
@@ -35,7 +36,7 @@ export interface Task {
   history: string[];
   userId: string;
   status: string;
-  /** Last operation code (ces-api.md §3.3: G generate, P promote, X regress, I implement, ...). */
+  /** Last operation code (docs/ces-api.md §3.3: G generate, P promote, X regress, I implement, ...). */
   operation: string;
   version: number;
   /** Owning assignment. */
@@ -94,7 +95,7 @@ export type SetKind =
   | 'fallback'
   | 'addTask';
 
-/** Set options from the request body (ces-api.md §2.7), aliases already folded. */
+/** Set options from the request body (docs/ces-api.md §2.7), aliases already folded. */
 export interface SetOptions {
   runtimeConfiguration?: string;
   changeType: string;
@@ -109,7 +110,7 @@ export interface SetOptions {
   deployActiveTime?: string;
 }
 
-/** What an add-task set creates when it completes (ces-api.md §2.1 AddTask). */
+/** What an add-task set creates when it completes (docs/ces-api.md §2.1 AddTask). */
 export interface PendingTask {
   moduleName: string;
   moduleType: string;
@@ -136,7 +137,7 @@ export interface CesSet {
   subAppl: string;
   options: SetOptions;
   createdAt: number;
-  /** Current state (ces-api.md §4.2) and when it was entered; running states advance lazily. */
+  /** Current state (docs/ces-api.md §4.2) and when it was entered; running states advance lazily. */
   state: string;
   since: number;
   needsApproval: boolean;
@@ -171,7 +172,7 @@ export interface EstateConfig {
   stepMs: number;
 }
 
-/** Set states that no longer move by themselves (ces-api.md §4.2). */
+/** Set states that no longer move by themselves (docs/ces-api.md §4.2). */
 export const STABLE_SET_STATES = new Set([
   'Closed',
   'Complete',
@@ -193,6 +194,8 @@ export class Estate {
   readonly releases = new Map<string, Release>();
   readonly sets = new Map<string, CesSet>();
   readonly deployments = new Map<number, Deployment>();
+  /** Repository members that belong to no task (source.ts): served by the download endpoints. */
+  readonly repositoryMembers: RepositoryMember[] = [];
   /** Ids of sets not finished yet (running, held, waiting); their tasks are locked. */
   readonly activeSets = new Set<string>();
   /** When running sets and progressing deployments next change (see settle()). */

@@ -1,5 +1,5 @@
 // Request parsing shared by all routes: the query string (repeated keys, Jenkins' whole-query
-// encoding on regress, ces-api.md §1.6), the JSON body, and the `{message}` error of §5.
+// encoding on regress, docs/ces-api.md §1.6), the JSON body, and the `{message}` error of §5.
 
 /** An error that becomes an HTTP reply `{message}` with this status. */
 export class HttpError extends Error {

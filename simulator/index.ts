@@ -1,5 +1,5 @@
 // Public API of the CES simulator: start a simulated CES (Code Pipeline REST API of
-// /work/shared/reference/ces-api.md) on loopback for tests, demos and benchmarks.
+// docs/ces-api.md) on loopback for tests, demos and benchmarks.
 export { startSimulator } from './server.js';
 export type { RecordedRequest, RunningSimulator, SimulatorOptions } from './options.js';
 export type { FaultRule, FaultScope } from './faults.js';

@@ -1,5 +1,5 @@
 // Starting lifecycle work: which tasks an operation applies to (level / mname / mtype / taskId
-// filters, ces-api.md §2.1–2.2) and creating the set that carries it out (§4.1). Promotes into a
+// filters, docs/ces-api.md §2.1–2.2) and creating the set that carries it out (§4.1). Promotes into a
 // level and deploys at a level that requires approval wait in `Waiting-Approval` (§4.2, §6).
 import type { CesSet, Estate, PendingTask, SetKind, SetOptions, Task } from './estate.js';
 import { HttpError } from './http.js';
@@ -12,7 +12,7 @@ export interface TaskFilter {
   taskIds?: string[];
 }
 
-/** Case-insensitive match with `*` wildcards (ces-api.md §2.5: trailing `*`, tolerated anywhere). */
+/** Case-insensitive match with `*` wildcards (docs/ces-api.md §2.5: trailing `*`, tolerated anywhere). */
 export function wildcardMatch(pattern: string, value: string): boolean {
   if (!pattern.includes('*')) return pattern.toUpperCase() === value.toUpperCase();
   const re = pattern

@@ -9,7 +9,7 @@ export interface SimulatorOptions {
   host?: string;
   /** Default 0 (ephemeral). */
   port?: number;
-  /** Accepted CES tokens, raw (sent as `Authorization: <token>`, ces-api.md §1.3). */
+  /** Accepted CES tokens, raw (sent as `Authorization: <token>`, docs/ces-api.md §1.3). */
   tokens: string[];
   /** Default ['CW09-47623']. */
   srids?: string[];

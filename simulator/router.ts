@@ -12,7 +12,7 @@ export interface RouteContext {
   /** JSON body of a POST ({} when empty). */
   body: Record<string, unknown>;
   estate: Estate;
-  /** The SRID as configured (the request may spell it in another case, ces-api.md §1.2). */
+  /** The SRID as configured (the request may spell it in another case, docs/ces-api.md §1.2). */
   srid: string;
   /** `{ownBaseUrl}/ispw/{srid}`, the prefix of every `url` field in replies. */
   ispwUrl: string;

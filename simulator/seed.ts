@@ -1,8 +1,9 @@
 // The demo estate: stream PLAY with applications PLAY and PAYR, lifecycle DEV1/DEV2 → QA → STG → PRD,
 // assignments, releases, tasks, past sets and deployment requests, all dated relative to the clock
-// so list tools show recent data. Ids follow CES formats (ces-api.md §3.3). See README.md.
+// so list tools show recent data. Ids follow CES formats (docs/ces-api.md §3.3). See README.md.
 import { DAY_MS, HOUR_MS } from './clock.js';
 import type { CesSet, Deployment, Estate, SetKind, Task } from './estate.js';
+import { repositoryOnlyMembers } from './source.js';
 
 /** Ids of seeded demo objects, for tests and docs. */
 export const DEMO = {
@@ -66,6 +67,7 @@ export function seedLifecycle(estate: Estate): void {
 
 export function seedDemo(estate: Estate): void {
   seedLifecycle(estate);
+  estate.repositoryMembers.push(...repositoryOnlyMembers());
   const now = estate.now();
   const ago = (ms: number): number => now - ms;
 

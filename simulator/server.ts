@@ -1,5 +1,5 @@
 // The HTTP(S) front of the simulator: reads each request, records it, applies faults, checks the
-// raw-token `Authorization` header (ces-api.md §1.3) and the SRID (§1.2), routes it and writes a
+// raw-token `Authorization` header (docs/ces-api.md §1.3) and the SRID (§1.2), routes it and writes a
 // JSON reply. Errors are always `{message}` JSON (§5); nothing a client sends can crash it.
 import http from 'node:http';
 import https from 'node:https';
@@ -260,15 +260,18 @@ function errorReply(error: unknown): Reply {
 async function send(res: http.ServerResponse, reply: Reply, plan: FaultPlan, signal: AbortSignal): Promise<void> {
   let status = reply.status;
   let body = reply.body;
-  if (plan.replyMessage !== undefined && status < 300 && body !== null && typeof body === 'object' && !Array.isArray(body)) body = { ...body, message: plan.replyMessage };
-  let text = JSON.stringify(plan.singletonList ? collapseSingletonLists(body) : body);
+  if (plan.replyMessage !== undefined && status < 300 && body !== null && typeof body === 'object' && !Array.isArray(body) && !(body instanceof Uint8Array)) {
+    body = { ...body, message: plan.replyMessage };
+  }
+  // A download answers with zip bytes; everything else is JSON.
+  const binary = body instanceof Uint8Array;
+  let bytes = body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.length) : Buffer.from(JSON.stringify(plan.singletonList ? collapseSingletonLists(body) : body), 'utf8');
   if (plan.malformed) {
-    text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+    bytes = bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2)));
     status = 200;
   }
-  const bytes = Buffer.from(text, 'utf8');
   const headers = {
-    'content-type': 'application/json; charset=utf-8',
+    'content-type': binary ? 'application/octet-stream' : 'application/json; charset=utf-8',
     'content-length': String(bytes.length),
     ...reply.headers,
   };

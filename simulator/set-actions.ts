@@ -1,4 +1,4 @@
-// Set actions (ces-api.md §6): hold, release, lock, unlock, delete, restart, terminate, approve,
+// Set actions (docs/ces-api.md §6): hold, release, lock, unlock, delete, restart, terminate, approve,
 // deny, reset. Each checks the set's current state (409 `{message}` when the action makes no sense
 // there) and moves it; the lazy engine then carries on from the new state.
 import type { CesSet, Estate } from './estate.js';

@@ -1,4 +1,4 @@
-// The blocking `-await` endpoints (ces-api.md §2.1 generate-await, §2.4 build-await, §3.2): wait,
+// The blocking `-await` endpoints (docs/ces-api.md §2.1 generate-await, §2.4 build-await, §3.2): wait,
 // bounded by `awaitTimeoutMs`, until the set finishes, then summarise the generate results.
 // Waiting polls the lazily-evaluated estate, so it follows an injected clock as well as real time.
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -1,8 +1,8 @@
 // How sets and deployment requests progress over time, and what a finished set does to the estate.
 // Nothing runs on timers: `settleEstate` replays every transition that is due at `now()` with the
-// exact time it became due, so results are deterministic under an injected clock (ces-api.md §4).
+// exact time it became due, so results are deterministic under an injected clock (docs/ces-api.md §4).
 // Set: Dispatched → [Waiting-Approval →] Executing → Closed | Failed, each step `stepMs` long.
-// Deployment: Pending → Implemented → Completed | Failed (ces-api.md §3.7, §4.2).
+// Deployment: Pending → Implemented → Completed | Failed (docs/ces-api.md §3.7, §4.2).
 import type { CesSet, Deployment, Estate, Task } from './estate.js';
 import { RUNNING_SET_STATES } from './estate.js';
 

@@ -1,4 +1,4 @@
-// Reads the "SetOptions" JSON body of set-creating POSTs (ces-api.md §2.7). BMC's own clients
+// Reads the "SetOptions" JSON body of set-creating POSTs (docs/ces-api.md §2.7). BMC's own clients
 // disagree on field names, so every alias of §8.1 is accepted: runtimeConfiguration|runtimeConfig,
 // executionStatus|execStat|execStatus, autoDeploy as "true"/"false" or a JSON boolean.
 import type { SetOptions } from './estate.js';
@@ -21,7 +21,7 @@ export function textField(body: Body, ...names: string[]): string | undefined {
   return undefined;
 }
 
-/** A required body field; 400 naming the field when absent (ces-api.md §5: `{message}`). */
+/** A required body field; 400 naming the field when absent (docs/ces-api.md §5: `{message}`). */
 export function requiredField(body: Body, name: string, ...aliases: string[]): string {
   const value = textField(body, name, ...aliases);
   if (value === undefined) throw new HttpError(400, `Missing required field '${name}' in the request body`);

@@ -1,4 +1,4 @@
-// Wire shapes of estate objects, exactly as ces-api.md §3 shows them: TaskInfo (§3.3),
+// Wire shapes of estate objects, exactly as docs/ces-api.md §3 shows them: TaskInfo (§3.3),
 // AssignmentInfo (§3.4), ReleaseInfo (§3.5), SetInfo with lower-case `setid` (§3.6),
 // DeploymentInfo (§3.7), container items (§3.8) and work-list items (§3.9).
 import { formatDate, formatDateTime, formatTime } from './clock.js';
@@ -56,31 +56,31 @@ export function taskView(task: Task, estate: Estate): Record<string, unknown> {
   };
 }
 
-export function assignmentView(a: Assignment): Record<string, unknown> {
+export function assignmentView(assignment: Assignment): Record<string, unknown> {
   return {
-    assignmentId: a.assignmentId,
-    stream: a.stream,
-    application: a.application,
-    subAppl: blank(a.subAppl),
-    defaultPath: a.defaultPath,
-    description: a.description,
-    owner: a.owner,
-    refNumber: blank(a.refNumber),
-    releaseId: blank(a.releaseId),
-    userTag: blank(a.userTag),
+    assignmentId: assignment.assignmentId,
+    stream: assignment.stream,
+    application: assignment.application,
+    subAppl: blank(assignment.subAppl),
+    defaultPath: assignment.defaultPath,
+    description: assignment.description,
+    owner: assignment.owner,
+    refNumber: blank(assignment.refNumber),
+    releaseId: blank(assignment.releaseId),
+    userTag: blank(assignment.userTag),
   };
 }
 
-export function releaseView(r: Release): Record<string, unknown> {
+export function releaseView(release: Release): Record<string, unknown> {
   return {
-    releaseId: r.releaseId,
-    stream: r.stream,
-    application: r.application,
-    subAppl: blank(r.subAppl),
-    description: r.description,
-    owner: r.owner,
-    referenceNumber: blank(r.referenceNumber),
-    userTag: blank(r.userTag),
+    releaseId: release.releaseId,
+    stream: release.stream,
+    application: release.application,
+    subAppl: blank(release.subAppl),
+    description: release.description,
+    owner: release.owner,
+    referenceNumber: blank(release.referenceNumber),
+    userTag: blank(release.userTag),
   };
 }
 
@@ -108,28 +108,28 @@ export function setTasks(set: CesSet, estate: Estate): Task[] {
   return set.taskIds.flatMap((id) => estate.tasks.get(id) ?? []);
 }
 
-export function deploymentView(d: Deployment, estate: Estate, ispwUrl: string): Record<string, unknown> {
-  const tasks = d.taskIds.flatMap((id) => estate.tasks.get(id) ?? []);
+export function deploymentView(deployment: Deployment, estate: Estate, ispwUrl: string): Record<string, unknown> {
+  const tasks = deployment.taskIds.flatMap((id) => estate.tasks.get(id) ?? []);
   return {
-    requestId: String(d.requestId),
-    setId: d.setId,
-    environment: d.environment,
-    status: d.status,
-    description: d.description,
-    createDate: formatDate(d.createdAt),
-    createDateTime: formatDateTime(d.createdAt),
-    url: `${ispwUrl}/sets/${d.setId}/deployment`,
+    requestId: String(deployment.requestId),
+    setId: deployment.setId,
+    environment: deployment.environment,
+    status: deployment.status,
+    description: deployment.description,
+    createDate: formatDate(deployment.createdAt),
+    createDateTime: formatDateTime(deployment.createdAt),
+    url: `${ispwUrl}/sets/${deployment.setId}/deployment`,
     packages: [
       {
-        packageId: `P${String(d.requestId).padStart(7, '0')}`,
-        subEnvironment: d.environment,
+        packageId: `P${String(deployment.requestId).padStart(7, '0')}`,
+        subEnvironment: deployment.environment,
         system: 'SYSA',
         category: 'LOAD',
-        status: d.status,
-        startDate: formatDateTime(d.createdAt),
-        endDate: d.status === 'Completed' || d.status === 'Failed' ? formatDateTime(d.since) : ' ',
-        implementationDate: formatDateTime(d.createdAt),
-        activeDate: formatDateTime(d.createdAt),
+        status: deployment.status,
+        startDate: formatDateTime(deployment.createdAt),
+        endDate: deployment.status === 'Completed' || deployment.status === 'Failed' ? formatDateTime(deployment.since) : ' ',
+        implementationDate: formatDateTime(deployment.createdAt),
+        activeDate: formatDateTime(deployment.createdAt),
         deploymentItems: tasks.map((t, i) => ({
           item: String(i + 1),
           part: t.moduleName,
@@ -141,7 +141,7 @@ export function deploymentView(d: Deployment, estate: Estate, ispwUrl: string): 
           clazz: ' ',
           action: 'ADD',
           system: 'SYSA',
-          status: d.status,
+          status: deployment.status,
           storage: 'LOADLIB',
         })),
       },
@@ -151,60 +151,60 @@ export function deploymentView(d: Deployment, estate: Estate, ispwUrl: string): 
 
 export type ContainerRow = Record<string, string>;
 
-export function assignmentRow(a: Assignment): ContainerRow {
+export function assignmentRow(assignment: Assignment): ContainerRow {
   return {
-    containerId: a.assignmentId,
+    containerId: assignment.assignmentId,
     containerType: 'A',
-    application: a.application,
-    subAppl: blank(a.subAppl),
-    description: a.description,
-    owner: a.owner,
-    path: a.defaultPath,
-    refNumber: blank(a.refNumber),
-    releaseId: blank(a.releaseId),
-    stream: a.stream,
-    tag: blank(a.userTag),
-    userId: a.owner,
+    application: assignment.application,
+    subAppl: blank(assignment.subAppl),
+    description: assignment.description,
+    owner: assignment.owner,
+    path: assignment.defaultPath,
+    refNumber: blank(assignment.refNumber),
+    releaseId: blank(assignment.releaseId),
+    stream: assignment.stream,
+    tag: blank(assignment.userTag),
+    userId: assignment.owner,
   };
 }
 
-export function releaseRow(r: Release, estate: Estate): ContainerRow {
-  const levels = estate.tasksOfRelease(r.releaseId).map((t) => t.level);
+export function releaseRow(release: Release, estate: Estate): ContainerRow {
+  const levels = estate.tasksOfRelease(release.releaseId).map((t) => t.level);
   return {
-    containerId: r.releaseId,
+    containerId: release.releaseId,
     containerType: 'R',
-    application: r.application,
-    subAppl: blank(r.subAppl),
-    description: r.description,
-    owner: r.owner,
+    application: release.application,
+    subAppl: blank(release.subAppl),
+    description: release.description,
+    owner: release.owner,
     path: blank(levels[0]),
-    refNumber: blank(r.referenceNumber),
-    releaseId: r.releaseId,
-    stream: r.stream,
-    tag: blank(r.userTag),
-    userId: r.owner,
+    refNumber: blank(release.referenceNumber),
+    releaseId: release.releaseId,
+    stream: release.stream,
+    tag: blank(release.userTag),
+    userId: release.owner,
   };
 }
 
-export function setRow(s: CesSet): ContainerRow {
+export function setRow(set: CesSet): ContainerRow {
   return {
-    containerId: s.setId,
+    containerId: set.setId,
     containerType: 'S',
-    application: s.application,
-    subAppl: blank(s.subAppl),
-    description: s.description,
-    owner: s.owner,
-    path: s.level,
+    application: set.application,
+    subAppl: blank(set.subAppl),
+    description: set.description,
+    owner: set.owner,
+    path: set.level,
     refNumber: ' ',
-    releaseId: s.containerType === 'R' ? s.containerId : ' ',
-    stream: s.stream,
+    releaseId: set.containerType === 'R' ? set.containerId : ' ',
+    stream: set.stream,
     tag: ' ',
-    userId: s.owner,
+    userId: set.owner,
   };
 }
 
-export function isClosedSet(s: CesSet): boolean {
-  return FINISHED_SET_STATES.has(s.state);
+export function isClosedSet(set: CesSet): boolean {
+  return FINISHED_SET_STATES.has(set.state);
 }
 
 export function workListItemView(task: Task, estate: Estate): Record<string, unknown> {

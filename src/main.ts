@@ -35,7 +35,7 @@ if (oldNode !== undefined) {
 // the OS temp dir; NODE_DISABLE_COMPILE_CACHE=1 turns it off): every start after the first skips
 // compiling the modules the commands import. Best effort: a read-only disk just means no cache.
 // Only modules loaded after this line use it, so the static imports above are small and zod-free
-// (test/unit/startup-imports.test.ts); commander and the configuration loader (zod) come next.
+// (test/main.test.ts); commander and the configuration loader (zod) come next.
 nodeModule.enableCompileCache?.();
 // The young generation stays at its initial size through start-up and is released once a server is
 // up (src/shared/young-generation.ts): an idle server keeps a small heap, a busy one sizes it as usual.

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { isMap, isScalar, parseDocument, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, parseDocument, type YAMLMap } from 'yaml';
 
 const MARKER = '<!-- values-table -->';
 
@@ -49,7 +49,7 @@ function formatDefault(value: unknown): string {
 /** Walks a map: a documented key becomes a row; an undocumented map is walked into. */
 function walk(map: YAMLMap, prefix: string, rows: Row[], undocumented: string[]): void {
   map.items.forEach((item, index) => {
-    const pair = item as Pair;
+    const pair = item;
     const name = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
     const key = prefix ? `${prefix}.${name}` : name;
     // yaml attaches a comment above the first key of a nested map to the map itself.

@@ -1,4 +1,4 @@
-// Assignment resources (ces-api.md §2.1): create, info, task list/info, task load, task add,
+// Assignment resources (docs/ces-api.md §2.1): create, info, task list/info, task load, task add,
 // transfer, cancel and close. Lifecycle operations on assignments live in lifecycle.ts.
 import type { Task } from '../estate.js';
 import { HttpError } from '../http.js';

@@ -1,4 +1,4 @@
-// Task-level build and generate-with-parameters (ces-api.md §2.4): `POST /build` (repeated
+// Task-level build and generate-with-parameters (docs/ces-api.md §2.4): `POST /build` (repeated
 // `taskId`, or application + level + mname + mtype), `POST /build-await` (taskId, or
 // assignmentId + level), and `GET|POST /tasks/{taskId}/generateWithParms`.
 import type { Task } from '../estate.js';

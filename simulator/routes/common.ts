@@ -1,5 +1,5 @@
 // Helpers shared by the route files: container/set/task lookups that answer 404 `{message}`
-// (ces-api.md §5) and the success reply builders (POST status 200, or 201 when configured).
+// (docs/ces-api.md §5) and the success reply builders (POST status 200, or 201 when configured).
 import type { Assignment, CesSet, Release, Task } from '../estate.js';
 import { HttpError } from '../http.js';
 import type { Reply } from '../http.js';

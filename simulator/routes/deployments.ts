@@ -1,4 +1,4 @@
-// Deployment requests (ces-api.md §2.5): the filtered list under key `deployments` (§3.7, the
+// Deployment requests (docs/ces-api.md §2.5): the filtered list under key `deployments` (§3.7, the
 // Jenkins spelling) and cancel of one request.
 import { DAY_MS, formatDate } from '../clock.js';
 import { HttpError } from '../http.js';

@@ -3,6 +3,7 @@ import { Router } from '../router.js';
 import { assignmentRoutes } from './assignments.js';
 import { buildRoutes } from './build.js';
 import { deploymentRoutes } from './deployments.js';
+import { downloadRoutes } from './downloads.js';
 import { lifecycleRoutes } from './lifecycle.js';
 import { listRoutes } from './lists.js';
 import { releaseRoutes } from './releases.js';
@@ -17,5 +18,6 @@ export function buildRouter(): Router {
   buildRoutes(router);
   listRoutes(router);
   deploymentRoutes(router);
+  downloadRoutes(router);
   return router;
 }

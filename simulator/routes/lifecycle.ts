@@ -1,4 +1,4 @@
-// Lifecycle operations on containers (ces-api.md §2.1, §2.2): `tasks/{generate|promote|deploy|
+// Lifecycle operations on containers (docs/ces-api.md §2.1, §2.2): `tasks/{generate|promote|deploy|
 // regress|fallback}` with `level` + optional `mname`/`mtype`, the `taskIds/*` variants with a
 // repeated `taskId`, `taskIds/generate-await`, and `tasks/build` (assignment and release).
 import type { Task } from '../estate.js';
@@ -105,7 +105,7 @@ function containerBuild(ctx: RouteContext, type: 'A' | 'R'): Reply {
 
 export function buildReply(
   ctx: RouteContext,
-  c: { type: 'A' | 'R'; id: string },
+  container: { type: 'A' | 'R'; id: string },
   assignmentId: string,
   level: string,
   tasks: Task[],
@@ -113,12 +113,12 @@ export function buildReply(
 ): Record<string, unknown> {
   const set = createSet(ctx.estate, {
     kind: 'build',
-    containerType: c.type,
-    containerId: c.id,
+    containerType: container.type,
+    containerId: container.id,
     level,
     tasks,
     options,
-    description: `Build ${c.id} ${level}`,
+    description: `Build ${container.id} ${level}`,
   });
   return {
     ...setOpReply(ctx, set, 'Build request submitted'),

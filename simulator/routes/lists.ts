@@ -1,4 +1,4 @@
-// Search endpoints (ces-api.md §2.5): `containers/list` (assignments A, releases R, sets S; trailing
+// Search endpoints (docs/ces-api.md §2.5): `containers/list` (assignments A, releases R, sets S; trailing
 // `*` wildcards; closed containers only with includeClosedContainers=true) and the `worklist`.
 import { formatDate } from '../clock.js';
 import { HttpError } from '../http.js';

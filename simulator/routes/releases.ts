@@ -1,4 +1,4 @@
-// Release resources (ces-api.md §2.2): create, info, task list/info, generate listing, remove
+// Release resources (docs/ces-api.md §2.2): create, info, task list/info, generate listing, remove
 // tasks, cancel, close and release-wide deployment restart/terminate. Lifecycle ops: lifecycle.ts.
 import { HttpError } from '../http.js';
 import { filterTasks } from '../lifecycle.js';

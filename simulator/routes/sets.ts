@@ -1,4 +1,4 @@
-// Set resources (ces-api.md §2.3, §6): set info (`setid`, `state`, `tasks`), set tasks, the set's
+// Set resources (docs/ces-api.md §2.3, §6): set info (`setid`, `state`, `tasks`), set tasks, the set's
 // deployment requests (`{deployments:[...]}`), set actions and set fallback.
 import { HttpError } from '../http.js';
 import { createSet, setOpReply } from '../lifecycle.js';

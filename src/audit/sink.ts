@@ -220,7 +220,7 @@ export function createChainedSink(output: Output, head: ChainHead, description: 
     write(event) {
       if (closed) return Promise.reject(new Error('the audit sink is closed'));
       const written = new Promise<void>((resolve, reject) => {
-        queue.push({ body: event, eventId: randomUUID(), ms: clock(), done: (error) => (error === undefined ? resolve() : reject(error as Error)) });
+        queue.push({ body: event, eventId: randomUUID(), ms: clock(), done: (error) => (error === undefined ? resolve() : reject(error)) });
       });
       kick();
       return written;

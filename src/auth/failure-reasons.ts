@@ -3,29 +3,9 @@
 // Codes only — never a token, a subject or a certificate name — so the metric stays bounded.
 import { OAuthError, OAuthErrorCode } from '@modelcontextprotocol/server';
 
-export const AUTH_FAILURE_REASONS = [
-  'missing_token',
-  'malformed_header',
-  'token_in_query',
-  'expired',
-  'not_yet_valid',
-  'wrong_issuer',
-  'wrong_audience',
-  'bad_signature',
-  'unknown_key',
-  'algorithm_not_allowed',
-  'malformed_token',
-  'invalid_claims',
-  'issuer_unavailable',
-  'invalid_token',
-  'insufficient_scope',
-  'no_client_certificate',
-  'untrusted_client_certificate',
-  'certificate_without_identity',
-  'tls_handshake',
-  'no_ces_identity',
-] as const;
-export type AuthFailureReason = (typeof AUTH_FAILURE_REASONS)[number];
+// The codes are metric label values, so telemetry/names.ts keeps the list.
+export { AUTH_FAILURE_REASONS, type AuthFailureReason } from '../telemetry/names.js';
+import type { AuthFailureReason } from '../telemetry/names.js';
 
 /** An OAuthError that says why, for the metric (the message is for the caller). */
 export function withReason(error: OAuthError, reason: AuthFailureReason): OAuthError {

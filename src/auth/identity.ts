@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { CallOptions, CesTarget } from '../ces/api.js';
-import { fileSource, type FileSource, type SecretReloadListener } from '../config/file-source.js';
+import { interceptTarget, type CallOptions, type CesTarget } from '../ces/api.js';
+import { fileSource, type FileSource, type SecretReloadListener } from '../shared/file-source.js';
 import type { ToolKind } from '../mcp/kit/define-tool.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Principal } from './principal.js';
@@ -103,11 +103,5 @@ export type IdentityResolver = ReturnType<typeof createIdentityResolver>;
 export function actingAs(target: CesTarget, identity: CesIdentity): CesTarget {
   if (identity.credential === undefined) return target;
   const credential = identity.credential;
-  return {
-    instance: target.instance,
-    srid: target.srid,
-    runtimeConfig: target.runtimeConfig,
-    timeoutMs: target.timeoutMs,
-    call: (operation, input, options) => target.call(operation, input, { ...options, credential }),
-  };
+  return interceptTarget(target, (_operation, _input, options, next) => next({ ...options, credential }));
 }

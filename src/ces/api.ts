@@ -56,6 +56,29 @@ export interface CesTarget {
   call<R>(operation: Operation<R>, input?: CallInput, options?: CallOptions): Promise<R>;
 }
 
+/** Anything that performs catalogue operations: a CesTarget, or a tool's call-bound view of one. */
+export interface CesCaller {
+  call<R>(operation: Operation<R>, input?: CallInput, options?: CallOptions): Promise<R>;
+}
+
+/** Runs one call of a decorated target: `next` sends it on, with the given options (default: the caller's). */
+export type CallInterceptor = <R>(operation: Operation<R>, input: CallInput | undefined, options: CallOptions | undefined, next: (options?: CallOptions) => Promise<R>) => Promise<R>;
+
+/**
+ * A target like `target` whose calls pass through `intercept`: the one way to decorate a CesTarget
+ * (per-user credential, concurrency limit, audit of writes), so each decorator keeps every other
+ * property of the target as it is.
+ */
+export function interceptTarget(target: CesTarget, intercept: CallInterceptor): CesTarget {
+  return {
+    instance: target.instance,
+    srid: target.srid,
+    runtimeConfig: target.runtimeConfig,
+    timeoutMs: target.timeoutMs,
+    call: (operation, input, options) => intercept(operation, input, options, (sent = options) => target.call(operation, input, sent)),
+  };
+}
+
 /** Resolves the `srid` argument of a tool to a target; throws a `CesError('ces_input')` when unknown. */
 export interface CesDirectory {
   resolve(srid?: string): CesTarget;

@@ -1,5 +1,5 @@
 // The HTTP client of one CES instance: builds requests from catalogue operations, authenticates with
-// the raw CES token (ces-api.md §1.3), retries what is safe to retry, trips a circuit breaker when CES
+// the raw CES token (docs/ces-api.md §1.3), retries what is safe to retry, trips a circuit breaker when CES
 // is down, and maps every failure to a `CesError`. It must never follow a URL that CES returns
 // (§4.3: poll URLs are rebuilt from the base and set id), never retry a POST that CES may have
 // executed, and never put the token or key passphrase into an error, a log line or a thrown object.
@@ -30,7 +30,7 @@ import { createCesTransport, type CesProxyOptions, type CesTlsOptions, type CesT
 export interface CesClientOptions {
   /** Instance name, used in errors and logs. */
   name: string;
-  /** Configured CES URL; normalised to `scheme://host:port` (ces-api.md §1.1). */
+  /** Configured CES URL; normalised to `scheme://host:port` (docs/ces-api.md §1.1). */
   url: string;
   /** Returns the current CES token; called on every request so a rotated token file takes effect. */
   token: () => string | undefined;
@@ -63,15 +63,12 @@ export interface CesClientOptions {
   observer?: CesObserver;
 }
 
-/** Per-call options: the caller's abort signal and an optional correlation id. */
-export type CesCallOptions = CallOptions;
-
 /** A client bound to one CES instance; the SRID is chosen per call. */
 export interface CesClient {
   readonly name: string;
   /** Normalised base URL, `scheme://host:port`. */
   readonly baseUrl: string;
-  call<R>(srid: string, operation: Operation<R>, input?: CallInput, options?: CesCallOptions): Promise<R>;
+  call<R>(srid: string, operation: Operation<R>, input?: CallInput, options?: CallOptions): Promise<R>;
   /** State of this instance's circuit breaker (for readiness and metrics). */
   breakerState(): BreakerState;
   close(): Promise<void>;
@@ -121,7 +118,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
     ...(log === undefined ? {} : { logger: log }),
   });
 
-  const secrets = (credential?: CesCallOptions['credential']): string[] => {
+  const secrets = (credential?: CallOptions['credential']): string[] => {
     const list: string[] = [];
     for (const provider of [options.token, credential?.token]) {
       try {
@@ -138,7 +135,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
   };
 
   // One breaker per instance: opened by consecutive failures that say "CES is not answering"
-  // (connection, TLS, timeout, 5xx) — never by 4xx, which prove CES is up (ces-api.md §5).
+  // (connection, TLS, timeout, 5xx) — never by 4xx, which prove CES is up (docs/ces-api.md §5).
   const breaker = circuitBreaker(
     handleWhen((error) => {
       const info = failureInfo(error);
@@ -205,11 +202,12 @@ export function createCesClient(options: CesClientOptions): CesClient {
     operation: Operation<R>,
     path: string,
     body: string | undefined,
-    callOptions: CesCallOptions,
+    callOptions: CallOptions,
     attemptSignal: AbortSignal,
     resendCount: number,
   ): Promise<R> {
     const opName = operation.id;
+    const replyLimit = operation.maxReplyBytes ?? maxBytes;
     // A per-call credential (per-user identity) replaces the instance's token for this call only.
     const credential = callOptions.credential;
     let token: string | undefined;
@@ -236,11 +234,11 @@ export function createCesClient(options: CesClientOptions): CesClient {
     }
 
     const headers: Record<string, string> = {
-      // The raw token with no scheme word, as every BMC client sends it (ces-api.md §1.3).
+      // The raw token with no scheme word, as every BMC client sends it (docs/ces-api.md §1.3).
       authorization: token,
       // BMC clients send it on every call, GETs included (§1.4).
       'content-type': 'application/json',
-      accept: 'application/json',
+      accept: operation.replyBody === 'zip' ? 'application/zip, application/octet-stream, application/json' : 'application/json',
       'user-agent': userAgent,
     };
     if (callOptions.requestId !== undefined && HEADER_SAFE.test(callOptions.requestId) && callOptions.requestId.length <= 128) {
@@ -292,11 +290,11 @@ export function createCesClient(options: CesClientOptions): CesClient {
       });
       const ok = response.statusCode >= 200 && response.statusCode < 300;
       const declared = Number(response.headers['content-length']);
-      if (ok && Number.isFinite(declared) && declared > maxBytes) {
+      if (ok && Number.isFinite(declared) && declared > replyLimit) {
         response.body.destroy();
         raw = undefined;
       } else {
-        raw = await readBody(response.body, ok ? maxBytes : ERROR_BODY_LIMIT, !ok);
+        raw = await readBody(response.body, ok ? replyLimit : ERROR_BODY_LIMIT, !ok);
       }
     } catch (error) {
       if (error instanceof CesError) {
@@ -342,7 +340,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
     // The secrets are read only if the reply has text to redact (an error or a malformed body, or a
     // message in a successful reply).
     try {
-      return interpretReply(operation, response, raw, { instance: name, maxBytes, secrets: () => secrets(credential) });
+      return interpretReply(operation, response, raw, { instance: name, maxBytes: replyLimit, secrets: () => secrets(credential) });
     } catch (error) {
       noteOverload(error);
       throw error;
@@ -374,7 +372,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
   return {
     name,
     baseUrl,
-    async call<R>(srid: string, operation: Operation<R>, input: CallInput = {}, callOptions: CesCallOptions = {}): Promise<R> {
+    async call<R>(srid: string, operation: Operation<R>, input: CallInput = {}, callOptions: CallOptions = {}): Promise<R> {
       const path = buildRequestPath(srid, operation, input);
       let body: string | undefined;
       if (operation.body) {

@@ -1,11 +1,11 @@
 // The configured CES instances and the SRIDs each one serves; resolves a tool's `srid` argument to
-// the instance that owns it (case-insensitively, ces-api.md §1.2) and gives back a `CesTarget`.
+// the instance that owns it (case-insensitively, docs/ces-api.md §1.2) and gives back a `CesTarget`.
 // Holds one client (connection pool, breaker) per instance. Must not read files or the environment:
 // tokens and TLS material arrive as values or provider functions from the config layer.
 import type { Logger } from 'pino';
 
-import type { CallInput, CesDirectory, CesTarget } from './api.js';
-import { type CesCallOptions, type CesClient, createCesClient } from './client.js';
+import type { CallInput, CallOptions, CesDirectory, CesTarget } from './api.js';
+import { type CesClient, createCesClient } from './client.js';
 import { CesError } from './errors.js';
 import type { BreakerState, CesObserver } from './observer.js';
 import type { Operation } from './operations.js';
@@ -16,7 +16,7 @@ import type { CesProxyOptions, CesTlsOptions, PemSource } from './transport.js';
 export interface CesInstanceOptions {
   /** Unique name, used in errors, logs and `describe()`. */
   name: string;
-  /** CES URL; any context path (`/compuware`, `/ispw`) is dropped (ces-api.md §1.1). */
+  /** CES URL; any context path (`/compuware`, `/ispw`) is dropped (docs/ces-api.md §1.1). */
   url: string;
   /** Code Pipeline instance ids served by this CES; the first is this instance's default. */
   srids: string[];
@@ -141,7 +141,7 @@ export function createCesDirectory(options: CesDirectoryOptions, deps: CesDirect
       srid,
       runtimeConfig: entry.options.runtimeConfig,
       timeoutMs: entry.options.timeoutMs,
-      call<R>(operation: Operation<R>, input?: CallInput, callOptions?: CesCallOptions): Promise<R> {
+      call<R>(operation: Operation<R>, input?: CallInput, callOptions?: CallOptions): Promise<R> {
         return entry.client.call(srid, operation, input, callOptions);
       },
     });

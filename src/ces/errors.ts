@@ -1,5 +1,5 @@
 // Typed errors of the CES client. Every error names the operation (never a URL with ids or a
-// token) and, when CES answered, carries CES's own `message` (ces-api.md §5), so the caller sees
+// token) and, when CES answered, carries CES's own `message` (docs/ces-api.md §5), so the caller sees
 // what the mainframe said. `retryable` tells the MCP layer whether trying again can help.
 
 export type CesErrorCode =

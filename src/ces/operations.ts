@@ -1,4 +1,4 @@
-// The catalogue of CES Code Pipeline operations this server calls (ces-api.md §2.1–2.5, §2.7).
+// The catalogue of CES Code Pipeline operations this server calls (docs/ces-api.md §2.1–2.5, §2.7).
 // Each entry is the wire contract of one call: method, path template under /ispw/{srid}, the query
 // parameters it may carry and the schema of its reply. Tools call `ces.call(op, input)`; only the
 // CES client turns an entry into an HTTP request, so the conventions live in one place:
@@ -22,6 +22,10 @@ export interface Operation<R = unknown> {
   readonly body: boolean;
   /** Reply schema; lenient about unknown fields and the one-element-list quirk. */
   readonly reply: z.ZodType<R>;
+  /** `zip`: a 2xx body is a zip handed over as bytes (docs/ces-api.md §2.6), not JSON. Default `json`. */
+  readonly replyBody?: 'json' | 'zip';
+  /** Largest reply accepted for this operation, when it differs from the client's limit (downloads). */
+  readonly maxReplyBytes?: number;
 }
 
 const op = <R>(def: Operation<R>): Operation<R> => Object.freeze(def);
@@ -30,7 +34,7 @@ const op = <R>(def: Operation<R>): Operation<R> => Object.freeze(def);
 export const LIFECYCLE_ACTIONS = ['generate', 'promote', 'deploy', 'regress', 'fallback'] as const;
 export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
 
-/** Set actions (ces-api.md §6). */
+/** Set actions (docs/ces-api.md §6). */
 export const SET_ACTIONS = [
   'hold',
   'release',
@@ -59,6 +63,13 @@ function lifecycle(container: 'assignments' | 'releases', action: LifecycleActio
     body: true,
     reply: dto.SetOp,
   });
+}
+
+/** Download replies may be larger than the JSON ones; the zip is opened with its own bounds (source-zip.ts). */
+export const DOWNLOAD_MAX_BYTES = 64 * 1024 * 1024;
+
+function download(id: string, path: string): Operation<dto.SourceDownload> {
+  return op({ id: `download.${id}`, method: 'POST', path, query: [], body: true, reply: dto.SourceDownload, replyBody: 'zip', maxReplyBytes: DOWNLOAD_MAX_BYTES });
 }
 
 export const ops = {
@@ -138,6 +149,11 @@ export const ops = {
     reply: dto.DeploymentList,
   }),
   cancelDeployment: op({ id: 'deployment.cancel', method: 'POST', path: '/deployments/{requestId}/cancel', query: [], body: true, reply: dto.DeploymentCancel }),
+
+  // §2.6 Source download: a POST that changes nothing and answers with a zip of the members.
+  downloadContainer: download('container', '/downloads/{containerType}/{containerId}'),
+  downloadRepository: download('repository', '/downloads/repository/{stream}/{application}/{level}'),
+  downloadRepositorySubAppl: download('repository.subAppl', '/downloads/repository/{stream}/{application}/{subAppl}/{level}'),
 } as const;
 
 export type OperationName = keyof typeof ops;

@@ -1,5 +1,5 @@
 // Turns a catalogue operation plus caller values into the request URL `{cesBase}/ispw/{srid}{path}?query`
-// (ces-api.md §1.1, §1.6). Every path value is validated and percent-encoded and the query is built
+// (docs/ces-api.md §1.1, §1.6). Every path value is validated and percent-encoded and the query is built
 // with URLSearchParams, so no value can add a path segment or smuggle a parameter.
 // Must not know about HTTP, tokens or TLS; it only builds URLs or throws `CesError('ces_input')`.
 import { CesError } from './errors.js';
@@ -21,7 +21,7 @@ const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
 /**
  * Normalises a configured CES URL to `scheme://host[:port]`: CES endpoints always live at
  * `{cesBase}/ispw/...`, and BMC clients drop any context path such as `/compuware` or `/ispw`
- * (ces-api.md §1.1). Credentials in the URL are refused so they never reach logs.
+ * (docs/ces-api.md §1.1). Credentials in the URL are refused so they never reach logs.
  */
 export function normaliseBaseUrl(raw: string): string {
   let url: URL;
@@ -146,7 +146,7 @@ export function buildRequestPath(srid: string, operation: Operation<unknown>, in
         operation: operation.id,
       });
     }
-    // Several task ids are a repeated parameter, `taskId=A&taskId=B` (ces-api.md §1.6).
+    // Several task ids are a repeated parameter, `taskId=A&taskId=B` (docs/ces-api.md §1.6).
     for (const text of queryStrings(name, value, operation.id)) search.append(name, text);
   }
   const serialised = search.toString();

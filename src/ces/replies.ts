@@ -1,4 +1,4 @@
-// Turns a CES HTTP answer into the operation's parsed reply or a `CesError` (ces-api.md §3, §5):
+// Turns a CES HTTP answer into the operation's parsed reply or a `CesError` (docs/ces-api.md §3, §5):
 // status → error code, CES's `{message}` → `cesMessage`, non-JSON or wrongly shaped bodies →
 // `ces_bad_reply`. Text that came from CES (an error's message, a reply's `message`) is redacted of
 // the token and passphrase in any common encoding and capped before it is put into an error or a
@@ -129,6 +129,11 @@ export function interpretReply<R>(operation: Operation<R>, response: Dispatcher.
         { kind: 'reply' },
       );
     }
+    const contentType = String(response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    // A download answers with the zip itself; only a JSON body (CES's "nothing to send") is parsed.
+    if (operation.replyBody === 'zip' && contentType !== 'application/json') {
+      return operation.reply.parse({ zip: new Uint8Array(raw.buffer, raw.byteOffset, raw.length), fileName: fileNameOf(response.headers['content-disposition']) });
+    }
     const text = raw.toString('utf8');
     let json: unknown = {};
     if (text.trim() !== '') {
@@ -158,6 +163,13 @@ export function interpretReply<R>(operation: Operation<R>, response: Dispatcher.
       );
     }
     return withCesMessage(parsed.data, context);
+}
+
+/** The file name of `Content-Disposition: attachment; filename="x.zip"` (printable, at most 255 characters). */
+function fileNameOf(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  const name = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(value ?? '')?.[1]?.trim();
+  return name && /^[\x20-\x7e]{1,255}$/.test(name) ? name : undefined;
 }
 
 // Only error paths and replies that carry a message read the secrets.

@@ -1,4 +1,4 @@
-// The "SetOptions" JSON body shared by every set-creating POST (ces-api.md §2.7). Tools speak
+// The "SetOptions" JSON body shared by every set-creating POST (docs/ces-api.md §2.7). Tools speak
 // snake_case; CES speaks the SetInfo model's names. Unset options are omitted, never sent empty.
 import { z } from 'zod';
 
@@ -7,8 +7,8 @@ import { guardedName } from '../shared/guarded-name.js';
 export const setOptionsInput = {
   // Default: the configured one (explained once in the server instructions).
   runtime_configuration: guardedName(z.string().regex(/^[A-Za-z0-9#@$]{1,8}$/)).optional(),
-  change_type: z.enum(['S', 'I', 'E']).optional().describe('S standard, I incidental, E emergency'),
-  execution_status: z.enum(['I', 'H']).optional().describe('I immediate, H create on hold'),
+  change_type: z.enum(['S', 'I', 'E']).optional(),
+  execution_status: z.enum(['I', 'H']).optional(),
   auto_deploy: z.boolean().optional(),
   override: z.boolean().optional().describe('promote: overwrite a higher version at the next level'),
   deploy_implementation_date: z.iso.date().optional().describe('YYYY-MM-DD'),

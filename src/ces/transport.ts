@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import type { SecureContextOptions } from 'node:tls';
 
 import type { Logger } from 'pino';
-import type { buildConnector, Dispatcher, EnvHttpProxyAgent } from 'undici';
+import type { buildConnector, Dispatcher } from 'undici';
 
 import { CesError } from './errors.js';
 
@@ -202,9 +202,9 @@ function buildDispatcher(options: CesTransportOptions, material: Material): Disp
       requestTls: { ...tls, timeout: options.connectTimeoutMs },
       proxyTls: { minVersion: 'TLSv1.2', rejectUnauthorized: true, ...(tls.ca === undefined ? {} : { ca: tls.ca }) },
       connectTimeout: options.connectTimeoutMs,
-    } as EnvHttpProxyAgent.Options).compose(allowOnly(options.name, allowed));
+    }).compose(allowOnly(options.name, allowed));
   }
-  const connector = guardedConnector(options.name, allowed, buildConnector({ ...tls, timeout: options.connectTimeoutMs } as buildConnector.BuildOptions));
+  const connector = guardedConnector(options.name, allowed, buildConnector({ ...tls, timeout: options.connectTimeoutMs }));
   return new Agent({ ...common, connect: connector }).compose(allowOnly(options.name, allowed));
 }
 

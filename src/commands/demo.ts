@@ -13,7 +13,7 @@ import { join } from 'node:path';
 
 import { startSimulator } from '../../simulator/index.js';
 import { createCesDirectory } from '../ces/directory.js';
-import { instanceOptions } from '../config/ces-instances.js';
+import { instanceOptions } from '../app/ces-directory.js';
 import { ConfigSchema } from '../config/schema.js';
 import { createLogger, type LogLevel } from '../telemetry/logger.js';
 import { serve } from './serve.js';

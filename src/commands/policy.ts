@@ -2,7 +2,9 @@
 // would get under it (scope, freeze windows, ticket rule, the matching rule). Explain takes the
 // container's stream/application as options instead of reading CES, so it runs anywhere.
 import { scopeForCall } from '../auth/scopes.js';
-import { evaluate, operationOf, type CallFacts } from '../policy/evaluate.js';
+import { changeSubject } from '../mcp/kit/access.js';
+import { evaluate } from '../policy/evaluate.js';
+import { callFacts } from '../policy/facts.js';
 import { PolicyError, readPolicyFile } from '../policy/source.js';
 import { ALL_TOOLS } from '../tools/index.js';
 
@@ -63,17 +65,13 @@ export function policyExplain(input: ExplainInput, io: PolicyCommandIo): number 
     io.print(error.message);
     return 1;
   }
-  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-  const facts: CallFacts = {
-    tool: tool.name,
-    kind: tool.kind,
-    operation: operationOf(tool.name, args),
-    level: str(args.level) ?? str(args.default_path),
-    stream: input.stream ?? str(args.stream),
-    application: input.application ?? str(args.application),
-    changeType: str(args.change_type),
-    ticket: str(args.ticket),
-  };
+  // The same facts the guard builds; the change subject only from arguments the tool accepts
+  // (explain also takes partial arguments, e.g. only a level). Stream and application, which the
+  // guard reads from CES, come from the options.
+  const parsed = tool.input.safeParse(args);
+  const facts = callFacts(tool, args, parsed.success ? changeSubject(tool, parsed.data) : undefined);
+  facts.stream = input.stream ?? facts.stream;
+  facts.application = input.application ?? facts.application;
   const decision = evaluate(policy, facts, at);
   io.print(`tool:      ${tool.name} (${tool.kind}), operation ${facts.operation}`);
   io.print(`scope:     ${scopeForCall(tool, args)}`);

@@ -1,23 +1,25 @@
 // `ispw-mcp serve`: wires configuration, the CES directory, the tool registry and a transport.
 // Returns a handle so main.ts (signals) and the demo command can stop it.
-import { buildCesDirectory, type ProxyEnv } from '../config/ces-instances.js';
+import { buildCesDirectory, type ProxyEnv } from '../app/ces-directory.js';
 import { ConfigError } from '../config/errors.js';
 import type { Config } from '../config/schema.js';
 import { SecretHealth } from '../config/secret-health.js';
 import type { CesDirectory } from '../ces/api.js';
 import { createAuditSink } from '../audit/sink.js';
-import { scopeDenialRecorder } from '../audit/denials.js';
+import { scopeDenialRecorder } from '../app/scope-denials.js';
 import { createAuditTrail } from '../audit/trail.js';
 import { auditSinkHooks } from '../audit/sink-telemetry.js';
 import { CANCEL_WINDOW_MS, Drain, LISTENER_CLOSE_MS, SHUTDOWN_MARGIN_SECONDS, TRACE_FLUSH_MS } from '../mcp/drain.js';
 import { createServerFactory } from '../mcp/server.js';
 import { cesObserver } from '../telemetry/ces-observer.js';
-import { certificateExpiryReader, configuredCertificates } from '../telemetry/certificate-expiry.js';
+import { configuredCertificates } from '../app/certificates.js';
+import { certificateExpiryReader } from '../telemetry/certificate-expiry.js';
 import { createLogger, flushLogger, type Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { Readiness } from '../telemetry/readiness.js';
 import { startTracing, type TracingSettings } from '../telemetry/tracing.js';
-import { setupAccess } from '../policy/setup.js';
+import { setupAccess } from '../app/access.js';
+import { callGuard } from '../app/call-guard.js';
 import { ALL_TOOLS, TOOLSETS } from '../tools/index.js';
 import { startStdioServer } from '../transports/stdio.js';
 
@@ -113,8 +115,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   }
   const factory = createServerFactory({
     tools: accessSetup.tools,
-    access: accessSetup.access,
-    confirmable: accessSetup.confirmable,
+    guard: callGuard(accessSetup.access, { confirmable: accessSetup.confirmable }),
     directory,
     logger,
     wait: config.wait,

@@ -1,5 +1,5 @@
 // `ispw-mcp simulator`: the standalone CES simulator, for demos and for trying the server without
-// a mainframe. It speaks the CES REST API (ces-api.md) on loopback by default. Flag handling is the
+// a mainframe. It speaks the CES REST API (docs/ces-api.md) on loopback by default. Flag handling is the
 // simulator's own (simulator/cli-options.ts), shared with its standalone entry.
 import { simulatorOptionsFromFlags, type SimulatorFlags } from '../../simulator/cli-options.js';
 import { startSimulator, type RunningSimulator } from '../../simulator/index.js';

@@ -4,7 +4,7 @@
 // are reported by the profile checks like everywhere in the configuration (unknown-keys.ts).
 import { z } from 'zod';
 
-import { SCOPES } from '../auth/scopes.js';
+import { SCOPES } from '../shared/scopes.js';
 
 // Asymmetric algorithms only: an HMAC algorithm would let anyone holding the public JWKS forge tokens.
 export const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;

@@ -63,7 +63,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { path: ['identity', 'userTokenDir'], env: 'ISPW_MCP_USER_TOKEN_DIR', flag: 'user-token-dir', type: 'string', description: 'directory of per-user CES token files named by the claim value (`<dir>/<user>` or `<dir>/<instance>/<user>`), re-read when they change' },
   { path: ['identity', 'readFallback'], env: 'ISPW_MCP_IDENTITY_READ_FALLBACK', flag: 'identity-read-fallback', type: 'boolean', description: "per-user mode: read tools of a caller without a token file use the instance's (read-only) service token", defaultText: 'false' },
   { path: ['access', 'readOnly'], env: 'ISPW_MCP_READ_ONLY', flag: 'read-only', type: 'boolean', description: 'serve read tools only', defaultText: 'false' },
-  { path: ['access', 'toolsets'], env: 'ISPW_MCP_TOOLSETS', flag: 'toolsets', type: 'list', description: 'toolsets to enable (assignments, releases, sets, tasks, deployments); comma-separated', defaultText: 'all' },
+  { path: ['access', 'toolsets'], env: 'ISPW_MCP_TOOLSETS', flag: 'toolsets', type: 'list', description: 'toolsets to enable (assignments, releases, sets, tasks, deployments, source); comma-separated', defaultText: 'all' },
   { path: ['access', 'toolsAllow'], env: 'ISPW_MCP_TOOLS_ALLOW', flag: 'tools-allow', type: 'list', description: 'only these tools (names); comma-separated', defaultText: 'all' },
   { path: ['access', 'toolsDeny'], env: 'ISPW_MCP_TOOLS_DENY', flag: 'tools-deny', type: 'list', description: 'never these tools (names); comma-separated' },
   { path: ['access', 'policyFile'], env: 'ISPW_MCP_POLICY_FILE', flag: 'policy-file', type: 'string', description: 'lifecycle policy (YAML): allow/deny/confirm rules, ticket rule, freeze windows; re-read when it changes' },

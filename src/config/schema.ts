@@ -12,7 +12,7 @@ const sridPattern = /^[A-Za-z0-9][A-Za-z0-9._@#$-]{0,63}$/;
 export const CesInstanceSchema = z.object({
   /** Name used in logs and to pick the default instance. */
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/i, 'use letters, digits, - and _').default('default'),
-  /** `https://host:port` of CES; any path is ignored (ces-api.md §1.1). */
+  /** `https://host:port` of CES; any path is ignored (docs/ces-api.md §1.1). */
   url: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL such as https://ces.example.com:48226' })
     .optional(),

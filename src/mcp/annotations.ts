@@ -9,10 +9,12 @@ export function annotationsFor(tool: AnyToolDef): ToolAnnotations {
   const readOnly = tool.kind === 'read';
   // No annotations.title: the tool's own `title` says the same, and every byte of tools/list is
   // context every connected model pays for.
+  // idempotentHint is left out when false, its default in the MCP schema (every tools/list byte counts).
+  const idempotent = readOnly || tool.idempotent === true;
   return {
     readOnlyHint: readOnly,
     destructiveHint: tool.kind === 'destructive',
-    idempotentHint: readOnly || tool.idempotent === true,
+    ...(idempotent ? { idempotentHint: true } : {}),
     openWorldHint: false,
   };
 }

@@ -1,8 +1,11 @@
-// Read-only resources: a short guide to the Code Pipeline lifecycle as these tools see it, and the
-// configured CES instances (names, URLs, SRIDs — never tokens or key material).
-import type { McpServer } from '@modelcontextprotocol/server';
+// Resources: a short guide to the Code Pipeline lifecycle as these tools see it, the configured
+// CES instances (names, URLs, SRIDs — never tokens or key material), and the resource templates
+// tools declare (source members).
+import { ProtocolError, ProtocolErrorCode, ResourceTemplate, type McpServer } from '@modelcontextprotocol/server';
 
 import type { CesDirectory } from '../ces/api.js';
+import type { AnyToolDef } from './kit/define-tool.js';
+import { callViewTool, type ToolDispatch } from './kit/tool-dispatch.js';
 
 export const LIFECYCLE_GUIDE = `# Working with Code Pipeline (ISPW) through these tools
 
@@ -36,4 +39,28 @@ export function registerResources(server: McpServer, directory: CesDirectory): v
       contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify({ instances: directory.describe() }, null, 2) }],
     }),
   );
+}
+
+/**
+ * Resource templates that tools declare (`resource` on the definition): a read runs the tool for
+ * the caller through the same view, call wrapper, scopes and policy as tools/call, and a tool error
+ * becomes a JSON-RPC error with the tool's message.
+ */
+export function registerToolResources(server: McpServer, tools: readonly AnyToolDef[], dispatch: ToolDispatch): void {
+  for (const tool of tools) {
+    const resource = tool.resource;
+    if (!resource) continue;
+    server.registerResource(
+      resource.name,
+      new ResourceTemplate(resource.uriTemplate, { list: undefined }),
+      { title: resource.title, description: resource.description, mimeType: resource.mimeType },
+      async (uri, variables, ctx) => {
+        const plain = Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : value]));
+        const result = await callViewTool(dispatch.viewFor(ctx.http?.authInfo), tool.name, resource.args(plain), ctx, (r) => r);
+        const text = result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
+        if (result.isError) throw new ProtocolError(ProtocolErrorCode.InvalidParams, text);
+        return { contents: [{ uri: uri.href, mimeType: resource.mimeType, text: resource.text(result.structuredContent as never) }] };
+      },
+    );
+  }
 }

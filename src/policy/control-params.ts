@@ -3,6 +3,7 @@
 // ticket rule names), and the confirmation-request fields of the result. Tools never see them.
 import { z } from 'zod';
 
+import { takesTicket } from '../mcp/kit/access.js';
 import type { AnyToolDef } from '../mcp/kit/define-tool.js';
 
 export const confirmationTokenParam = z
@@ -25,12 +26,12 @@ export const confirmationOutput = {
   preview: z.record(z.string(), z.unknown()).optional().describe('what the call will do: container, level, tasks, policy rule'),
 };
 
-/** Control arguments a tool takes: none for reads; confirmation_token for writes; ticket where change_type exists. */
+/** Control arguments a tool takes: none for reads; confirmation_token for writes; ticket where the tool declares one. */
 export function controlParams(tool: AnyToolDef): Record<string, z.ZodType> {
   if (tool.kind === 'read') return {};
   return {
     confirmation_token: confirmationTokenParam,
-    ...('change_type' in tool.input.shape ? { ticket: ticketParam } : {}),
+    ...(takesTicket(tool) ? { ticket: ticketParam } : {}),
   };
 }
 

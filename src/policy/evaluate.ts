@@ -2,6 +2,7 @@
 // emergency changes (deny), then the first matching rule, then the policy's default. Pure: the facts
 // (level, stream, application…) and the time are inputs, so `policy explain` and tests use it as is.
 import type { ToolKind } from '../mcp/kit/define-tool.js';
+import type { AccessDecision } from '../mcp/kit/guard.js';
 import type { FreezeWindow, Policy, PolicyMatch } from './schema.js';
 import { zonedToInstant } from './time.js';
 
@@ -19,22 +20,8 @@ export interface CallFacts {
 
 export type Effect = 'allow' | 'deny' | 'confirm';
 
-export interface Decision {
-  effect: Effect;
-  /** What decided: `freeze:<name>`, `ticket`, `rule:<name>` or `default`. */
-  rule: string;
-  reason?: string | undefined;
-}
-
-/** The policy operation of a call: the tool name without `ispw_`; set actions as `set_<action>`. */
-export function operationOf(tool: string, args: Record<string, unknown>): string {
-  if (tool === 'ispw_set_action' && typeof args.action === 'string') return `set_${args.action}`;
-  let operation = operations.get(tool);
-  if (operation === undefined) operations.set(tool, (operation = tool.replace(/^ispw_/, '')));
-  return operation;
-}
-// Per tool name (a registered tool, or one named in `policy explain`), computed once.
-const operations = new Map<string, string>();
+/** What decided: `freeze:<name>`, `ticket`, `rule:<name>` or `default` (and, in the guard, `scope`…). */
+export type Decision = AccessDecision;
 
 function matchesPattern(value: string | undefined, patterns: readonly string[] | undefined): boolean {
   if (patterns === undefined) return true;
@@ -77,7 +64,8 @@ export function activeFreeze(freeze: FreezeWindow, now: number): boolean {
   return w.from <= now && now < w.to;
 }
 
-function ticketRegExp(ticket: TicketRule): RegExp {
+/** The ticket rule's pattern, compiled once per rule object (and again when its pattern changes). */
+export function ticketRegExp(ticket: TicketRule): RegExp {
   let t = ticketPatterns.get(ticket);
   if (t === undefined || t.pattern !== ticket.pattern) {
     t = { pattern: ticket.pattern, re: new RegExp(`^(?:${ticket.pattern})$`) };

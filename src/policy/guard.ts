@@ -7,13 +7,19 @@ import { CesError } from '../ces/errors.js';
 import { actingAs, IdentityError, type IdentityResolver } from '../auth/identity.js';
 import type { Principal } from '../auth/principal.js';
 import { scopeForCall } from '../auth/scopes.js';
+import { setOptionsInput } from '../ces/set-options.js';
+import { changeSubject } from '../mcp/kit/access.js';
 import type { AnyToolDef } from '../mcp/kit/define-tool.js';
+import type { GuardOutcome } from '../mcp/kit/guard.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { ConfirmationError, type ConfirmationIssuer } from './confirmations.js';
-import { evaluate, needsContainerFacts, operationOf, type CallFacts, type Decision } from './evaluate.js';
+import { evaluate, needsContainerFacts, type Decision } from './evaluate.js';
+import { callFacts } from './facts.js';
 import { LimitError, type CesConcurrency, type RateLimiter } from './limits.js';
-import { readContainerFacts, subjectOf, type ContainerFacts } from './preview.js';
+import { readable, readContainerFacts, type ContainerFacts } from './preview.js';
 import type { PolicySource } from './source.js';
+
+export type { AccessRecord, GuardOutcome } from '../mcp/kit/guard.js';
 
 export interface AccessControl {
   identities: IdentityResolver;
@@ -38,22 +44,7 @@ export interface GuardInput {
   signal: AbortSignal;
 }
 
-/** What audit records about the access decision. */
-export interface AccessRecord {
-  decision: Decision;
-  /** CES identity the call acts under (`service`, `user:<name>`); never a token. */
-  cesIdentity?: string | undefined;
-  confirmed?: boolean;
-  /** Id of the confirmation token issued or redeemed. */
-  confirmationId?: string | undefined;
-}
-
-export type GuardOutcome =
-  | { kind: 'proceed'; ces: CesTarget; input: Record<string, unknown>; record: AccessRecord }
-  | { kind: 'refuse'; text: string; record: AccessRecord }
-  | { kind: 'confirm'; text: string; structured: Record<string, unknown>; record: AccessRecord };
-
-const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+const SET_OPTIONS: ReadonlySet<string> = new Set(Object.keys(setOptionsInput));
 
 export async function guardCall(access: AccessControl, input: GuardInput): Promise<GuardOutcome> {
   const outcome = await decide(access, input);
@@ -114,34 +105,26 @@ async function decide(access: AccessControl, input: GuardInput): Promise<GuardOu
   const toolInput = Object.fromEntries(Object.entries(bound).filter(([k]) => k !== 'srid' && !CONTROL_NAMES.has(k)));
 
   const policy = access.policy.current();
-  const facts: CallFacts = {
-    tool: tool.name,
-    kind: tool.kind,
-    operation: operationOf(tool.name, args),
-    level: str(args.level) ?? str(args.default_path),
-    stream: str(args.stream),
-    application: str(args.application),
-    changeType: str(args.change_type),
-    ticket: str(args.ticket),
-  };
-  const subject = tool.kind === 'read' ? undefined : subjectOf(args);
+  const subject = changeSubject(tool, args);
+  const facts = callFacts(tool, args, subject);
   let container: ContainerFacts | undefined;
   const readContainer = async () => {
-    if (!subject || container) return container;
-    container = await readContainerFacts(ces, subject, args, input.signal);
+    if (!readable(subject) || container) return container;
+    container = await readContainerFacts(ces, subject, input.signal);
     facts.stream ??= container.stream;
     facts.application ??= container.application;
     return container;
   };
 
-  if (subject && needsContainerFacts(policy)) {
+  if (readable(subject) && needsContainerFacts(policy)) {
     try {
       await readContainer();
     } catch (error) {
       if (!(error instanceof CesError)) throw error;
+      const what = subject.container ? `${subject.container.type} ${subject.container.id}` : `deployment request ${subject.deploymentRequest}`;
       return refuse(
         { effect: 'deny', rule: 'policy-facts', reason: error.code },
-        `the policy needs the stream and application of ${subject.containerType} ${subject.containerId}, which could not be read from CES: ${error.message}`,
+        `the policy needs the stream and application of ${what}, which could not be read from CES: ${error.message}`,
         cesIdentity,
       );
     }
@@ -153,14 +136,14 @@ async function decide(access: AccessControl, input: GuardInput): Promise<GuardOu
   if (decision.effect === 'allow') return { kind: 'proceed', ces, input: toolInput, record: { decision, cesIdentity } };
 
   // confirm
-  let facts2: ContainerFacts | undefined;
+  let touched: ContainerFacts | undefined;
   try {
-    facts2 = await readContainer();
+    touched = await readContainer();
   } catch (error) {
     if (!(error instanceof CesError)) throw error;
     return refuse({ ...decision, effect: 'deny' }, `cannot prepare the confirmation preview: ${error.message}`, cesIdentity);
   }
-  const binding = { subject: principal.subject, tool: tool.name, args: bound, state: facts2?.state, rule: decision.rule };
+  const binding = { subject: principal.subject, tool: tool.name, args: bound, state: touched?.state, rule: decision.rule };
   if (typeof token === 'string' && token !== '') {
     let redeemed;
     try {
@@ -174,33 +157,30 @@ async function decide(access: AccessControl, input: GuardInput): Promise<GuardOu
     return { kind: 'proceed', ces, input: toolInput, record: { decision, cesIdentity, confirmed: true, confirmationId: redeemed.id } };
   }
   const issued = await access.confirmations.issue(binding);
+  const setOptions = Object.fromEntries(Object.entries(toolInput).filter(([key]) => SET_OPTIONS.has(key)));
   const preview = {
     tool: tool.name,
     operation: facts.operation,
     instance: input.target.instance,
     srid: input.target.srid,
     ces_identity: cesIdentity,
-    ...(facts2
-      ? {
-          container: { type: facts2.subject.containerType, id: facts2.subject.containerId },
-          level: facts.level,
-          stream: facts.stream,
-          application: facts.application,
-          set_state: facts2.setState,
-          task_count: facts2.taskCount,
-          tasks: facts2.tasks,
-        }
-      : { level: facts.level, stream: facts.stream, application: facts.application }),
+    ...(touched ? { container: touched.container, deployment: touched.deployment, set_state: touched.setState, task_count: touched.taskCount, tasks: touched.tasks } : {}),
+    level: facts.level,
+    stream: facts.stream,
+    application: facts.application,
+    target: subject?.target,
+    set_options: Object.keys(setOptions).length ? setOptions : undefined,
     arguments: toolInput,
     policy_rule: decision.rule,
     reason: decision.reason,
   };
+  const where = touched?.deployment ? `deployment request ${touched.deployment.requestId} (set ${touched.container.id}` + `${touched.deployment.environment ? `, environment ${touched.deployment.environment}` : ''})` : touched ? `${touched.container.type} ${touched.container.id}` : undefined;
   const lines = [
     `${tool.name} needs confirmation (policy ${decision.rule}${decision.reason ? `: ${decision.reason}` : ''}).`,
-    facts2
-      ? `It acts on ${facts2.subject.containerType} ${facts2.subject.containerId}${facts.level ? ` at ${facts.level}` : ''}` +
-        `${facts.stream ? ` (stream ${facts.stream}, application ${facts.application ?? '?'})` : ''}: ${facts2.taskCount} task(s)` +
-        `${facts2.tasks.length ? `: ${facts2.tasks.map((t) => `${t.moduleName ?? t.taskId}${t.moduleType ? `.${t.moduleType}` : ''}`).join(', ')}` : ''}.`
+    touched
+      ? `It acts on ${where}${facts.level ? ` at ${facts.level}` : ''}` +
+        `${facts.stream ? ` (stream ${facts.stream}, application ${facts.application ?? '?'})` : ''}: ${touched.taskCount} task(s)` +
+        `${touched.tasks.length ? `: ${touched.tasks.map((t) => `${t.moduleName ?? t.taskId}${t.moduleType ? `.${t.moduleType}` : ''}`).join(', ')}` : ''}.`
       : undefined,
     `Nothing was changed in CES. To go ahead, call ${tool.name} again with the same arguments plus confirmation_token (valid until ${issued.expiresAt}, once).`,
   ].filter(Boolean);

@@ -4,17 +4,12 @@
 // timeout. A refusal carries how long to wait.
 import { bulkhead, BulkheadRejectedError, type BulkheadPolicy } from 'cockatiel';
 
-import type { CesTarget } from '../ces/api.js';
+import { interceptTarget, type CesTarget } from '../ces/api.js';
+import { RetryLaterError } from '../mcp/kit/errors.js';
 import { linkSignals } from '../shared/linked-signal.js';
 
-export class LimitError extends Error {
+export class LimitError extends RetryLaterError {
   override readonly name = 'LimitError';
-  constructor(
-    message: string,
-    readonly retryAfterSeconds: number,
-  ) {
-    super(message);
-  }
 }
 
 export interface RateLimiter {
@@ -101,36 +96,30 @@ export function createCesConcurrency(limit: number, queue = limit * 4, onReject?
         retryAfterSeconds,
       );
     };
-    return {
-      instance: target.instance,
-      srid: target.srid,
-      runtimeConfig: target.runtimeConfig,
-      timeoutMs: target.timeoutMs,
-      call: async (operation, input, options) => {
-        // A free slot: the request starts now (the usual case; no timer, no race).
-        if (head.executionSlots > 0) return head.execute(() => target.call(operation, input, options), options?.signal);
-        const queuedAt = performance.now();
-        // Aborted by the caller, or when the request has waited its share of the timeout.
-        const waiting = linkSignals([options?.signal], maxWaitMs);
-        let started = false;
-        const run = head.execute(() => {
-          started = true;
-          waiting.dispose();
-          const queuedMs = Math.round(performance.now() - queuedAt);
-          return target.call(operation, input, queuedMs > 0 ? { ...options, queuedMs } : options);
-        }, waiting.signal);
-        try {
-          // cockatiel drops an aborted request from its queue only when a slot frees: do not wait for that.
-          return await untilStartedOrAborted(run, waiting.signal, () => started);
-        } catch (error) {
-          if (error instanceof BulkheadRejectedError) throw full();
-          if (!started && waiting.timedOut()) throw busy();
-          throw error;
-        } finally {
-          waiting.dispose();
-        }
-      },
-    };
+    return interceptTarget(target, async (_operation, _input, options, next) => {
+      // A free slot: the request starts now (the usual case; no timer, no race).
+      if (head.executionSlots > 0) return head.execute(() => next(), options?.signal);
+      const queuedAt = performance.now();
+      // Aborted by the caller, or when the request has waited its share of the timeout.
+      const waiting = linkSignals([options?.signal], maxWaitMs);
+      let started = false;
+      const run = head.execute(() => {
+        started = true;
+        waiting.dispose();
+        const queuedMs = Math.round(performance.now() - queuedAt);
+        return next(queuedMs > 0 ? { ...options, queuedMs } : options);
+      }, waiting.signal);
+      try {
+        // cockatiel drops an aborted request from its queue only when a slot frees: do not wait for that.
+        return await untilStartedOrAborted(run, waiting.signal, () => started);
+      } catch (error) {
+        if (error instanceof BulkheadRejectedError) throw full();
+        if (!started && waiting.timedOut()) throw busy();
+        throw error;
+      } finally {
+        waiting.dispose();
+      }
+    });
   }
 }
 export type CesConcurrency = ReturnType<typeof createCesConcurrency>;

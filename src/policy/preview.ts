@@ -1,18 +1,15 @@
-// What a change will touch, read from CES before it is made: the container's stream and application
+// What a change will touch, read from CES before it is made (the subject comes from the tool's
+// declaration, src/mcp/kit/access.ts): the container's stream and application
 // (for policy rules that name them) and the tasks involved (for the confirmation preview). The same
 // read at redemption gives the state digest a confirmation token is bound to, so a token cannot be
 // redeemed after the state it showed has changed — for instance after it was already executed.
 import type { CesTarget } from '../ces/api.js';
+import { CesError } from '../ces/errors.js';
 import type { TaskInfo } from '../ces/dto/index.js';
 import { ops } from '../ces/operations.js';
 import { readSetWithTasks } from '../ces/set-tasks.js';
+import type { ChangeSubject, ContainerType } from '../mcp/kit/access.js';
 import { digest } from './canonical.js';
-
-export interface ChangeSubject {
-  containerType: 'assignment' | 'release' | 'set';
-  containerId: string;
-  level?: string | undefined;
-}
 
 export interface PreviewTask {
   taskId: string;
@@ -23,7 +20,10 @@ export interface PreviewTask {
 }
 
 export interface ContainerFacts {
-  subject: ChangeSubject;
+  /** The container read (for a deployment request: its set). */
+  container: { type: ContainerType; id: string };
+  /** The deployment request the change acts on, as CES lists it. */
+  deployment?: { requestId: string; environment?: string | undefined; status?: string | undefined } | undefined;
   stream?: string | undefined;
   application?: string | undefined;
   setState?: string | undefined;
@@ -38,22 +38,10 @@ const PREVIEW_TASK_CAP = 50;
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
-/** The container a call acts on, from its arguments; undefined for calls that act on none. */
-export function subjectOf(args: Record<string, unknown>): ChangeSubject | undefined {
-  const type = str(args.container_type);
-  const id = str(args.container_id);
-  if ((type === 'assignment' || type === 'release' || type === 'set') && id) return { containerType: type, containerId: id, level: str(args.level) };
-  if (str(args.set_id)) return { containerType: 'set', containerId: str(args.set_id)! };
-  // Tools that act on an existing container name it by id (cancel/close/remove/transfer…).
-  if (str(args.assignment_id) && !str(args.stream)) return { containerType: 'assignment', containerId: str(args.assignment_id)!, level: str(args.level) };
-  if (str(args.release_id) && !str(args.stream)) return { containerType: 'release', containerId: str(args.release_id)!, level: str(args.level) };
-  return undefined;
-}
-
-function selected(tasks: readonly TaskInfo[], args: Record<string, unknown>): TaskInfo[] {
-  const ids = Array.isArray(args.task_ids) && args.task_ids.length ? new Set(args.task_ids as string[]) : undefined;
-  const mname = str(args.module_name)?.toUpperCase();
-  const mtype = str(args.module_type)?.toUpperCase();
+function selected(tasks: readonly TaskInfo[], subject: ChangeSubject): TaskInfo[] {
+  const ids = subject.tasks?.ids?.length ? new Set(subject.tasks.ids) : undefined;
+  const mname = str(subject.tasks?.moduleName)?.toUpperCase();
+  const mtype = str(subject.tasks?.moduleType)?.toUpperCase();
   return tasks.filter(
     (t) =>
       (!ids || (t.taskId !== undefined && ids.has(t.taskId.trim()))) &&
@@ -62,43 +50,59 @@ function selected(tasks: readonly TaskInfo[], args: Record<string, unknown>): Ta
   );
 }
 
-/** Reads the container and its tasks (at the level, when the call names one) from CES. */
-export async function readContainerFacts(
-  ces: CesTarget,
-  subject: ChangeSubject,
-  args: Record<string, unknown>,
-  signal: AbortSignal,
-): Promise<ContainerFacts> {
+/** Whether the subject names something to read from CES (creating a container names nothing yet). */
+export const readable = (subject: ChangeSubject | undefined): subject is ChangeSubject =>
+  subject?.container !== undefined || subject?.deploymentRequest !== undefined;
+
+/**
+ * Reads what the change acts on from CES: the container and its tasks (at the subject's level, when
+ * it names one), or a deployment request and its set. Throws CesError (a request that CES does not
+ * list is `ces_not_found`).
+ */
+export async function readContainerFacts(ces: CesTarget, subject: ChangeSubject, signal: AbortSignal): Promise<ContainerFacts> {
   let stream: string | undefined;
   let application: string | undefined;
   let setState: string | undefined;
   let tasks: readonly TaskInfo[] = [];
+  let deployment: ContainerFacts['deployment'];
   const level = subject.level;
-  if (subject.containerType === 'assignment') {
-    const info = await ces.call(ops.getAssignment, { path: { assignmentId: subject.containerId } }, { signal });
+  let container = subject.container;
+  if (subject.deploymentRequest !== undefined) {
+    const requestId = subject.deploymentRequest;
+    const listed = await ces.call(ops.listDeployments, { query: { requestId, priorWeek: 'false' } }, { signal });
+    const request = listed.deployments.find((d) => str(d.requestId) === requestId);
+    if (!request?.setId?.trim()) throw new CesError('ces_not_found', `CES lists no deployment request ${requestId} with a set.`, { operation: ops.listDeployments.id });
+    deployment = { requestId, environment: str(request.environment), status: str(request.status) };
+    container = { type: 'set', id: request.setId.trim() };
+  }
+  if (container === undefined) throw new TypeError('readContainerFacts: the subject names no container or deployment request');
+  if (container.type === 'assignment') {
+    const info = await ces.call(ops.getAssignment, { path: { assignmentId: container.id } }, { signal });
     ({ stream, application } = { stream: str(info.stream), application: str(info.application) });
-    tasks = (await ces.call(ops.listAssignmentTasks, { path: { assignmentId: subject.containerId }, query: { level } }, { signal })).tasks ?? [];
-  } else if (subject.containerType === 'release') {
-    const info = await ces.call(ops.getRelease, { path: { releaseId: subject.containerId } }, { signal });
+    tasks = (await ces.call(ops.listAssignmentTasks, { path: { assignmentId: container.id }, query: { level } }, { signal })).tasks ?? [];
+  } else if (container.type === 'release') {
+    const info = await ces.call(ops.getRelease, { path: { releaseId: container.id } }, { signal });
     ({ stream, application } = { stream: str(info.stream), application: str(info.application) });
-    tasks = (await ces.call(ops.listReleaseTasks, { path: { releaseId: subject.containerId }, query: { level } }, { signal })).tasks ?? [];
+    tasks = (await ces.call(ops.listReleaseTasks, { path: { releaseId: container.id }, query: { level } }, { signal })).tasks ?? [];
   } else {
     // CES lists a set's tasks only with a level; readSetWithTasks falls back to the task list.
-    const { set: info, tasks: setTasks } = await readSetWithTasks(ces, subject.containerId, level, signal);
+    const { set: info, tasks: setTasks } = await readSetWithTasks(ces, container.id, level, signal);
     stream = str(info.streamName);
     application = str(info.applicationId);
     setState = str(info.state);
     tasks = setTasks;
   }
-  const involved = selected(tasks, args);
+  const involved = selected(tasks, subject);
   const state = digest({
+    deployment: deployment?.status,
     setState,
     tasks: involved
       .map((t) => [t.taskId, t.level, t.operation, t.set, t.status, t.dateTime, t.version].map((v) => str(v) ?? ''))
       .sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0)),
   });
   return {
-    subject,
+    container,
+    deployment,
     stream,
     application,
     setState,

@@ -3,7 +3,7 @@
 // the last good policy stays in force. At start-up a broken policy is an error: never start open.
 import { readFileSync } from 'node:fs';
 
-import { fileSource, type FileSource } from '../config/file-source.js';
+import { fileSource, type FileSource } from '../shared/file-source.js';
 import { parseYaml } from '../shared/lazy-yaml.js';
 import type { Logger } from '../telemetry/logger.js';
 import { OPEN_POLICY, PolicySchema, type Policy } from './schema.js';

@@ -7,7 +7,7 @@
 // The bin cannot pass `--max-semi-space-size` (a shebang cannot carry flags portably, and
 // re-executing Node is not an option), so the process sets the growth factor V8 reads on every
 // young-generation resize. V8 refuses factors below 2 on the command line; at run time the value
-// is used as is, and 1 means "do not grow" (test/unit/young-generation.test.ts checks the effect).
+// is used as is, and 1 means "do not grow" (test/shared/young-generation.test.ts checks the effect).
 import { createRequire } from 'node:module';
 
 // `node:v8` through require: an ESM import would evaluate every export of the module.

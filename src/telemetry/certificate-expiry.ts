@@ -10,8 +10,6 @@
 import { X509Certificate } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 
-import type { Config } from '../config/schema.js';
-
 export type CertificateKind = 'ces_client' | 'ces_ca' | 'listener' | 'listener_client_ca';
 
 export interface CertificateFile {
@@ -26,19 +24,6 @@ export interface CertificateExpiry {
   instance: string;
   /** notAfter, seconds since the epoch. */
   notAfterSeconds: number;
-}
-
-/** Every certificate file of the configuration. */
-export function configuredCertificates(config: Pick<Config, 'ces' | 'auth'>): CertificateFile[] {
-  const files: CertificateFile[] = [];
-  for (const instance of config.ces.instances) {
-    if (instance.clientCertFile) files.push({ kind: 'ces_client', instance: instance.name, path: instance.clientCertFile });
-    if (instance.caFile) files.push({ kind: 'ces_ca', instance: instance.name, path: instance.caFile });
-  }
-  const tls = config.auth.tls;
-  if (tls.certFile) files.push({ kind: 'listener', instance: 'listener', path: tls.certFile });
-  if (tls.clientCaFile) files.push({ kind: 'listener_client_ca', instance: 'listener', path: tls.clientCaFile });
-  return files;
 }
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;

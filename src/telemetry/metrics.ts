@@ -3,10 +3,9 @@
 // configured instance names, catalogue operation ids, registered tool names, fixed enums.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-import type { AuthFailureReason } from '../auth/failure-reasons.js';
 import { PRODUCT } from '../shared/version.js';
 import type { CertificateExpiry } from './certificate-expiry.js';
-import { CES_DURATION_BUCKETS, MCP_DURATION_BUCKETS, METRIC, SET_WAIT_BUCKETS } from './names.js';
+import { CES_DURATION_BUCKETS, MCP_DURATION_BUCKETS, METRIC, SET_WAIT_BUCKETS, type AuthFailureReason } from './names.js';
 
 export type BreakerStateName = 'closed' | 'open' | 'half-open';
 const BREAKER_STATES: readonly BreakerStateName[] = ['closed', 'open', 'half-open'];

@@ -63,3 +63,28 @@ export function statusClass(result: { status?: number; failure?: string }): stri
   if (result.status !== undefined) return `${Math.floor(result.status / 100)}xx`;
   return result.failure ?? 'unknown';
 }
+
+/** Why a caller was refused: the `reason` label of the auth-failure counter (src/auth/failure-reasons.ts classifies). */
+export const AUTH_FAILURE_REASONS = [
+  'missing_token',
+  'malformed_header',
+  'token_in_query',
+  'expired',
+  'not_yet_valid',
+  'wrong_issuer',
+  'wrong_audience',
+  'bad_signature',
+  'unknown_key',
+  'algorithm_not_allowed',
+  'malformed_token',
+  'invalid_claims',
+  'issuer_unavailable',
+  'invalid_token',
+  'insufficient_scope',
+  'no_client_certificate',
+  'untrusted_client_certificate',
+  'certificate_without_identity',
+  'tls_handshake',
+  'no_ces_identity',
+] as const;
+export type AuthFailureReason = (typeof AUTH_FAILURE_REASONS)[number];

@@ -14,7 +14,6 @@
 // a fail-open one `degraded`.
 import type { Logger } from 'pino';
 
-import type { AuditSinkHealth } from '../audit/sink.js';
 import type { CesDirectory } from '../ces/api.js';
 import { CesError } from '../ces/errors.js';
 import { ops } from '../ces/operations.js';
@@ -53,12 +52,21 @@ export interface ReadinessReport {
   checkedAt: string;
 }
 
+/** The audit sink's state as readiness reads it (audit/sink.ts has the same shape). */
+export interface AuditHealth {
+  writable: boolean;
+  /** When `writable` last changed (ISO 8601). */
+  since: string;
+  /** Error code of the failure while not writable. */
+  reason?: string;
+}
+
 /** The audit trail as readiness sees it (audit/trail.ts). */
 export interface AuditReadiness {
   readonly failClosed: boolean;
-  health(): AuditSinkHealth;
+  health(): AuditHealth;
   /** While not writable: checks whether the sink takes writes again. */
-  probe(): Promise<AuditSinkHealth>;
+  probe(): Promise<AuditHealth>;
 }
 
 export interface ReadinessDeps {

@@ -6,6 +6,7 @@ import { ASSIGNMENT_TOOLS } from './assignments/index.js';
 import { DEPLOYMENT_TOOLS } from './deployments/index.js';
 import { RELEASE_TOOLS } from './releases/index.js';
 import { SET_TOOLS } from './sets/index.js';
+import { SOURCE_TOOLS } from './source/index.js';
 import { TASK_TOOLS } from './tasks/index.js';
 
 export interface ToolsetMeta {
@@ -25,6 +26,7 @@ export const TOOLSETS: readonly ToolsetMeta[] = [
     default: true,
   },
   { id: 'deployments', description: 'Deployment requests of sets and releases: list, cancel, restart, terminate.', default: true },
+  { id: 'source', description: 'Source members of containers and repository levels: list them, read one.', default: true },
 ];
 
 export const ALL_TOOLS: readonly AnyToolDef[] = [
@@ -33,4 +35,5 @@ export const ALL_TOOLS: readonly AnyToolDef[] = [
   ...SET_TOOLS,
   ...TASK_TOOLS,
   ...DEPLOYMENT_TOOLS,
+  ...SOURCE_TOOLS,
 ];

@@ -11,7 +11,7 @@ import { AUDIT_SCHEMA_VERSION, auditJsonSchema, GENESIS_HASH, type AuditEventBod
 import { createAuditSink } from '../../src/audit/sink.js';
 import { verifyAuditFile } from '../../src/audit/verify.js';
 import { MAIN, assertBuilt } from '../support/server-process.js';
-import { tempDir } from './support.js';
+import { tempDir } from '../support/audited-server.js';
 
 const body = (i: number): AuditEventBody => ({
   type: i % 2 ? 'write.outcome' : 'write.attempt',

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO } from '../../simulator/index.js';
 import { Metrics } from '../../src/telemetry/metrics.js';
 import { textOf } from '../support/harness.js';
-import { startAuditedServer, type AuditedServer } from './support.js';
+import { startAuditedServer, type AuditedServer } from '../support/audited-server.js';
 
 const args = { container_type: 'assignment', container_id: DEMO.assignmentId, level: 'DEV1' };
 let server: AuditedServer | undefined;

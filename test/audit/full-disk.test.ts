@@ -14,7 +14,7 @@ import { Metrics } from '../../src/telemetry/metrics.js';
 import { textOf } from '../support/harness.js';
 import { loudSkip, mountTmpfs, type Tmpfs } from '../support/tmpfs.js';
 import { sampleEvent, verifyCli } from './fixtures.js';
-import { startAuditedServer } from './support.js';
+import { startAuditedServer } from '../support/audited-server.js';
 
 const mounted = mountTmpfs(64, 'issue-17b-audit-full');
 const fs: Tmpfs | undefined = 'skipped' in mounted ? undefined : mounted;

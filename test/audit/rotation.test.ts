@@ -11,7 +11,7 @@ import { listRotated, nextRotatedName, rotatedName, rotationDue, rotationStamp }
 import { createAuditSink } from '../../src/audit/sink.js';
 import { verifyAuditFiles } from '../../src/audit/verify.js';
 import { sampleEvent, verifyCli, writeSequential } from './fixtures.js';
-import { tempDir } from './support.js';
+import { tempDir } from '../support/audited-server.js';
 
 const DAY = 86_400_000;
 const seqsOf = (file: string) =>

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { DEMO } from '../../simulator/index.js';
 import { textOf } from '../support/harness.js';
-import { startAuditedServer, type AuditedServer } from './support.js';
+import { startAuditedServer, type AuditedServer } from '../support/audited-server.js';
 
 const POLICY = `
 version: 1

@@ -12,7 +12,7 @@ import { GENESIS_HASH } from '../../src/audit/schema.js';
 import { createAuditSink } from '../../src/audit/sink.js';
 import { verifyAuditFile } from '../../src/audit/verify.js';
 import { sampleEvent, verifyCli, writeSequential } from './fixtures.js';
-import { tempDir } from './support.js';
+import { tempDir } from '../support/audited-server.js';
 
 const settings = (file: string) => ({ file, durability: 'fsync' as const });
 const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean);

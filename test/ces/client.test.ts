@@ -1,5 +1,5 @@
 // CES client against small loopback HTTP servers that record exact requests: headers, query,
-// body, retries, timeouts, breaker, error mapping and secret hygiene (ces-api.md §1, §3, §5).
+// body, retries, timeouts, breaker, error mapping and secret hygiene (docs/ces-api.md §1, §3, §5).
 import { inspect } from 'node:util';
 
 import { afterEach, describe, expect, it } from 'vitest';
@@ -68,7 +68,7 @@ describe('request shape', () => {
     expect(request?.headers['content-type']).toBe('application/json');
     expect(JSON.parse(request?.body ?? '')).toEqual({ runtimeConfiguration: 'TPZP', executionStatus: 'I' });
     expect(request?.body).not.toContain('changeType');
-    // The reply's url is reported, never followed (ces-api.md §4.3).
+    // The reply's url is reported, never followed (docs/ces-api.md §4.3).
     expect(ces.requests).toHaveLength(1);
   });
 
@@ -274,11 +274,11 @@ describe('retries', () => {
 describe('timeouts, cancellation, connection failures', () => {
   it('times out a call that gets no answer', async () => {
     const { client } = await setup(() => undefined, { timeoutMs: 300, retries: 0 });
-    const started = Date.now();
     const error = await failure(client.call('ISPW', ops.getSet, { path: { setId: 'S1' } }));
     expect(error.code).toBe('ces_timeout');
     expect(error.retryable).toBe(true);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // The configured timeout ended it (not the test's own, nor a retry): the message names it.
+    expect(error.message).toContain('did not answer within 300 ms');
   });
 
   it('stops at once when the caller aborts', async () => {

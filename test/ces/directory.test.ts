@@ -41,7 +41,7 @@ describe('createCesDirectory', () => {
     );
     expect(dir.resolve()).toMatchObject({ instance: 'prod', srid: 'PROD-1', runtimeConfig: 'TPZP' });
     expect(dir.resolve('  ')).toMatchObject({ instance: 'prod', srid: 'PROD-1' });
-    // The configured spelling goes on the wire (ces-api.md §1.2).
+    // The configured spelling goes on the wire (docs/ces-api.md §1.2).
     expect(dir.resolve('CW09-47623')).toMatchObject({ instance: 'test', srid: 'cw09-47623', runtimeConfig: 'TPZT' });
     expect(dir.resolve('test2')).toMatchObject({ instance: 'test', srid: 'TEST2' });
     const error = inputError(() => dir.resolve('nope'));

@@ -1,4 +1,4 @@
-// URL building: ids in the path, filters in the query, nothing smuggled (ces-api.md §1.1, §1.6).
+// URL building: ids in the path, filters in the query, nothing smuggled (docs/ces-api.md §1.1, §1.6).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 

@@ -24,7 +24,7 @@ const signal = new AbortController().signal;
 
 const targetOf = (url: string, srids: string[]) => {
   const directory = createCesDirectory({ instances: [{ name: 'x', url, srids, token: () => TOKEN, runtimeConfig: 'TPZP', timeoutMs: 5000, retries: 0 }] });
-  return { directory, target: directory.resolve() as CesTarget };
+  return { directory, target: directory.resolve() };
 };
 
 describe('readSetWithTasks against the simulator', () => {
@@ -91,10 +91,10 @@ describe('readSetWithTasks against CES that lists set tasks only with a level', 
   });
 
   it('the confirmation preview of a set action sees the set tasks (and digests them)', async () => {
-    const facts = await readContainerFacts(target, { containerType: 'set', containerId: SET }, { set_id: SET, action: 'delete' }, signal);
+    const facts = await readContainerFacts(target, { container: { type: 'set', id: SET } }, signal);
     expect(facts).toMatchObject({ stream: 'PLAY', application: 'PLAY', setState: 'Closed', taskCount: 2 });
     expect(facts.tasks.map((t) => t.moduleName)).toEqual(['TPROG01', 'TPROG02']);
-    const atLevel = await readContainerFacts(target, { containerType: 'set', containerId: SET, level: 'QA' }, { container_type: 'set', container_id: SET, level: 'QA' }, signal);
+    const atLevel = await readContainerFacts(target, { container: { type: 'set', id: SET }, level: 'QA' }, signal);
     expect(atLevel.taskCount).toBe(2);
     expect(atLevel.state).toBe(facts.state);
   });

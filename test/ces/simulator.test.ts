@@ -98,6 +98,9 @@ const cases: [OperationName, Case][] = [
   ['closeAssignment', { input: { path: { assignmentId: DEMO.failingDeployAssignmentId }, body: {} } }],
   ['cancelRelease', { input: { path: { releaseId: 'RELCT1' }, body: {} } }],
   ['closeRelease', { input: { path: { releaseId: DEMO.payrollReleaseId }, body: {} } }],
+  ['downloadContainer', { input: { path: { containerType: 'Assignment', containerId: DEMO.approvalAssignmentId }, body: {} }, check: (r) => expect((r.zip as Uint8Array | undefined)?.length).toBeGreaterThan(0) }],
+  ['downloadRepository', { input: { path: { stream: 'PLAY', application: 'PLAY', level: 'QA' }, body: {} }, check: (r) => expect(r.fileName).toBe('PLAY_QA.zip') }],
+  ['downloadRepositorySubAppl', { input: { path: { stream: 'PLAY', application: 'PAYR', subAppl: 'PAYB', level: 'DEV1' }, body: {} }, check: (r) => expect(r.message).toContain('No members') }],
 ];
 
 describe('every catalogue operation against the simulator', () => {
@@ -111,7 +114,7 @@ describe('every catalogue operation against the simulator', () => {
     sim.clearRequests();
     let reply: unknown;
     try {
-      reply = await client.call(SRID, operation as never, input, { requestId: `sim-${name}` });
+      reply = await client.call(SRID, operation, input, { requestId: `sim-${name}` });
     } catch (error) {
       // A CES-style refusal would still prove the wire contract, but each case is chosen to succeed.
       throw new Error(`${name}: ${error instanceof CesError ? `${error.code} ${error.message}` : String(error)}`);

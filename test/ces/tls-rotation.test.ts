@@ -13,7 +13,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { createCesClient } from '../../src/ces/client.js';
 import { ops } from '../../src/ces/operations.js';
-import { fileSource, type FileSource } from '../../src/config/file-source.js';
+import { fileSource, type FileSource } from '../../src/shared/file-source.js';
 import { createLogger } from '../../src/telemetry/logger.js';
 import { createTestPki, type TestPki } from '../support/certs.js';
 

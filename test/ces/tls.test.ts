@@ -8,7 +8,6 @@ import type { ServerOptions } from 'node:https';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { type CesClientOptions, createCesClient } from '../../src/ces/client.js';
-import { CesError } from '../../src/ces/errors.js';
 import { ops } from '../../src/ces/operations.js';
 import { createTestPki, encryptKey, type PemPair, type TestPki } from '../support/certs.js';
 import { json, startFakeCes } from './fake-ces.js';

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../simulator/index.js';
 import { createTestPki, type TestPki } from '../support/certs.js';
 import { containersConf, KubeletSecretDir, podmanManifest } from './support/podman-kube.js';
-import { type Loose, render } from './support/render.js';
+import { render } from './support/render.js';
 import { ROOT, run, runOk } from './support/tools.js';
 
 const IMAGE = process.env.ISPW_MCP_TEST_IMAGE ?? 'localhost/ispw-mcp:dev';
@@ -76,7 +76,7 @@ async function mcpClient(): Promise<Client> {
   const client = new Client({ name: 'ispw-mcp-chart-test', version: '1.0.0' });
   await client.connect(
     new StreamableHTTPClientTransport(new URL(`https://${SERVICE_HOST}:8080/mcp`), {
-      fetch: (url, init) => undiciFetch(url as string, { ...(init as object), dispatcher: agent }) as unknown as Promise<Response>,
+      fetch: (url, init) => undiciFetch(url, { ...(init as object), dispatcher: agent }),
     }),
   );
   return client;
@@ -85,7 +85,7 @@ async function mcpClient(): Promise<Client> {
 async function callTool(): Promise<{ isError?: boolean; structuredContent?: unknown; content?: unknown }> {
   const client = await mcpClient();
   try {
-    return (await client.callTool({ name: 'ispw_get_assignment', arguments: { assignment_id: DEMO.assignmentId } })) as never;
+    return (await client.callTool({ name: 'ispw_get_assignment', arguments: { assignment_id: DEMO.assignmentId } }));
   } finally {
     await client.close();
   }
@@ -195,7 +195,7 @@ describe('podman kube play of the rendered Deployment', () => {
   });
 
   it('runs with the chart\'s security context: uid/gid 65532, no capabilities, no new privileges, our seccomp profile, read-only root', async () => {
-    const inspect = JSON.parse(await podmanOk(['inspect', container]))[0] as Loose;
+    const inspect = JSON.parse(await podmanOk(['inspect', container]))[0];
     const pid = inspect.State.Pid as number;
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     expect(status).toMatch(/^Uid:\s+65532\s+65532\s+65532\s+65532$/m);

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { buildCesDirectory } from '../../src/config/ces-instances.js';
-import { fileSource, type FileSource } from '../../src/config/file-source.js';
+import { buildCesDirectory } from '../../src/app/ces-directory.js';
+import { fileSource, type FileSource } from '../../src/shared/file-source.js';
 import { loadConfig } from '../../src/config/load.js';
 import { SecretHealth } from '../../src/config/secret-health.js';
 import { silentLogger } from '../../src/telemetry/logger.js';

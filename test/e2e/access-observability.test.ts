@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { DEMO, startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import type { AuditEvent } from '../../src/audit/schema.js';
-import { tempDir } from '../audit/support.js';
+import { tempDir } from '../support/audited-server.js';
 import { createTestPki, type TestPki } from '../support/certs.js';
 import { startIssuer, type TestIssuer } from '../support/issuer.js';
 import { MAIN, serverEnv, startServerProcess, type ServerProcess } from '../support/server-process.js';
@@ -105,7 +105,7 @@ async function as(user: string, scope?: string) {
   const c = new Client({ name: `access-obs-${user}`, version: '1' });
   await c.connect(new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: { authorization: `Bearer ${bearer}` } } }));
   clients.push(c);
-  return async (name: string, args: Record<string, unknown>) => (await c.callTool({ name, arguments: args })) as CallToolResult;
+  return async (name: string, args: Record<string, unknown>) => (await c.callTool({ name, arguments: args }));
 }
 
 const text = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');

@@ -77,7 +77,7 @@ describe.skipIf(!fs)('readiness and the audit sink on a full disk', () => {
       let refused = false;
       for (let i = 0; i < 30 && !refused; i++) {
         const result = await client.callTool({ name: 'ispw_generate', arguments: writeArgs });
-        refused = Boolean(result.isError) && /audit trail cannot be written/.test(textOf(result as never));
+        refused = Boolean(result.isError) && /audit trail cannot be written/.test(textOf(result));
       }
       expect(refused).toBe(true);
       const down = await readyz(server);
@@ -112,7 +112,7 @@ describe.skipIf(!fs)('readiness and the audit sink on a full disk', () => {
       for (let i = 0; i < 30 && !warned; i++) {
         const result = await client.callTool({ name: 'ispw_generate', arguments: writeArgs });
         expect(result.isError).toBeFalsy();
-        warned = /audit record of this outcome could not be written/.test(textOf(result as never));
+        warned = /audit record of this outcome could not be written/.test(textOf(result));
       }
       expect(warned).toBe(true);
       expect(await readyz(server)).toMatchObject({ status: 200, report: { ready: true, status: 'degraded', checks: { audit: { ok: false, failMode: 'open' } } } });

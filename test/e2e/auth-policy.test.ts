@@ -73,7 +73,7 @@ async function as(user: string, server: ServerProcess, scope = 'ispw:read ispw:w
   const c = new Client({ name: `policy-e2e-${user}`, version: '1' });
   await c.connect(new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: { authorization: `Bearer ${bearer}` } } }));
   clients.push(c);
-  return async (name: string, args: Record<string, unknown>) => (await c.callTool({ name, arguments: args })) as CallToolResult;
+  return async (name: string, args: Record<string, unknown>) => (await c.callTool({ name, arguments: args }));
 }
 
 const text = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');

@@ -13,7 +13,8 @@ import type { CesDirectory } from '../../src/ces/api.js';
 import { loadConfig } from '../../src/config/load.js';
 import { Drain } from '../../src/mcp/drain.js';
 import { createServerFactory } from '../../src/mcp/server.js';
-import { setupAccess } from '../../src/policy/setup.js';
+import { setupAccess } from '../../src/app/access.js';
+import { callGuard } from '../../src/app/call-guard.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { ALL_TOOLS, TOOLSETS } from '../../src/tools/index.js';
 import { startHttpServer, type RunningHttpServer } from '../../src/transports/http.js';
@@ -53,7 +54,7 @@ async function pair(sessions: 'stateful' | 'stateless', env: Record<string, stri
     { instances: [{ name: 'sim', url: sim.url, srids: sim.srids, token: () => CES_TOKEN, runtimeConfig: DEMO.runtimeConfig, timeoutMs: 5000, retries: 0, retryBaseDelayMs: 1, retryMaxDelayMs: 5 }] },
     { logger },
   );
-  const factory = createServerFactory({ tools: access.tools, access: access.access, directory, logger, wait: { pollIntervalMs: 20, maxWaitSeconds: 5 }, transport: 'http' });
+  const factory = createServerFactory({ tools: access.tools, guard: callGuard(access.access, { confirmable: access.confirmable }), directory, logger, wait: { pollIntervalMs: 20, maxWaitSeconds: 5 }, transport: 'http' });
   const drain = new Drain();
   const options = { ...config.http, host: '127.0.0.1', port: 0, sessions, gate: access.gate };
   const fast = await startHttpServer(factory, options, logger, { drain });

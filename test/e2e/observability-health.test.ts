@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import { connectStdio } from '../support/clients.js';
 import { MAIN, serverEnv, startServerProcess } from '../support/server-process.js';
-import { tempDir } from '../audit/support.js';
+import { tempDir } from '../support/audited-server.js';
 
 const TOKEN = 'health-canary-93d1a0c4-5e27';
 let sim: RunningSimulator;

@@ -11,7 +11,7 @@ import { DEMO, startSimulator, type RunningSimulator } from '../../simulator/ind
 import type { AuditEvent } from '../../src/audit/schema.js';
 import { connectHttp } from '../support/clients.js';
 import { MAIN, serverEnv, startServerProcess } from '../support/server-process.js';
-import { tempDir } from '../audit/support.js';
+import { tempDir } from '../support/audited-server.js';
 
 const TOKEN = 'drain-canary-2e8b4f60-1a3d';
 const CALLS = 6;

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
 import { DEMO, startSimulator } from '../../simulator/index.js';
-import { tempDir } from '../audit/support.js';
+import { tempDir } from '../support/audited-server.js';
 import { connectStdio } from '../support/clients.js';
 import { MAIN } from '../support/server-process.js';
 import { runShutdownLoad, summarise, type ShutdownFigures } from '../support/shutdown-load.js';

@@ -82,7 +82,7 @@ describe('stdio server before its first tools/list answer', () => {
     // Pinned through start-up (1 MB semi-spaces), released once serving: answering initialize and
     // tools/list may grow it once or twice; unpinned, start-up alone takes it to 16 MB per
     // semi-space (32 MB in all). The image's NODE_OPTIONS cap (docs/container.md) keeps the pin.
-    // Turning the pin off is checked in test/unit/young-generation.test.ts (NODE_OPTIONS cannot
+    // Turning the pin off is checked in test/shared/young-generation.test.ts (NODE_OPTIONS cannot
     // carry the V8 flags that do it).
     const pinned = await firstAnswer();
     const capped = await firstAnswer({ NODE_OPTIONS: `--import=${PROBE} --max-semi-space-size=32` });

@@ -3,7 +3,9 @@
 // the default, and file validation with clear problems.
 import { describe, expect, it } from 'vitest';
 
-import { evaluate, operationOf, type CallFacts } from '../../src/policy/evaluate.js';
+import { callOperation } from '../../src/mcp/kit/access.js';
+import { evaluate, type CallFacts } from '../../src/policy/evaluate.js';
+import { setAction } from '../../src/tools/sets/set-action.js';
 import { parsePolicy, PolicyError } from '../../src/policy/source.js';
 import { zonedToInstant } from '../../src/policy/time.js';
 
@@ -65,7 +67,7 @@ describe('policy evaluation', () => {
 
   it('asks for confirmation, with wildcard operations; reads are never confirmed', () => {
     expect(evaluate(policy, { ...base, level: 'STG' }, outside).effect).toBe('confirm');
-    expect(evaluate(policy, { ...base, tool: 'ispw_set_action', operation: operationOf('ispw_set_action', { action: 'approve' }), level: 'PRD' }, outside).effect).toBe('confirm');
+    expect(evaluate(policy, { ...base, tool: 'ispw_set_action', operation: callOperation(setAction, { action: 'approve' }), level: 'PRD' }, outside).effect).toBe('confirm');
     expect(evaluate(policy, { ...base, tool: 'ispw_set_action', operation: 'set_delete', level: undefined }, outside).rule).toBe('rule:set-delete-confirm');
     expect(evaluate(policy, { tool: 'ispw_get_set', kind: 'read', operation: 'get_set', level: 'PRD' }, outside).effect).toBe('allow');
   });

@@ -21,7 +21,7 @@ function rawRequest(url: string, method: string, path: string, body?: string, to
   });
 }
 
-describe('authentication (ces-api.md §1.3)', () => {
+describe('authentication (docs/ces-api.md §1.3)', () => {
   it('accepts the raw token', async () => {
     const sim = await simulator();
     const res = await call(sim, 'GET', `/assignments/${DEMO.assignmentId}`);

@@ -1,5 +1,5 @@
 // Fault knobs (latency, 5xx, 429 + Retry-After, malformed JSON, dropped connections, the
-// one-element-list quirk of ces-api.md §3, slow body), their scoping, and the request log.
+// one-element-list quirk of docs/ces-api.md §3, slow body), their scoping, and the request log.
 import { describe, expect, it } from 'vitest';
 
 import * as dto from '../../src/ces/dto/index.js';

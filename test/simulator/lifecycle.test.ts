@@ -1,6 +1,6 @@
-// Set and deployment lifecycles on an injected clock (ces-api.md §4, §6), and the estate changes
+// Set and deployment lifecycles on an injected clock (docs/ces-api.md §4, §6), and the estate changes
 // the operations make: promote/regress move tasks, deploy creates requests, fallback reverses them.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import * as dto from '../../src/ces/dto/index.js';
 import { DEMO } from '../../simulator/index.js';
@@ -225,12 +225,17 @@ describe('-await endpoints', () => {
   it('are released promptly when the simulator closes', async () => {
     const clock = manualClock();
     const sim = await simulator({ stepMs: STEP, now: clock.now, awaitTimeoutMs: 60_000 });
-    const pending = call(sim, 'POST', '/build-await', { query: { taskId: DEMO.taskIds.TPROG01 } }).catch((e: unknown) => e);
-    await new Promise((r) => setTimeout(r, 30));
-    const started = Date.now();
+    let settled = false;
+    const pending = call(sim, 'POST', '/build-await', { query: { taskId: DEMO.taskIds.TPROG01 } })
+      .catch((e: unknown) => e)
+      .finally(() => (settled = true));
+    // The await has reached the simulator (event-driven, no sleep) and waits on a clock that never moves.
+    await vi.waitFor(() => expect(sim.requests.some((r) => r.path.endsWith('/build-await'))).toBe(true));
+    expect(settled).toBe(false);
+    // Closing releases it: without that, the clock standing still would hold it until the test times out.
     await sim.close();
-    expect(Date.now() - started).toBeLessThan(1000);
     await pending;
+    expect(settled).toBe(true);
   });
 });
 

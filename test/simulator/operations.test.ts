@@ -1,4 +1,4 @@
-// Happy path of every operation of ces-api.md §2.1–2.5 and §6, replies checked against the shared
+// Happy path of every operation of docs/ces-api.md §2.1–2.5 and §6, replies checked against the shared
 // wire schemas (src/ces/dto) and the exact field names of §3.
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';

@@ -56,7 +56,7 @@ const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY = 86_400_000;
 
 async function keys(): Promise<CryptoKeyPair> {
-  return (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as unknown as CryptoKeyPair;
+  return await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
 }
 
 async function keyPem(x509: typeof X509, pair: CryptoKeyPair): Promise<string> {

@@ -7,6 +7,7 @@ import { InMemoryTransport, type CallToolResult, type Server as SdkServer } from
 import { DEMO, startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import type { CesDirectory } from '../../src/ces/api.js';
 import { createCesDirectory } from '../../src/ces/directory.js';
+import type { CesObserver } from '../../src/ces/observer.js';
 import type { AnyToolDef } from '../../src/mcp/kit/define-tool.js';
 import { createServerFactory } from '../../src/mcp/server.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
@@ -23,6 +24,8 @@ export interface HarnessOptions {
   /** Runtime configuration configured for the CES instance (default DEMO.runtimeConfig). */
   runtimeConfig?: string;
   pollIntervalMs?: number;
+  /** Watches every CES request the tools make (operation ids, statuses). */
+  observer?: CesObserver;
 }
 
 export interface Harness {
@@ -53,7 +56,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         },
       ],
     },
-    { logger: silentLogger() },
+    { logger: silentLogger(), ...(options.observer ? { observer: options.observer } : {}) },
   );
   const server = createServerFactory({
     tools: options.tools ?? ALL_TOOLS,
@@ -70,7 +73,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sim,
     directory,
     server,
-    call: async (name, args = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult,
+    call: async (name, args = {}) => (await client.callTool({ name, arguments: args })),
     async close() {
       await client.close();
       await server.close();

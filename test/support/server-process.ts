@@ -30,14 +30,14 @@ export async function startServerProcess(args: string[], env: Record<string, str
   assertBuilt();
   const proc = spawn(process.execPath, [MAIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
-  proc.stderr!.setEncoding('utf8');
+  proc.stderr.setEncoding('utf8');
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       // Never leave a half-started server behind.
       proc.kill('SIGKILL');
       reject(new Error(`server did not start in time:\n${stderr}`));
     }, timeoutMs);
-    proc.stderr!.on('data', (chunk: string) => {
+    proc.stderr.on('data', (chunk: string) => {
       stderr += chunk;
       const match = /(https?:\/\/[^\s"]+\/mcp)/.exec(stderr);
       if (match) {

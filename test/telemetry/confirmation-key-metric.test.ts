@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 
 import { loadConfig } from '../../src/config/load.js';
-import { setupAccess } from '../../src/policy/setup.js';
+import { setupAccess } from '../../src/app/access.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { Metrics } from '../../src/telemetry/metrics.js';
 import { ALL_TOOLS, TOOLSETS } from '../../src/tools/index.js';

@@ -8,7 +8,7 @@ import { DEMO, startSimulator } from '../../simulator/index.js';
 import { createCesClient } from '../../src/ces/client.js';
 import { CesError } from '../../src/ces/errors.js';
 import { ops } from '../../src/ces/operations.js';
-import { describeCesError } from '../../src/mcp/call.js';
+import { describeCesError } from '../../src/mcp/ces-hints.js';
 import { failure } from '../support/ces-failure.js';
 import { startHarness, type Harness } from '../support/harness.js';
 

@@ -1,15 +1,12 @@
 // Generic checks over the whole tool registry: naming, descriptions, annotations, schemas,
-// per-tool schema snapshots (test/__toolsnaps__, rewrite with UPDATE_TOOLSNAPS=1), that every CES
-// operation of the catalogue is reachable from some tool, and that docs/tools.md is current.
+// per-tool schema snapshots (test/__toolsnaps__, rewrite with UPDATE_TOOLSNAPS=1) and that
+// docs/tools.md is current. The tools' examples are run against the simulator in examples.test.ts.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 import type { Tool } from '@modelcontextprotocol/server';
-import { silentLogger } from '../../src/telemetry/logger.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import type { CallInput, CesTarget } from '../../src/ces/api.js';
-import { ops, type Operation } from '../../src/ces/operations.js';
-import type { ToolContext } from '../../src/mcp/kit/context.js';
+import { actionsOf, changeSubject, listScope, takesTicket } from '../../src/mcp/kit/access.js';
 import { ALL_TOOLS, TOOLSETS } from '../../src/tools/index.js';
 import { listTools, measureToolsList, renderToolsDoc } from '../../scripts/generate-tools-doc.js';
 
@@ -118,78 +115,30 @@ describe('tool registry', () => {
   });
 });
 
-// Each case reaches one route; together they must reach every operation of the catalogue.
-const ROUTE_CASES: [string, Record<string, unknown>][] = [
-  ['ispw_list_assignments', {}],
-  ['ispw_get_assignment', { assignment_id: 'PLAY000313' }],
-  ['ispw_create_assignment', { stream: 'PLAY', application: 'PLAY', description: 'x', assignment_prefix: 'PLAY', default_path: 'DEV1' }],
-  ['ispw_cancel_assignment', { assignment_id: 'PLAY000313' }],
-  ['ispw_close_assignment', { assignment_id: 'PLAY000313' }],
-  ['ispw_list_releases', {}],
-  ['ispw_get_release', { release_id: 'REL1' }],
-  ['ispw_create_release', { stream: 'PLAY', application: 'PLAY', description: 'x', release_id: 'REL1' }],
-  ['ispw_remove_from_release', { release_id: 'REL1', level: 'DEV1' }],
-  ['ispw_cancel_release', { release_id: 'REL1' }],
-  ['ispw_close_release', { release_id: 'REL1' }],
-  ['ispw_list_sets', {}],
-  ['ispw_get_set', { set_id: 'S1' }],
-  ['ispw_set_action', { set_id: 'S1', action: 'hold' }],
-  ['ispw_list_tasks', { container_type: 'assignment', container_id: 'A1' }],
-  ['ispw_list_tasks', { container_type: 'release', container_id: 'R1' }],
-  ['ispw_list_tasks', { container_type: 'set', container_id: 'S1' }],
-  ['ispw_get_task', { container_type: 'assignment', container_id: 'A1', task_id: 'T1' }],
-  ['ispw_get_task', { container_type: 'release', container_id: 'R1', task_id: 'T1' }],
-  ['ispw_get_task_listing', { release_id: 'R1', task_id: 'T1' }],
-  ['ispw_get_work_list', {}],
-  ['ispw_load_task', { assignment_id: 'A1', module_name: 'M', module_type: 'COB', stream: 'S', application: 'A', level: 'DEV1', user_id: 'U' }],
-  ['ispw_add_task', { assignment_id: 'A1', module_name: 'M', module_type: 'COB', stream: 'S', application: 'A', level: 'DEV1', checkout_from_level: 'QA' }],
-  ['ispw_transfer_tasks', { assignment_id: 'A1', target_type: 'release', target_id: 'R1', level: 'DEV1' }],
-  ['ispw_get_generate_parms', { task_id: 'T1', container_type: 'assignment', container_id: 'A1' }],
-  ['ispw_generate_with_parms', { task_id: 'T1', container_type: 'assignment', container_id: 'A1', set_id: 'S1', parms: [{ category: 'C', name: 'N', value: 'V' }] }],
-  ['ispw_list_deployments', {}],
-  ['ispw_get_set_deployment', { set_id: 'S1' }],
-  ['ispw_cancel_deployment', { request_id: '1' }],
-  ['ispw_manage_release_deployments', { release_id: 'R1', action: 'restart' }],
-  ['ispw_build', { container_type: 'release', container_id: 'R1', level: 'DEV1', assignment_id: 'A1' }],
-  ['ispw_build', { container_type: 'assignment', container_id: 'A1', level: 'DEV1', task_ids: ['T1'] }],
-  ['ispw_build', { container_type: 'assignment', container_id: 'A1', level: 'DEV1', await_in_ces: true }],
-  ['ispw_generate', { container_type: 'assignment', container_id: 'A1', level: 'DEV1', task_ids: ['T1'] }],
-  ['ispw_generate', { container_type: 'assignment', container_id: 'A1', level: 'DEV1', task_ids: ['T1'], await_in_ces: true }],
-  ['ispw_deploy', { container_type: 'assignment', container_id: 'A1', level: 'DEV1', task_ids: ['T1'] }],
-  ['ispw_fallback', { container_type: 'set', container_id: 'S1', level: 'DEV1' }],
-  ...['generate', 'build', 'promote', 'deploy', 'regress', 'fallback'].flatMap((verb): [string, Record<string, unknown>][] => [
-    [`ispw_${verb}`, { container_type: 'assignment', container_id: 'A1', level: 'DEV1' }],
-    [`ispw_${verb}`, { container_type: 'release', container_id: 'R1', level: 'DEV1', assignment_id: 'A1' }],
-  ]),
-];
+describe('access facts declared by the tools', () => {
+  it('a tool takes a ticket exactly when it has a change type the ticket rule can key on', () => {
+    for (const tool of ALL_TOOLS) expect(takesTicket(tool), tool.name).toBe('change_type' in tool.input.shape);
+  });
 
-describe('operation coverage', () => {
-  it('every operation of the CES catalogue is reachable from a tool', async () => {
-    const used = new Set<string>();
-    const ces: CesTarget = {
-      instance: 'fake',
-      srid: 'SRID',
-      runtimeConfig: 'TPZP',
-      async call<R>(op: Operation<R>, _input?: CallInput): Promise<R> {
-        used.add(op.id);
-        return op.reply.parse(op.id === 'set.get' ? { state: 'Closed', tasks: [{ taskId: 'T1' }] } : {});
-      },
-    };
-    const ctx: ToolContext = {
-      ces,
-      signal: new AbortController().signal,
-      logger: silentLogger(),
-      wait: { pollIntervalMs: 1, maxWaitSeconds: 1 },
-      progress: async () => {},
-      sleep: async () => {},
-    };
-    for (const [name, args] of ROUTE_CASES) {
-      const tool = ALL_TOOLS.find((t) => t.name === name)!;
-      await tool.run(tool.input.parse(args), ctx);
+  it('every change names what it acts on for each of its examples (a container, a deployment request, or a new container\'s stream and application)', () => {
+    for (const tool of ALL_TOOLS.filter((t) => t.kind !== 'read')) {
+      for (const example of tool.examples.succeeds) {
+        const subject = changeSubject(tool, tool.input.parse(example.args));
+        const named = subject?.container !== undefined || subject?.deploymentRequest !== undefined || (subject?.stream !== undefined && subject.application !== undefined);
+        expect(named, `${tool.name}: ${example.shows}`).toBe(true);
+      }
     }
-    const missing = Object.values(ops)
-      .map((op) => op.id)
-      .filter((id) => !used.has(id));
-    expect(missing).toEqual([]);
+  });
+
+  it('only reads are listed under ispw:read; deploy-type changes need ispw:deploy to be seen', () => {
+    for (const tool of ALL_TOOLS) expect(listScope(tool) === 'ispw:read', tool.name).toBe(tool.kind === 'read');
+    const deploy = ALL_TOOLS.filter((t) => listScope(t) === 'ispw:deploy').map((t) => t.name).sort();
+    expect(deploy).toEqual(['ispw_cancel_deployment', 'ispw_deploy', 'ispw_fallback', 'ispw_manage_release_deployments', 'ispw_regress']);
+  });
+
+  it('operations are unique per action, so a policy rule names exactly what it means', () => {
+    const operations = ALL_TOOLS.flatMap((tool) => actionsOf(tool).map((a) => a.operation));
+    expect(new Set(operations).size).toBe(operations.length);
   });
 });
+

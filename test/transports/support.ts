@@ -11,7 +11,8 @@ import { createCesDirectory } from '../../src/ces/directory.js';
 import { loadConfig } from '../../src/config/load.js';
 import { Drain } from '../../src/mcp/drain.js';
 import { createServerFactory } from '../../src/mcp/server.js';
-import { setupAccess } from '../../src/policy/setup.js';
+import { setupAccess } from '../../src/app/access.js';
+import { callGuard } from '../../src/app/call-guard.js';
 import { createLogger } from '../../src/telemetry/logger.js';
 import { ALL_TOOLS, TOOLSETS } from '../../src/tools/index.js';
 import { startHttpServer, type RunningHttpServer } from '../../src/transports/http.js';
@@ -59,7 +60,7 @@ export async function startListener(sim: RunningSimulator, env: Record<string, s
     { instances: [{ name: 'sim', url: sim.url, srids: sim.srids, token: () => CES_TOKEN, runtimeConfig: DEMO.runtimeConfig, timeoutMs: 5000, retries: 0, retryBaseDelayMs: 1, retryMaxDelayMs: 5 }] },
     { logger },
   );
-  const factory = createServerFactory({ tools: access.tools, access: access.access, directory, logger, wait: { pollIntervalMs: 20, maxWaitSeconds: 5 }, transport: 'http' });
+  const factory = createServerFactory({ tools: access.tools, guard: callGuard(access.access, { confirmable: access.confirmable }), directory, logger, wait: { pollIntervalMs: 20, maxWaitSeconds: 5 }, transport: 'http' });
   const server = await startHttpServer(
     factory,
     { ...config.http, port: 0, gate: access.gate, tls: access.tls, fastToolCalls: config.http.fastPath },

@@ -1,12 +1,12 @@
 // Building blocks for CES reply schemas. Replies are validated leniently: unknown fields pass
 // through (CES versions add fields), and list fields accept the CES one-element-list-as-object
-// quirk (ces-api.md §3, bug CWE-124094).
+// quirk (docs/ces-api.md §3, bug CWE-124094).
 import { z } from 'zod';
 
 /** A list field that CES may send as an array, as a lone object (one element) or not at all. */
 export function listOf<T extends z.ZodType>(item: T) {
   return z.preprocess(
-    (value) => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]),
+    (value): unknown[] => (value === undefined || value === null ? [] : Array.isArray(value) ? (value as unknown[]) : [value]),
     z.array(item),
   );
 }
@@ -29,6 +29,6 @@ export const messageText = z
   .transform((v) => (Array.isArray(v) ? v.join('\n') : v))
   .optional();
 
-/** The error body every CES error carries (ces-api.md §5). */
+/** The error body every CES error carries (docs/ces-api.md §5). */
 export const CesErrorBody = z.looseObject({ message: messageText });
 export type CesErrorBody = z.output<typeof CesErrorBody>;

@@ -1,4 +1,4 @@
-// Assignment, release and container-list replies (ces-api.md §3.4, §3.5, §3.8).
+// Assignment, release and container-list replies (docs/ces-api.md §3.4, §3.5, §3.8).
 import { z } from 'zod';
 
 import { listOf, messageText, text } from './common.js';

@@ -1,4 +1,4 @@
-// Deployment and work-list replies (ces-api.md §3.7, §3.9).
+// Deployment and work-list replies (docs/ces-api.md §3.7, §3.9).
 import { z } from 'zod';
 
 import { listOf, messageText, text } from './common.js';
@@ -45,7 +45,7 @@ export const DeploymentInfo = z.looseObject({
 export type DeploymentInfo = z.output<typeof DeploymentInfo>;
 
 /**
- * Deployment list. CES's array key is uncertain (ces-api.md §8.3): Jenkins reads `deployments`,
+ * Deployment list. CES's array key is uncertain (docs/ces-api.md §8.3): Jenkins reads `deployments`,
  * Azure `deploymentListItems`. Both are accepted and merged into `deployments`.
  */
 export const DeploymentList = z

@@ -4,3 +4,4 @@ export * from './containers.js';
 export * from './deployments.js';
 export * from './sets.js';
 export * from './tasks.js';
+export * from './downloads.js';

@@ -1,4 +1,4 @@
-// Set replies and the reply every set-creating operation gives (ces-api.md §3.1, §3.2, §3.6, §3.10).
+// Set replies and the reply every set-creating operation gives (docs/ces-api.md §3.1, §3.2, §3.6, §3.10).
 import { z } from 'zod';
 
 import { listOf, messageText, text } from './common.js';
@@ -56,7 +56,7 @@ export const SetInfo = z.looseObject({
 });
 export type SetInfo = z.output<typeof SetInfo>;
 
-/** Set states from ces-api.md §4.2, grouped by what a waiting client does with them. */
+/** Set states from docs/ces-api.md §4.2, grouped by what a waiting client does with them. */
 export const SET_STATES = {
   running: ['Dispatched', 'Executing', 'Ready', 'Starting', 'Pending'],
   succeeded: ['Closed', 'Complete', 'Completed'],

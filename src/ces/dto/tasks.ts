@@ -1,4 +1,4 @@
-// Task replies (ces-api.md §3.3).
+// Task replies (docs/ces-api.md §3.3).
 import { z } from 'zod';
 
 import { flag, listOf, messageText, text } from './common.js';
@@ -54,7 +54,7 @@ export const FailedTask = z.looseObject({
   errorMessage: text,
 });
 
-/** Reply to transfer and remove-from-release (ces-api.md §3.10). */
+/** Reply to transfer and remove-from-release (docs/ces-api.md §3.10). */
 export const MultiTask = z.looseObject({
   message: messageText,
   url: text,
@@ -65,7 +65,7 @@ export type MultiTask = z.output<typeof MultiTask>;
 export const Listing = z.looseObject({ listing: text, message: messageText });
 export type Listing = z.output<typeof Listing>;
 
-/** Generate-with-parameters form (ces-api.md §3.10): a dialog XML plus data-group defaults. */
+/** Generate-with-parameters form (docs/ces-api.md §3.10): a dialog XML plus data-group defaults. */
 export const GenParmForm = z.looseObject({
   setId: text,
   xml: text,

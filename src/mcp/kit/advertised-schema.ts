@@ -65,7 +65,7 @@ function deepFreeze<T>(value: T): T {
  * into every later tools/list.
  */
 export function advertised<S extends z.ZodType>(schema: S, io: 'input' | 'output'): StandardSchemaWithJSON<z.input<S>, z.output<S>> {
-  const converted = compact(z.toJSONSchema(schema, { target: 'draft-2020-12', io, override: advertiseGuardedByType }) as Json);
+  const converted = compact(z.toJSONSchema(schema, { target: 'draft-2020-12', io, override: advertiseGuardedByType }));
   const json = deepFreeze(io === 'output' ? compactOutput(converted) : converted);
   const std = schema['~standard'];
   return {
@@ -75,5 +75,5 @@ export function advertised<S extends z.ZodType>(schema: S, io: 'input' | 'output
       validate: (value: unknown) => std.validate(value),
       jsonSchema: { input: () => json, output: () => json },
     },
-  } as StandardSchemaWithJSON<z.input<S>, z.output<S>>;
+  };
 }

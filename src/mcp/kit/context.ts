@@ -1,9 +1,11 @@
 // What a tool's `run` receives. Tools never see configuration, environment, HTTP or the SDK:
-// they get a CES target already resolved from the `srid` argument, a cancellation signal and a
-// progress reporter that is a no-op when the client asked for no progress.
+// they get a CES target already resolved from the `srid` argument and bound to the call (its
+// cancellation signal and correlation id go with every request), a progress reporter that is a
+// no-op when the client asked for no progress, and an injectable sleep.
 import type { Logger } from 'pino';
 
-import type { CesTarget } from '../../ces/api.js';
+import type { CallInput, CesTarget } from '../../ces/api.js';
+import type { Operation } from '../../ces/operations.js';
 
 export interface ProgressUpdate {
   progress: number;
@@ -12,15 +14,20 @@ export interface ProgressUpdate {
 }
 
 export interface WaitSettings {
-  /** Interval between set polls (ces-api.md §4.3: BMC's clients poll every 2 s). */
+  /** Interval between set polls (docs/ces-api.md §4.3: BMC's clients poll every 2 s). */
   pollIntervalMs: number;
   /** Upper bound for any `wait_seconds` argument. */
   maxWaitSeconds: number;
 }
 
+/** The CES instance and SRID of one call. Requests carry the call's signal: a cancelled call stops them. */
+export interface CallCes extends Pick<CesTarget, 'instance' | 'srid' | 'runtimeConfig'> {
+  call<R>(operation: Operation<R>, input?: CallInput): Promise<R>;
+}
+
 export interface ToolContext {
   /** The CES instance and SRID this call acts on. */
-  readonly ces: CesTarget;
+  readonly ces: CallCes;
   /** Aborted when the client cancels the request or the server shuts down. */
   readonly signal: AbortSignal;
   readonly logger: Logger;
@@ -29,4 +36,6 @@ export interface ToolContext {
   progress(update: ProgressUpdate): Promise<void>;
   /** Resolves after `ms`, or rejects when `signal` aborts; injectable so tests need not sleep. */
   sleep(ms: number): Promise<void>;
+  /** Milliseconds on a monotonic clock; injectable so tests of waits need no wall-clock time. */
+  now(): number;
 }

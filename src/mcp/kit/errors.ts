@@ -9,3 +9,17 @@ export class ToolInputError extends Error {
     super(message);
   }
 }
+
+/**
+ * A call refused before it reached CES that the caller may retry later (rate and concurrency limits,
+ * src/policy/limits.ts): a tool error with the time to wait, not a bug.
+ */
+export class RetryLaterError extends Error {
+  override readonly name: string = 'RetryLaterError';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,9 +1,12 @@
-// Shared argument schemas. Ids are checked against the formats CES uses (ces-api.md §3.3) so that a
+// Shared argument schemas. Ids are checked against the formats CES uses (docs/ces-api.md §3.3) so that a
 // wrong id fails here with a clear message instead of as a confusing CES error — and so that no
 // `/`, `..`, `&` or control character can ever reach a CES path or query string.
 import { z } from 'zod';
 
 import { guardedName } from '../../shared/guarded-name.js';
+
+/** Marks a string schema as a name validated by its pattern but advertised by type (src/shared/guarded-name.ts). */
+export { guardedName };
 
 const NATIONAL = 'A-Za-z0-9@#$'; // mainframe names allow the national characters @ # $
 
@@ -52,5 +55,5 @@ export const containerTypeParam = z.enum(['assignment', 'release', 'set'], { err
 /** Seconds to wait for the created set with progress (0: return at once); see the instructions. */
 export const waitSecondsParam = z.number().int().min(0).max(3600).optional();
 
-/** The one-letter container type codes of `containers/list` (ces-api.md §2.5). */
+/** The one-letter container type codes of `containers/list` (docs/ces-api.md §2.5). */
 export const CONTAINER_TYPE_CODE = { assignment: 'A', release: 'R', set: 'S' } as const;

@@ -1,9 +1,9 @@
 // Tools served from the SDK's low-level Server: everything a tools/list answer or a tools/call
 // dispatch needs is prepared once at start-up (JSON Schemas, frozen list entries, per-scope views),
-// so a per-request server costs two handler registrations instead of ~33 McpServer.registerTool
-// calls. Validation is unchanged: the tool's zod schemas check every call's input and output, and
+// so a per-request server costs two handler registrations instead of one McpServer.registerTool
+// call per tool. Validation is unchanged: the tool's zod schemas check every call's input and output, and
 // failures read as McpServer's ("Input validation error: Invalid arguments for tool …"), except
-// that a missing argument is named with what it means (formatIssue below).
+// that a missing argument is named with what it means (src/mcp/kit/issues.ts).
 import {
   ProtocolError,
   ProtocolErrorCode,
@@ -16,7 +16,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/server';
 
-import { REQUIRED } from './params.js';
+import { formatIssues } from './issues.js';
 
 /** One tool as served: what tools/list shows, and how tools/call checks and runs it. */
 export interface PreparedTool {
@@ -64,20 +64,6 @@ export function toolViews(prepared: readonly PreparedTool[]): (hasScope: (scope:
     return view;
   };
 }
-
-// The SDK's issue formatting (validateStandardSchema), so error texts stay as clients know them —
-// except a missing argument, which reads "`level` is required: the lifecycle level, e.g. DEV1"
-// (the meaning comes from src/mcp/kit/params.ts) or, for arguments without one, "`x` is required"
-// instead of zod's "Invalid input: expected string, received undefined".
-const ZOD_MISSING = /^Invalid input: expected \w+, received undefined$/;
-const formatIssue = (issue: StandardSchemaV1.Issue) => {
-  if (!issue.path?.length) return issue.message;
-  const path = issue.path.map((p) => String(typeof p === 'object' ? p.key : p)).join('.');
-  if (issue.message.startsWith(REQUIRED)) return `\`${path}\` ${issue.message}`;
-  if (ZOD_MISSING.test(issue.message)) return `\`${path}\` ${REQUIRED}`;
-  return `${path}: ${issue.message}`;
-};
-const formatIssues = (issues: readonly StandardSchemaV1.Issue[]) => issues.map(formatIssue).join(', ');
 
 const toolError = (text: string): CallToolResult => ({ content: [{ type: 'text', text }], isError: true });
 

@@ -1,5 +1,5 @@
 // Waits for a CES set to reach an end state, polling GET /sets/{setId} (built from the configured
-// base and the set id — never the `url` CES returned, ces-api.md §4.3) and reporting each state as
+// base and the set id — never the `url` CES returned, docs/ces-api.md §4.3) and reporting each state as
 // MCP progress. The waiting state lives in CES: a client that stops waiting can ask again later.
 import { z } from 'zod';
 
@@ -18,7 +18,7 @@ export const SET_OUTCOMES = [
 ] as const;
 export type SetOutcome = (typeof SET_OUTCOMES)[number];
 
-// ces-api.md §4.2. Anything not listed (Dispatched, Executing, Ready, unknown states) is running.
+// docs/ces-api.md §4.2. Anything not listed (Dispatched, Executing, Ready, unknown states) is running.
 const END_STATES: Record<string, SetOutcome> = {
   closed: 'succeeded',
   complete: 'succeeded',
@@ -48,25 +48,25 @@ export const setWaitOutput = {
 };
 
 /** Transient CES trouble during a wait is retried until the deadline; the rest ends the wait. */
-const isTransient = (error: unknown) =>
+const isTransient = (error: unknown): error is CesError =>
   error instanceof CesError &&
   ['ces_timeout', 'ces_unavailable', 'ces_server', 'ces_rate_limited', 'ces_bad_reply'].includes(error.code);
 
 export async function waitForSet(ctx: ToolContext, setId: string, waitSeconds: number): Promise<SetWait> {
   const budgetMs = Math.min(waitSeconds, ctx.wait.maxWaitSeconds) * 1000;
-  const started = Date.now();
+  const started = ctx.now();
   let state: string | undefined;
-  let lastError: unknown;
+  let lastError: CesError | undefined;
   for (;;) {
     try {
-      const set = await ctx.ces.call(ops.getSet, { path: { setId } }, { signal: ctx.signal });
+      const set = await ctx.ces.call(ops.getSet, { path: { setId } });
       state = set.state?.trim() || state;
       lastError = undefined;
     } catch (error) {
       if (!isTransient(error)) throw error;
       lastError = error;
     }
-    const elapsedMs = Date.now() - started;
+    const elapsedMs = ctx.now() - started;
     const outcome = outcomeOfState(state);
     await ctx.progress({
       progress: Math.round(elapsedMs / 1000),

@@ -1,4 +1,4 @@
-// ispw_cancel_assignment: cancel an assignment (ces-api.md §2.1 CancelAssignment).
+// ispw_cancel_assignment: cancel an assignment (docs/ces-api.md §2.1 CancelAssignment).
 // Destructive: cancelling abandons the assignment's changes and cannot be undone.
 import { z } from 'zod';
 
@@ -14,14 +14,22 @@ export const cancelAssignment = defineTool({
   kind: 'destructive',
   title: 'Cancel assignment',
   description: 'Cancel an assignment that will not be completed, abandoning its changes.',
+  access: {
+    scope: 'ispw:write',
+    operation: 'cancel_assignment',
+    ticket: false,
+    subject: (a) => ({ container: { type: 'assignment', id: a.assignment_id } }),
+  },
+  examples: {
+    succeeds: [{ args: { assignment_id: 'PLAY000314' }, shows: 'an open assignment cancelled' }],
+    fails: [{ args: { assignment_id: 'PLAY000250' }, because: 'the assignment is closed already (CES 409)' }],
+  },
   input: z.object({ assignment_id: assignmentIdParam }),
   output: z.object({ assignmentId: z.string(), message: z.string().optional() }),
   async run({ assignment_id }, ctx) {
     const reply = await ctx.ces.call(
       ops.cancelAssignment,
-      { path: { assignmentId: assignment_id }, body: { runtimeConfiguration: ctx.ces.runtimeConfig } },
-      { signal: ctx.signal },
-    );
+      { path: { assignmentId: assignment_id }, body: { runtimeConfiguration: ctx.ces.runtimeConfig } });
     const r = containerActionResult('Cancelled', 'assignment', assignment_id, reply);
     return { text: r.text, structured: dropUndefined({ assignmentId: assignment_id, message: r.message }) };
   },

@@ -1,4 +1,4 @@
-// ispw_close_assignment: close an assignment (ces-api.md §2.1 CloseAssignment).
+// ispw_close_assignment: close an assignment (docs/ces-api.md §2.1 CloseAssignment).
 // Destructive: closing cannot be undone.
 import { z } from 'zod';
 
@@ -14,14 +14,22 @@ export const closeAssignment = defineTool({
   kind: 'destructive',
   title: 'Close assignment',
   description: 'Close an assignment whose work is finished, so it leaves active lists.',
+  access: {
+    scope: 'ispw:write',
+    operation: 'close_assignment',
+    ticket: false,
+    subject: (a) => ({ container: { type: 'assignment', id: a.assignment_id } }),
+  },
+  examples: {
+    succeeds: [{ args: { assignment_id: 'PLAY000298' }, shows: 'a finished assignment closed' }],
+    fails: [{ args: { assignment_id: 'PLAY999999' }, because: 'no such assignment (CES 404)' }],
+  },
   input: z.object({ assignment_id: assignmentIdParam }),
   output: z.object({ assignmentId: z.string(), message: z.string().optional() }),
   async run({ assignment_id }, ctx) {
     const reply = await ctx.ces.call(
       ops.closeAssignment,
-      { path: { assignmentId: assignment_id }, body: { runtimeConfiguration: ctx.ces.runtimeConfig } },
-      { signal: ctx.signal },
-    );
+      { path: { assignmentId: assignment_id }, body: { runtimeConfiguration: ctx.ces.runtimeConfig } });
     const r = containerActionResult('Closed', 'assignment', assignment_id, reply);
     return { text: r.text, structured: dropUndefined({ assignmentId: assignment_id, message: r.message }) };
   },

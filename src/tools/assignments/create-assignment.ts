@@ -1,4 +1,4 @@
-// ispw_create_assignment: create an assignment; CES numbers it from the prefix (ces-api.md §2.1
+// ispw_create_assignment: create an assignment; CES numbers it from the prefix (docs/ces-api.md §2.1
 // CreateAssignment; body names per §8.2: `refNumber`, `releaseId`).
 import { z } from 'zod';
 
@@ -13,7 +13,22 @@ export const createAssignment = defineTool({
   toolset: 'assignments',
   kind: 'write',
   title: 'Create assignment',
-  description: 'Create a new assignment (a container for the tasks of one change) in a stream and application.',
+  description: 'Create an assignment (holds the tasks of one change) in a stream and application.',
+  access: {
+    scope: 'ispw:write',
+    operation: 'create_assignment',
+    ticket: false,
+    subject: (a) => ({ level: a.default_path, stream: a.stream, application: a.application }),
+  },
+  examples: {
+    succeeds: [
+      { args: { stream: 'PLAY', application: 'PLAY', description: 'Add IBAN to statements', assignment_prefix: 'PLAY', default_path: 'DEV1' }, shows: 'a new assignment numbered from its prefix' },
+    ],
+    fails: [
+      { args: { stream: 'PLAY', application: 'PLAY', description: 'x', assignment_prefix: 'PLAY', default_path: 'NOLEVEL' }, because: 'the level is not in the lifecycle (CES 400)' },
+      { args: { stream: 'PLAY', application: 'PLAY', description: 'x', assignment_prefix: 'TOOLONG', default_path: 'DEV1' }, because: 'the prefix has 1-4 characters' },
+    ],
+  },
   input: z.object({
     stream: nameParam('stream'),
     application: nameParam('application'),
@@ -43,9 +58,7 @@ export const createAssignment = defineTool({
           refNumber: a.ref_number,
           userTag: a.user_tag,
         },
-      },
-      { signal: ctx.signal },
-    );
+      });
     const structured = dropUndefined({ assignmentId: clean(reply.assignmentId), message: clean(reply.message) });
     return {
       text: structured.assignmentId

@@ -1,4 +1,4 @@
-// ispw_list_assignments: search assignments (ces-api.md §2.5 GetContainerList, containerType A).
+// ispw_list_assignments: search assignments (docs/ces-api.md §2.5 GetContainerList, containerType A).
 import { z } from 'zod';
 
 import { defineTool } from '../../mcp/kit/define-tool.js';
@@ -12,8 +12,12 @@ export const listAssignments = defineTool({
   kind: 'read',
   title: 'List assignments',
   description: 'Find assignments by id pattern, application, stream, owner, release, reference number, tag or level.',
+  examples: {
+    succeeds: [{ args: { application: 'PLAY', stream: 'PLAY' }, shows: 'the open assignments of one application' }],
+    fails: [{ args: { limit: 0 }, because: 'limit is at least 1' }],
+  },
   input: z.object({
-    assignment_id: nameFilter.optional().describe('id, or prefix*'),
+    assignment_id: nameFilter.optional(),
     ...commonFilters,
     release_id: nameFilter.optional(),
     ref_number: nameFilter.optional(),

@@ -1,4 +1,4 @@
-// ispw_get_set_deployment: the deployment requests a set created (ces-api.md §2.3
+// ispw_get_set_deployment: the deployment requests a set created (docs/ces-api.md §2.3
 // GetSetDeploymentInfo; the reply shape is uncertain, §3.7, the DTO accepts both forms).
 import { z } from 'zod';
 
@@ -16,10 +16,14 @@ export const getSetDeployment = defineTool({
   kind: 'read',
   title: 'Get set deployment',
   description: 'Show the deployment requests of a deploy set and their status per environment.',
+  examples: {
+    succeeds: [{ args: { set_id: 'S000238582' }, shows: 'the deployment requests of a deploy set' }],
+    fails: [{ args: { set_id: 'S999999999' }, because: 'no such set (CES 404)' }],
+  },
   input: z.object({ set_id: setIdParam }),
   output: z.object({ setId: z.string(), deployments: z.array(deploymentRow), message: z.string().optional() }),
   async run({ set_id }, ctx) {
-    const reply = await ctx.ces.call(ops.getSetDeployment, { path: { setId: set_id } }, { signal: ctx.signal });
+    const reply = await ctx.ces.call(ops.getSetDeployment, { path: { setId: set_id } });
     const deployments = reply.deployments.map(toDeploymentRow);
     const message = clean(reply.message);
     return {

@@ -1,5 +1,5 @@
 // ispw_list_deployments: deployment requests, by default those of the prior week
-// (ces-api.md §2.5 GetDeploymentList; the reply's array key is uncertain, §8.3, the DTO merges both).
+// (docs/ces-api.md §2.5 GetDeploymentList; the reply's array key is uncertain, §8.3, the DTO merges both).
 import { z } from 'zod';
 
 import { ops } from '../../ces/operations.js';
@@ -18,6 +18,13 @@ export const listDeployments = defineTool({
   kind: 'read',
   title: 'List deployments',
   description: 'List deployment requests by set, environment, status or date range (default: the prior week).',
+  examples: {
+    succeeds: [
+      { args: {}, shows: 'the deployment requests of the prior week' },
+      { args: { status: 'Failed', start_date: '2026-01-01' }, shows: 'failed requests since a date' },
+    ],
+    fails: [{ args: { status: 'Broken' }, because: 'not a deployment status' }],
+  },
   input: z.object({
     set_id: setIdParam.optional(),
     request_id: requestIdParam.optional(),
@@ -30,7 +37,7 @@ export const listDeployments = defineTool({
   }),
   output: z.object(listOutput(deploymentRow)),
   async run(a, ctx) {
-    // A date range or an id replaces CES's prior-week default window (ces-api.md §2.5).
+    // A date range or an id replaces CES's prior-week default window (docs/ces-api.md §2.5).
     const explicit = a.start_date || a.end_date || a.todays_date !== undefined || a.request_id || a.set_id;
     const reply = await ctx.ces.call(
       ops.listDeployments,
@@ -45,9 +52,7 @@ export const listDeployments = defineTool({
           todaysDate: a.todays_date === undefined ? undefined : String(a.todays_date),
           priorWeek: explicit ? 'false' : undefined,
         },
-      },
-      { signal: ctx.signal },
-    );
+      });
     const capped = cap(reply.deployments.map(toDeploymentRow), a.limit);
     const message = clean(reply.message);
     return {

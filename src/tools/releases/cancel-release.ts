@@ -1,4 +1,4 @@
-// ispw_cancel_release: cancel a release (ces-api.md §2.2 CancelRelease).
+// ispw_cancel_release: cancel a release (docs/ces-api.md §2.2 CancelRelease).
 // Destructive: cancelling abandons the release and cannot be undone.
 import { z } from 'zod';
 
@@ -14,14 +14,22 @@ export const cancelRelease = defineTool({
   kind: 'destructive',
   title: 'Cancel release',
   description: 'Cancel a release that will not be implemented.',
+  access: {
+    scope: 'ispw:write',
+    operation: 'cancel_release',
+    ticket: false,
+    subject: (a) => ({ container: { type: 'release', id: a.release_id } }),
+  },
+  examples: {
+    succeeds: [{ args: { release_id: 'PAY2026Q4' }, shows: 'an open release cancelled' }],
+    fails: [{ args: { release_id: 'REL2026Q2' }, because: 'the release is closed already (CES 409)' }],
+  },
   input: z.object({ release_id: releaseIdParam }),
   output: z.object({ releaseId: z.string(), message: z.string().optional() }),
   async run({ release_id }, ctx) {
     const reply = await ctx.ces.call(
       ops.cancelRelease,
-      { path: { releaseId: release_id }, body: { runtimeConfiguration: ctx.ces.runtimeConfig } },
-      { signal: ctx.signal },
-    );
+      { path: { releaseId: release_id }, body: { runtimeConfiguration: ctx.ces.runtimeConfig } });
     const r = containerActionResult('Cancelled', 'release', release_id, reply);
     return { text: r.text, structured: dropUndefined({ releaseId: release_id, message: r.message }) };
   },

@@ -1,5 +1,5 @@
 // ispw_create_release: create a release with a given id or one numbered from a prefix
-// (ces-api.md §2.2 CreateRelease: exactly one of releaseId / releasePrefix).
+// (docs/ces-api.md §2.2 CreateRelease: exactly one of releaseId / releasePrefix).
 import { z } from 'zod';
 
 import { ops } from '../../ces/operations.js';
@@ -14,7 +14,20 @@ export const createRelease = defineTool({
   toolset: 'releases',
   kind: 'write',
   title: 'Create release',
-  description: 'Create a new release (a container that groups tasks from several assignments) in a stream and application.',
+  description: 'Create a release (groups tasks from several assignments) in a stream and application.',
+  access: {
+    scope: 'ispw:write',
+    operation: 'create_release',
+    ticket: false,
+    subject: (a) => ({ stream: a.stream, application: a.application }),
+  },
+  examples: {
+    succeeds: [{ args: { stream: 'PLAY', application: 'PLAY', description: 'Q1 2027 customer release', release_id: 'REL2027Q1' }, shows: 'a release with a chosen id' }],
+    fails: [
+      { args: { stream: 'PLAY', application: 'PLAY', description: 'x', release_id: 'REL2027Q1', release_prefix: 'REL' }, because: 'give release_id or release_prefix, not both' },
+      { args: { stream: 'PLAY', application: 'PLAY', description: 'x', release_id: 'REL2026Q4' }, because: 'the release exists already (CES 409)' },
+    ],
+  },
   input: z.object({
     stream: nameParam('stream'),
     application: nameParam('application'),
@@ -45,9 +58,7 @@ export const createRelease = defineTool({
           referenceNumber: a.ref_number,
           userTag: a.user_tag,
         },
-      },
-      { signal: ctx.signal },
-    );
+      });
     const structured = dropUndefined({ releaseId: clean(reply.releaseId), message: clean(reply.message) });
     return {
       text: structured.releaseId

@@ -1,4 +1,4 @@
-// ispw_list_releases: search releases (ces-api.md §2.5 GetContainerList, containerType R).
+// ispw_list_releases: search releases (docs/ces-api.md §2.5 GetContainerList, containerType R).
 import { z } from 'zod';
 
 import { defineTool } from '../../mcp/kit/define-tool.js';
@@ -11,8 +11,12 @@ export const listReleases = defineTool({
   kind: 'read',
   title: 'List releases',
   description: 'Find releases by id pattern, application, stream, owner, description, reference number or tag.',
+  examples: {
+    succeeds: [{ args: { application: 'PLAY' }, shows: 'the open releases of one application' }],
+    fails: [{ args: { limit: 501 }, because: 'limit is at most 500' }],
+  },
   input: z.object({
-    release_id: nameFilter.optional().describe('id, or prefix*'),
+    release_id: nameFilter.optional(),
     ...commonFilters,
     ref_number: nameFilter.optional(),
     tag: nameFilter.optional(),

@@ -1,4 +1,4 @@
-// ispw_get_set: a set's state and tasks (ces-api.md §2.3 GetSetInfo, §3.6). CES includes tasks
+// ispw_get_set: a set's state and tasks (docs/ces-api.md §2.3 GetSetInfo, §3.6). CES includes tasks
 // only when a level is passed, so without one the task list is read separately (GetSetTaskList).
 import { z } from 'zod';
 
@@ -27,6 +27,13 @@ export const getSet = defineTool({
   kind: 'read',
   title: 'Get set',
   description: 'Show a set: its state (running, closed, failed, held…), application, dates and tasks.',
+  examples: {
+    succeeds: [
+      { args: { set_id: 'S000238580' }, shows: 'a closed set and its tasks (read separately: no level given)' },
+      { args: { set_id: 'S000238584', level: 'PRD' }, shows: 'a set waiting for approval, tasks at one level' },
+    ],
+    fails: [{ args: { set_id: 'S999999999' }, because: 'no such set (CES 404)' }],
+  },
   input: z.object({ set_id: setIdParam, level: levelParam.optional(), limit: limitParam }),
   output: z.object({
     setId: z.string(),
@@ -36,7 +43,7 @@ export const getSet = defineTool({
     truncated: z.boolean(),
   }),
   async run({ set_id, level, limit }, ctx) {
-    const { set, tasks } = await readSetWithTasks(ctx.ces, set_id, level, ctx.signal);
+    const { set, tasks } = await readSetWithTasks(ctx.ces, set_id, level);
     const capped = cap(tasks.map(toTaskRow), limit);
     const fields = pickText(set, KEYS);
     const structured = dropUndefined({

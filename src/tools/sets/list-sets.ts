@@ -1,4 +1,4 @@
-// ispw_list_sets: search sets (ces-api.md §2.5 GetContainerList, containerType S).
+// ispw_list_sets: search sets (docs/ces-api.md §2.5 GetContainerList, containerType S).
 import { z } from 'zod';
 
 import { defineTool } from '../../mcp/kit/define-tool.js';
@@ -11,8 +11,12 @@ export const listSets = defineTool({
   kind: 'read',
   title: 'List sets',
   description: 'Find sets (the units CES runs lifecycle operations in) by id pattern, application, stream or owner.',
+  examples: {
+    succeeds: [{ args: { application: 'PLAY' }, shows: 'the sets of one application' }],
+    fails: [{ args: { set_id: '' }, because: 'an empty filter is refused' }],
+  },
   input: z.object({
-    set_id: nameFilter.optional().describe('id, or prefix*'),
+    set_id: nameFilter.optional(),
     ...commonFilters,
     limit: limitParam,
   }),

@@ -1,5 +1,5 @@
 // ispw_set_action: hold, release, lock, unlock, delete, restart, terminate, approve, deny or reset
-// a set (ces-api.md §6). Destructive: delete and terminate stop work irrecoverably, and approvals
+// a set (docs/ces-api.md §6). Destructive: delete and terminate stop work irrecoverably, and approvals
 // let changes through to production.
 import { z } from 'zod';
 
@@ -16,7 +16,37 @@ export const setAction = defineTool({
   toolset: 'sets',
   kind: 'destructive',
   title: 'Set action',
-  description: 'Control a running or waiting set: hold, release, lock, unlock, delete, restart, terminate, approve, deny or reset it.',
+  description: 'Control a set: hold, release, lock, unlock, delete, restart, terminate, approve, deny or reset it.',
+  access: {
+    byAction: {
+      argument: 'action',
+      each: {
+        hold: { operation: 'set_hold', scope: 'ispw:write' },
+        release: { operation: 'set_release', scope: 'ispw:write' },
+        lock: { operation: 'set_lock', scope: 'ispw:write' },
+        unlock: { operation: 'set_unlock', scope: 'ispw:write' },
+        restart: { operation: 'set_restart', scope: 'ispw:write' },
+        // Irrecoverable, or letting a change through an approval gate: the deploy scope.
+        delete: { operation: 'set_delete', scope: 'ispw:deploy' },
+        terminate: { operation: 'set_terminate', scope: 'ispw:deploy' },
+        approve: { operation: 'set_approve', scope: 'ispw:deploy' },
+        deny: { operation: 'set_deny', scope: 'ispw:deploy' },
+        reset: { operation: 'set_reset', scope: 'ispw:deploy' },
+      },
+    },
+    ticket: false,
+    subject: (a) => ({ container: { type: 'set', id: a.set_id } }),
+  },
+  examples: {
+    succeeds: [
+      { args: { set_id: 'S000238584', action: 'approve', approver: 'USER01' }, shows: 'a set waiting for approval approved' },
+      { args: { set_id: 'S000238585', action: 'release' }, shows: 'a held set released' },
+    ],
+    fails: [
+      { args: { set_id: 'S000238584', action: 'approve' }, because: 'approve needs an approver' },
+      { args: { set_id: 'S000238580', action: 'approve', approver: 'USER01' }, because: 'the set is closed, nothing waits for approval (CES 409)' },
+    ],
+  },
   input: z.object({
     set_id: setIdParam,
     action: z.enum(SET_ACTIONS),
@@ -36,9 +66,7 @@ export const setAction = defineTool({
         path: { setId: a.set_id, action: a.action },
         query: { approver: needsApprover ? a.approver : undefined },
         body: toSetOptionsBody(a, ctx.ces.runtimeConfig),
-      },
-      { signal: ctx.signal },
-    );
+      });
     // The action applies to a known set, so a reply without `setId` still lets the caller wait on it.
     const result = await finishSetOp(ctx, { setId: reply.setId?.trim() || a.set_id, message: reply.message }, a.wait_seconds);
     return { text: renderSetOp(`${a.action} of set ${a.set_id}`, result), structured: { action: a.action, ...result } };

@@ -1,4 +1,4 @@
-// Cancel and close of assignments and releases: a POST without a set (ces-api.md §2.1, §2.2,
+// Cancel and close of assignments and releases: a POST without a set (docs/ces-api.md §2.1, §2.2,
 // §4.1), body only the runtime configuration.
 import type { AssignmentCreated, ReleaseCreated } from '../../ces/dto/index.js';
 import { clean } from './fields.js';

@@ -1,5 +1,5 @@
 // The container search behind ispw_list_assignments/_releases/_sets: one CES call,
-// `containers/list` with `containerType` A, R or S (ces-api.md §2.5, §3.8).
+// `containers/list` with `containerType` A, R or S (docs/ces-api.md §2.5, §3.8).
 import { z } from 'zod';
 
 import { ops } from '../../ces/operations.js';
@@ -40,9 +40,7 @@ export async function listContainers(
         containerType: type,
         includeClosedContainers: include_closed === undefined ? undefined : String(include_closed),
       },
-    },
-    { signal: ctx.signal },
-  );
+    });
   const capped = cap(reply.containers.map((c) => pickText(c, KEYS)), limit);
   const message = clean(reply.message);
   return {

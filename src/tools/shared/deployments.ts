@@ -1,4 +1,4 @@
-// Deployment rows shared by the deployment tools (ces-api.md §3.7).
+// Deployment rows shared by the deployment tools (docs/ces-api.md §3.7).
 import { z } from 'zod';
 
 import type { DeploymentInfo } from '../../ces/dto/index.js';
@@ -9,10 +9,10 @@ export const deploymentRow = z.object(
   Object.fromEntries(KEYS.map((k) => [k, z.string().optional()])) as Record<(typeof KEYS)[number], z.ZodOptional<z.ZodString>>,
 );
 export type DeploymentRow = z.output<typeof deploymentRow>;
-export const toDeploymentRow = (d: DeploymentInfo): DeploymentRow => {
-  const row = pickText(d, KEYS);
+export const toDeploymentRow = (deployment: DeploymentInfo): DeploymentRow => {
+  const row = pickText(deployment, KEYS);
   // Jenkins' model has createDate and createDateTime; show whichever CES sent.
-  if (!row.createDateTime && d.createDate?.trim()) row.createDateTime = d.createDate.trim();
+  if (!row.createDateTime && deployment.createDate?.trim()) row.createDateTime = deployment.createDate.trim();
   return row;
 };
 export const DEPLOYMENT_COLUMNS = ['requestId', 'setId', 'environment', 'status', 'createDateTime', 'description'] as const;

@@ -4,19 +4,20 @@ import { z } from 'zod';
 
 import { setOptionsInput } from '../../ces/set-options.js';
 import type { TaskInfo } from '../../ces/dto/index.js';
+import { guardedName } from '../../mcp/kit/params.js';
 import { setWaitOutput } from '../../mcp/kit/wait-for-set.js';
 
-/** Row cap for every list tool; CES itself has no paging (ces-api.md §3). */
+/** Row cap for every list tool; CES itself has no paging (docs/ces-api.md §3). */
 export const limitParam = z.number().int().min(1).max(500).default(50);
 
-/** A filter value for CES list calls; a trailing `*` is CES's wildcard (ces-api.md §2.5). Query
+/** A filter value for CES list calls; a trailing `*` is CES's wildcard (docs/ces-api.md §2.5). Query
  * values are encoded by the CES client, so a length bound is all the schema needs to say. */
 export const nameFilter = z.string().min(1).max(32);
 
-/** A CES date (yyyy-mm-dd, ces-api.md §2.5). A plain pattern: z.iso.date() adds ~250 bytes of
+/** A CES date (yyyy-mm-dd, docs/ces-api.md §2.5). A plain pattern: z.iso.date() adds ~250 bytes of
  * calendar regex to every schema that uses it, and CES rejects impossible dates itself. */
-export const isoDate = z.string().regex(/^\d{4}-\d\d-\d\d$/, 'YYYY-MM-DD');
-const isoTime = z.string().regex(/^\d\d:\d\d:\d\d$/, 'HH:MM:SS');
+export const isoDate = guardedName(z.string().regex(/^\d{4}-\d\d-\d\d$/, 'YYYY-MM-DD'));
+const isoTime = guardedName(z.string().regex(/^\d\d:\d\d:\d\d$/, 'HH:MM:SS'));
 
 /** The deploy scheduling set options with the lean date/time schemas above (same body fields). */
 export const deployTimes = {
@@ -26,7 +27,7 @@ export const deployTimes = {
   deploy_active_time: isoTime.optional(),
 };
 
-/** CES sends blank text as " " (ces-api.md §3); a blank is "absent" to a model. */
+/** CES sends blank text as " " (docs/ces-api.md §3); a blank is "absent" to a model. */
 export const clean = (value: string | undefined): string | undefined => {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
@@ -46,7 +47,7 @@ export function pickText<K extends string>(
   return out;
 }
 
-/** Set options offered by a tool: each tool takes only the ones CES uses for it (ces-api.md §2.7). */
+/** Set options offered by a tool: each tool takes only the ones CES uses for it (docs/ces-api.md §2.7). */
 export const pickSetOptions = <K extends keyof typeof setOptionsInput>(...keys: K[]) =>
   Object.fromEntries(keys.map((k) => [k, setOptionsInput[k]])) as Pick<typeof setOptionsInput, K>;
 
@@ -60,7 +61,7 @@ export const taskRow = z.object(Object.fromEntries(TASK_KEYS.map((k) => [k, opti
 export type TaskRow = z.output<typeof taskRow>;
 export const toTaskRow = (task: TaskInfo): TaskRow => pickText(task, TASK_KEYS);
 
-/** What every set-creating tool returns (ces-api.md §3.1, §4). */
+/** What every set-creating tool returns (docs/ces-api.md §3.1, §4). */
 export const setOpOutput = {
   setId: z.string().optional(),
   message: z.string().optional(),

@@ -1,15 +1,15 @@
 // Routing of the lifecycle tools (generate, build, promote, deploy, regress, fallback) to the CES
-// operation that exists for the chosen container and selection (ces-api.md §2.1–2.4). Combinations
+// operation that exists for the chosen container and selection (docs/ces-api.md §2.1–2.4). Combinations
 // CES has no endpoint for are refused with a hint instead of being approximated.
 import { z } from 'zod';
 
 import type { AwaitResult, BuildOp, SetOp } from '../../ces/dto/index.js';
 import { ops, type LifecycleAction, type Operation } from '../../ces/operations.js';
 import { toSetOptionsBody, type SetOptionsInput } from '../../ces/set-options.js';
+import type { ChangeSubject } from '../../mcp/kit/access.js';
 import type { ToolContext } from '../../mcp/kit/context.js';
 import { ToolInputError } from '../../mcp/kit/errors.js';
 import {
-  assignmentIdParam,
   containerTypeParam,
   levelParam,
   moduleNameParam,
@@ -41,10 +41,7 @@ export const lifecycleInput = {
   wait_seconds: waitSecondsParam,
 };
 
-export const awaitParam = z
-  .boolean()
-  .optional()
-  .describe('CES waits and counts results; task_ids only (build: or level)');
+export const awaitParam = z.boolean().optional();
 
 export const lifecycleOutput = {
   containerType: z.string(),
@@ -112,7 +109,7 @@ const RELEASE_OPS: Record<LifecycleVerb, Operation<Reply>> = {
   fallback: ops.fallbackRelease,
   build: ops.buildRelease,
 };
-// ces-api.md §2.1: only generate and deploy have `taskIds/…` endpoints; build by task id is §2.4.
+// docs/ces-api.md §2.1: only generate and deploy have `taskIds/…` endpoints; build by task id is §2.4.
 const TASK_ID_OPS: Partial<Record<LifecycleVerb, Operation<Reply>>> = {
   generate: ops.generateTasks,
   deploy: ops.deployTasks,
@@ -120,50 +117,50 @@ const TASK_ID_OPS: Partial<Record<LifecycleVerb, Operation<Reply>>> = {
 
 const SELECT_HINT = 'Select tasks with module_name/module_type instead, or act on the whole level.';
 
-export function routeLifecycle(verb: LifecycleVerb, a: LifecycleArgs): Route {
-  const byModule = a.module_name !== undefined || a.module_type !== undefined;
-  const taskIds = a.task_ids?.length ? a.task_ids : undefined;
+export function routeLifecycle(verb: LifecycleVerb, args: LifecycleArgs): Route {
+  const byModule = args.module_name !== undefined || args.module_type !== undefined;
+  const taskIds = args.task_ids?.length ? args.task_ids : undefined;
   if (taskIds && byModule) {
     throw new ToolInputError('Give either task_ids or module_name/module_type, not both.');
   }
-  const filter = { level: a.level, mname: a.module_name, mtype: a.module_type };
+  const filter = { level: args.level, mname: args.module_name, mtype: args.module_type };
 
-  if (a.container_type === 'set') {
+  if (args.container_type === 'set') {
     if (verb !== 'fallback') {
       throw new ToolInputError(`CES cannot ${verb} a set.`, 'Use container_type assignment or release.');
     }
     if (taskIds || byModule) {
       throw new ToolInputError('A set falls back as a whole.', 'Drop task_ids/module_name/module_type, or fall back the assignment.');
     }
-    return { op: ops.fallbackSet, path: { setId: a.container_id }, query: {} };
+    return { op: ops.fallbackSet, path: { setId: args.container_id }, query: {} };
   }
 
-  if (a.await_in_ces) return routeAwait(verb, a, taskIds, byModule);
+  if (args.await_in_ces) return routeAwait(verb, args, taskIds, byModule);
 
-  if (a.container_type === 'release') {
+  if (args.container_type === 'release') {
     if (taskIds) throw new ToolInputError(`CES cannot ${verb} release tasks by task id.`, SELECT_HINT);
     if (verb === 'build') {
-      // ces-api.md §2.2 BuildRelease: impacted tasks are added to an assignment, which CES requires.
-      if (!a.assignment_id) {
+      // docs/ces-api.md §2.2 BuildRelease: impacted tasks are added to an assignment, which CES requires.
+      if (!args.assignment_id) {
         throw new ToolInputError('Building a release needs assignment_id.', 'Give the assignment that receives the impacted tasks.');
       }
-      return { op: ops.buildRelease, path: { releaseId: a.container_id }, query: { ...filter, assignmentId: a.assignment_id } };
+      return { op: ops.buildRelease, path: { releaseId: args.container_id }, query: { ...filter, assignmentId: args.assignment_id } };
     }
-    return { op: RELEASE_OPS[verb], path: { releaseId: a.container_id }, query: filter };
+    return { op: RELEASE_OPS[verb], path: { releaseId: args.container_id }, query: filter };
   }
 
-  const path = { assignmentId: a.container_id };
+  const path = { assignmentId: args.container_id };
   if (taskIds) {
-    // ces-api.md §2.4: with taskId the other build filters are ignored by CES, so none are sent.
-    if (verb === 'build') return { op: ops.buildTasks, path: {}, query: { taskId: taskIds, assignmentId: a.container_id } };
+    // docs/ces-api.md §2.4: with taskId the other build filters are ignored by CES, so none are sent.
+    if (verb === 'build') return { op: ops.buildTasks, path: {}, query: { taskId: taskIds, assignmentId: args.container_id } };
     const op = TASK_ID_OPS[verb];
     if (!op) throw new ToolInputError(`CES cannot ${verb} by task id.`, SELECT_HINT);
-    return { op, path, query: { taskId: taskIds, level: a.level } };
+    return { op, path, query: { taskId: taskIds, level: args.level } };
   }
   return { op: ASSIGNMENT_OPS[verb], path, query: filter };
 }
 
-// ces-api.md §2.1 generate-await and §2.4 build-await: the blocking variants CES offers.
+// docs/ces-api.md §2.1 generate-await and §2.4 build-await: the blocking variants CES offers.
 function routeAwait(verb: LifecycleVerb, a: LifecycleArgs, taskIds: string[] | undefined, byModule: boolean): Route {
   const hint = 'Drop await_in_ces and use wait_seconds instead.';
   if (a.container_type !== 'assignment' || byModule || (verb !== 'build' && verb !== 'generate')) {
@@ -173,10 +170,24 @@ function routeAwait(verb: LifecycleVerb, a: LifecycleArgs, taskIds: string[] | u
     if (!taskIds) throw new ToolInputError('await_in_ces for generate needs task_ids.', hint);
     return { op: ops.generateTasksAwait, path: { assignmentId: a.container_id }, query: { taskId: taskIds, level: a.level }, awaited: true };
   }
-  // build-await: task ids win over assignment + level (ces-api.md §2.4), so send only one form.
+  // build-await: task ids win over assignment + level (docs/ces-api.md §2.4), so send only one form.
   const query = taskIds ? { taskId: taskIds } : { assignmentId: a.container_id, level: a.level };
   return { op: ops.buildAwait, path: {}, query, awaited: true };
 }
+
+/**
+ * The change subject of a lifecycle call: the container, the level its tasks are at and which of
+ * them; `levelMove` says where promote and regress take them, a deploy names its environments.
+ */
+export const lifecycleSubject =
+  (levelMove?: 'next' | 'previous') =>
+  (args: LifecycleArgs): ChangeSubject => ({
+    container: { type: args.container_type, id: args.container_id },
+    level: args.level,
+    tasks: { ids: args.task_ids, moduleName: args.module_name, moduleType: args.module_type },
+    target: { levelMove, environments: args.dpenvlst?.split(' ').filter(Boolean) },
+    changeType: args.change_type,
+  });
 
 const VERB_LABEL: Record<LifecycleVerb, string> = {
   generate: 'Generate',
@@ -189,24 +200,24 @@ const VERB_LABEL: Record<LifecycleVerb, string> = {
 
 const BUILD_TASK_CAP = 100;
 
-export async function runLifecycle(verb: LifecycleVerb, a: LifecycleArgs, ctx: ToolContext) {
-  const route = routeLifecycle(verb, a);
-  const body = toSetOptionsBody(a, ctx.ces.runtimeConfig);
-  const reply = await ctx.ces.call(route.op, { path: route.path, query: route.query, body }, { signal: ctx.signal });
+export async function runLifecycle(verb: LifecycleVerb, args: LifecycleArgs, ctx: ToolContext) {
+  const route = routeLifecycle(verb, args);
+  const body = toSetOptionsBody(args, ctx.ces.runtimeConfig);
+  const reply = await ctx.ces.call(route.op, { path: route.path, query: route.query, body });
 
-  const echo = { containerType: a.container_type, containerId: a.container_id, level: a.level };
+  const echo = { containerType: args.container_type, containerId: args.container_id, level: args.level };
   let result: LifecycleResult;
   if (route.awaited) {
-    result = { ...echo, ...fromAwait(reply as AwaitResult) };
+    result = { ...echo, ...fromAwait(reply) };
   } else {
-    result = { ...echo, ...(await finishSetOp(ctx, reply, a.wait_seconds)) };
+    result = { ...echo, ...(await finishSetOp(ctx, reply, args.wait_seconds)) };
   }
   if (verb === 'build' && 'tasks' in reply && Array.isArray(reply.tasks) && reply.tasks.length > 0) {
     const capped = cap((reply as BuildOp).tasks.map(toTaskRow), BUILD_TASK_CAP);
     result.tasks = capped.items;
     if (capped.truncated) result.truncated = true;
   }
-  const label = `${VERB_LABEL[verb]} of ${a.container_type} ${a.container_id} at ${a.level}`;
+  const label = `${VERB_LABEL[verb]} of ${args.container_type} ${args.container_id} at ${args.level}`;
   const text = [
     renderSetOp(label, result),
     result.succeededCount !== undefined && `Tasks succeeded: ${result.succeededCount}, failed: ${result.failedCount ?? 0}.`,
@@ -219,7 +230,7 @@ export async function runLifecycle(verb: LifecycleVerb, a: LifecycleArgs, ctx: T
 }
 
 // An await reply carries counts, or only a "timed out" message when CES stopped waiting
-// while the set may still run (ces-api.md §3.2, §4.1).
+// while the set may still run (docs/ces-api.md §3.2, §4.1).
 function fromAwait(reply: AwaitResult): SetOpResult & Partial<LifecycleResult> {
   const status = reply.awaitStatus;
   const message = clean(reply.message);

@@ -1,5 +1,5 @@
 // Result of the operations that act on several tasks at once and report per-task failures
-// (transfer, remove from release; ces-api.md §3.10 MultiTask).
+// (transfer, remove from release; docs/ces-api.md §3.10 MultiTask).
 import { z } from 'zod';
 
 import type { MultiTask } from '../../ces/dto/index.js';
@@ -19,7 +19,7 @@ export const taskSelectionInput = {
 type TaskSelection = { level?: string; task_ids?: string[]; module_name?: string; module_type?: string };
 
 /** The selection as CES takes it: all in the query string, task ids as repeated `taskId`. */
-export const selectionQuery = (a: TaskSelection) => ({ level: a.level, mname: a.module_name, mtype: a.module_type, taskId: a.task_ids });
+export const selectionQuery = (selection: TaskSelection) => ({ level: selection.level, mname: selection.module_name, mtype: selection.module_type, taskId: selection.task_ids });
 
 export const multiTaskOutput = {
   message: z.string().optional(),
@@ -40,23 +40,23 @@ export function fromMultiTask(reply: MultiTask) {
       Object.entries({ taskId: t.taskId, moduleName: t.mname, moduleType: t.mtype, error: t.errorMessage }).filter(
         ([, v]) => v !== undefined,
       ),
-    ) as { taskId?: string; moduleName?: string; moduleType?: string; error?: string };
+    );
   });
   const message = clean(reply.message);
   return { structured: message ? { message, failedTasks } : { failedTasks }, failedTasks, message };
 }
 
-export function renderMultiTask(label: string, r: ReturnType<typeof fromMultiTask>): string {
-  const lines = [`${label}.${r.message ? ` CES said: ${r.message}` : ''}`];
-  if (r.failedTasks.length) {
-    lines.push(`${r.failedTasks.length} task(s) failed:`, table(r.failedTasks, ['taskId', 'moduleName', 'moduleType', 'error']));
+export function renderMultiTask(label: string, result: ReturnType<typeof fromMultiTask>): string {
+  const lines = [`${label}.${result.message ? ` CES said: ${result.message}` : ''}`];
+  if (result.failedTasks.length) {
+    lines.push(`${result.failedTasks.length} task(s) failed:`, table(result.failedTasks, ['taskId', 'moduleName', 'moduleType', 'error']));
   }
   return lines.join('\n');
 }
 
 /** Acting on every task of a container by accident is refused: one selector must be given. */
-export function requireSelection(a: TaskSelection) {
-  if (!a.level && !a.task_ids?.length && !a.module_name && !a.module_type) {
+export function requireSelection(selection: TaskSelection) {
+  if (!selection.level && !selection.task_ids?.length && !selection.module_name && !selection.module_type) {
     throw new ToolInputError('Select the tasks: give level, task_ids or module_name/module_type.');
   }
 }

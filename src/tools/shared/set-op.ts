@@ -1,6 +1,6 @@
 // Finishing a set-creating call: report the set id at once, or wait for the set with progress
-// (DESIGN.md: long-running operations). A reply without `setId` is CES saying nothing qualified
-// (ces-api.md §3.1): a normal result that carries CES's message, not an error.
+// (docs/architecture.md: long operations return the set id at once). A reply without `setId` is CES saying nothing qualified
+// (docs/ces-api.md §3.1): a normal result that carries CES's message, not an error.
 import type { ToolContext } from '../../mcp/kit/context.js';
 import { waitForSet, type SetWait } from '../../mcp/kit/wait-for-set.js';
 import { clean } from './fields.js';
@@ -32,15 +32,15 @@ export function dropUndefined<T extends object>(value: T): T {
 }
 
 /** Two or three lines: what was submitted, and where the set stands. */
-export function renderSetOp(label: string, r: SetOpResult): string {
-  if (!r.setId) return `${label}: no set was created.${r.message ? ` CES said: ${r.message}` : ''}`;
-  const lines = [`${label}: set ${r.setId} submitted.${r.message ? ` CES said: ${r.message}` : ''}`];
-  const after = r.waitedSeconds === undefined ? '' : ` after ${r.waitedSeconds} s`;
-  if (r.outcome === 'running') {
-    lines.push(`Set ${r.setId} is still ${r.state ?? 'running'}${after}; check it later with ispw_get_set.`);
-  } else if (r.outcome) {
-    lines.push(`Set ${r.setId} ${r.state ? `ended ${r.state} (${r.outcome})` : r.outcome}${after}.`);
-    if (r.outcome === 'failed') lines.push('Inspect the set and its tasks with ispw_get_set.');
+export function renderSetOp(label: string, result: SetOpResult): string {
+  if (!result.setId) return `${label}: no set was created.${result.message ? ` CES said: ${result.message}` : ''}`;
+  const lines = [`${label}: set ${result.setId} submitted.${result.message ? ` CES said: ${result.message}` : ''}`];
+  const after = result.waitedSeconds === undefined ? '' : ` after ${result.waitedSeconds} s`;
+  if (result.outcome === 'running') {
+    lines.push(`Set ${result.setId} is still ${result.state ?? 'running'}${after}; check it later with ispw_get_set.`);
+  } else if (result.outcome) {
+    lines.push(`Set ${result.setId} ${result.state ? `ended ${result.state} (${result.outcome})` : result.outcome}${after}.`);
+    if (result.outcome === 'failed') lines.push('Inspect the set and its tasks with ispw_get_set.');
   }
   return lines.join('\n');
 }

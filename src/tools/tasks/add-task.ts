@@ -1,5 +1,5 @@
 // ispw_add_task: add an existing Code Pipeline module to an assignment, optionally checking it out
-// (ces-api.md §2.1 AddTask, singular `task/add`). Kind write: a checkout copies, it overwrites nothing.
+// (docs/ces-api.md §2.1 AddTask, singular `task/add`). Kind write: a checkout copies, it overwrites nothing.
 import { z } from 'zod';
 
 import { ops } from '../../ces/operations.js';
@@ -22,6 +22,29 @@ export const addTask = defineTool({
   kind: 'write',
   title: 'Add task',
   description: 'Add an existing module to an assignment as a task, optionally checking it out from a level.',
+  access: {
+    scope: 'ispw:write',
+    operation: 'add_task',
+    ticket: false,
+    subject: (a) => ({
+      container: { type: 'assignment', id: a.assignment_id },
+      level: a.level,
+      stream: a.stream,
+      application: a.application,
+      tasks: { moduleName: a.module_name, moduleType: a.module_type },
+    }),
+  },
+  examples: {
+    succeeds: [
+      {
+        args: { assignment_id: 'PLAY000314', module_name: 'TPROG10', module_type: 'COB', stream: 'PLAY', application: 'PLAY', level: 'DEV2', checkout_from_level: 'QA', checkout: true },
+        shows: 'a module checked out from QA into an assignment',
+      },
+    ],
+    fails: [
+      { args: { assignment_id: 'PLAY999999', module_name: 'TPROG10', module_type: 'COB', stream: 'PLAY', application: 'PLAY', level: 'DEV2', checkout_from_level: 'QA' }, because: 'no such assignment (CES 404)' },
+    ],
+  },
   input: z.object({
     assignment_id: assignmentIdParam,
     module_name: moduleNameParam,
@@ -52,9 +75,7 @@ export const addTask = defineTool({
           releaseId: a.release_id,
           runtimeConfiguration: ctx.ces.runtimeConfig,
         },
-      },
-      { signal: ctx.signal },
-    );
+      });
     const structured = dropUndefined({ setId: clean(reply.setId), taskName: clean(reply.taskName), message: clean(reply.message) });
     return {
       text: `Added ${a.module_name} (${a.module_type}) to ${a.assignment_id}${structured.setId ? ` in set ${structured.setId}` : ''}.${structured.message ? ` CES said: ${structured.message}` : ''}`,

@@ -1,10 +1,10 @@
-// ispw_fallback: undo a deployment (ces-api.md §2.1, §2.2; sets: §2.3 FallbackSet).
+// ispw_fallback: undo a deployment (docs/ces-api.md §2.1, §2.2; sets: §2.3 FallbackSet).
 // Destructive: restores earlier code in the runtime environments.
 import { z } from 'zod';
 
 import { defineTool } from '../../mcp/kit/define-tool.js';
 import { pickSetOptions } from '../shared/fields.js';
-import { lifecycleInput, lifecycleOutput, runLifecycle } from '../shared/lifecycle.js';
+import { lifecycleInput, lifecycleOutput, lifecycleSubject, runLifecycle } from '../shared/lifecycle.js';
 
 export const fallback = defineTool({
   name: 'ispw_fallback',
@@ -12,7 +12,21 @@ export const fallback = defineTool({
   kind: 'destructive',
   title: 'Fallback',
   description:
-    "Fall back (undo) the deployment of an assignment's or release's tasks at a level, or of a whole set, creating a set.",
+    "Fall back (undo) the deployment of an assignment's or release's tasks at a level, or of a whole set.",
+  access: {
+    scope: 'ispw:deploy',
+    operation: 'fallback',
+    ticket: true,
+    subject: lifecycleSubject(),
+  },
+  examples: {
+    succeeds: [
+      { args: { container_type: 'assignment', container_id: 'PLAY000298', level: 'QA' }, shows: 'the deployment of an assignment undone' },
+      { args: { container_type: 'release', container_id: 'REL2026Q4', level: 'QA' }, shows: 'the deployment of a release undone' },
+      { args: { container_type: 'set', container_id: 'S000238582', level: 'QA' }, shows: 'a whole deploy set undone' },
+    ],
+    fails: [{ args: { container_type: 'set', container_id: 'S000238582', level: 'QA', task_ids: ['7E3A5D04D8A1'] }, because: 'a set falls back as a whole' }],
+  },
   input: z.object({ ...lifecycleInput, ...pickSetOptions('runtime_configuration', 'change_type') }),
   output: z.object(lifecycleOutput),
   run: (input, ctx) => runLifecycle('fallback', input, ctx),

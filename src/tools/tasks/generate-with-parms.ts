@@ -1,4 +1,4 @@
-// ispw_generate_with_parms: generate one task with changed generate parameters (ces-api.md §2.4
+// ispw_generate_with_parms: generate one task with changed generate parameters (docs/ces-api.md §2.4
 // GenerateWithParm, submit). Kind write, like ispw_generate.
 import { z } from 'zod';
 
@@ -17,6 +17,21 @@ export const generateWithParms = defineTool({
   kind: 'write',
   title: 'Generate with parameters',
   description: 'Generate one task with changed generate parameters read first with ispw_get_generate_parms.',
+  access: {
+    scope: 'ispw:write',
+    operation: 'generate_with_parms',
+    ticket: false,
+    subject: (a) => ({ container: { type: a.container_type, id: a.container_id }, tasks: { ids: [a.task_id] } }),
+  },
+  examples: {
+    succeeds: [
+      {
+        args: { task_id: '7E3A5D04D0C2', container_type: 'assignment', container_id: 'PLAY000313', set_id: 'S000238591', parms: [{ category: 'COMPILE', name: 'PARM', value: 'LIB' }] },
+        shows: 'one task generated with a changed parameter (set_id from ispw_get_generate_parms)',
+      },
+    ],
+    fails: [{ args: { task_id: '7E3A5D04D0C2', container_type: 'assignment', container_id: 'PLAY000313', set_id: 'S000238591', parms: [] }, because: 'at least one parameter' }],
+  },
   input: z.object({
     task_id: taskIdParam,
     container_type: z.enum(['assignment', 'release']),
@@ -40,9 +55,7 @@ export const generateWithParms = defineTool({
           setId: a.set_id,
           updateDetails: a.parms,
         },
-      },
-      { signal: ctx.signal },
-    );
+      });
     const structured = await finishSetOp(ctx, reply, a.wait_seconds);
     return { text: renderSetOp(`Generate of task ${a.task_id} with parameters`, structured), structured };
   },

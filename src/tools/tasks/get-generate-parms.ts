@@ -1,4 +1,4 @@
-// ispw_get_generate_parms: the generate-parameter form of a task (ces-api.md §2.4 GenerateWithParm,
+// ispw_get_generate_parms: the generate-parameter form of a task (docs/ces-api.md §2.4 GenerateWithParm,
 // read form; §3.10 GenParmForm). CES sends a dialog XML; its `field` elements are flattened here
 // into {category, name, value} — the shape ispw_generate_with_parms sends back.
 import { z } from 'zod';
@@ -46,6 +46,10 @@ export const getGenerateParms = defineTool({
   kind: 'read',
   title: 'Get generate parameters',
   description: 'Read the generate parameters of a task and the set id to pass to ispw_generate_with_parms.',
+  examples: {
+    succeeds: [{ args: { task_id: '7E3A5D04D0C2', container_type: 'assignment', container_id: 'PLAY000313' }, shows: 'the generate parameters of a task' }],
+    fails: [{ args: { task_id: '7E3A5D04D0C2', container_type: 'assignment', container_id: 'PLAY000314' }, because: 'the task is not in that assignment (CES 404)' }],
+  },
   input: z.object({
     task_id: taskIdParam,
     container_type: z.enum(['assignment', 'release']),
@@ -55,9 +59,7 @@ export const getGenerateParms = defineTool({
   async run({ task_id, container_type, container_id }, ctx) {
     const form = await ctx.ces.call(
       ops.getGenerateParms,
-      { path: { taskId: task_id }, query: { containerId: container_id, containerType: CONTAINER_TYPE_CODE[container_type] } },
-      { signal: ctx.signal },
-    );
+      { path: { taskId: task_id }, query: { containerId: container_id, containerType: CONTAINER_TYPE_CODE[container_type] } });
     const fields = parseGenParmXml(form.xml);
     const structured = dropUndefined({ setId: clean(form.setId), fields, message: clean(form.message) });
     return {

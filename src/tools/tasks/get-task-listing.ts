@@ -1,4 +1,4 @@
-// ispw_get_task_listing: the compile listing of a release task's last generate (ces-api.md §2.2
+// ispw_get_task_listing: the compile listing of a release task's last generate (docs/ces-api.md §2.2
 // GetReleaseTaskGenerateListing). Listings can be thousands of lines, so they are capped.
 import { z } from 'zod';
 
@@ -14,6 +14,10 @@ export const getTaskListing = defineTool({
   kind: 'read',
   title: 'Get generate listing',
   description: 'Read the generate (compile) listing of a release task, for example to see why a generate failed.',
+  examples: {
+    succeeds: [{ args: { release_id: 'REL2026Q4', task_id: '7E3A5D04D8A1', limit: 50 }, shows: 'the first lines of a generate listing' }],
+    fails: [{ args: { release_id: 'REL2026Q4', task_id: '7E3A5D04D5B0' }, because: 'the task is not in that release (CES 404)' }],
+  },
   input: z.object({
     release_id: releaseIdParam,
     task_id: taskIdParam,
@@ -28,9 +32,7 @@ export const getTaskListing = defineTool({
   async run({ release_id, task_id, limit }, ctx) {
     const reply = await ctx.ces.call(
       ops.getReleaseTaskListing,
-      { path: { releaseId: release_id, taskId: task_id } },
-      { signal: ctx.signal },
-    );
+      { path: { releaseId: release_id, taskId: task_id } });
     const lines = (reply.listing ?? '').replace(/\s+$/, '').split(/\r?\n/);
     const lineCount = reply.listing?.trim() ? lines.length : 0;
     const truncated = lineCount > limit;

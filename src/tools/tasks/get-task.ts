@@ -1,4 +1,4 @@
-// ispw_get_task: one task of an assignment or release (ces-api.md §2.1 GetAssignmentTaskInfo,
+// ispw_get_task: one task of an assignment or release (docs/ces-api.md §2.1 GetAssignmentTaskInfo,
 // §2.2 GetReleaseTaskInfo).
 import { z } from 'zod';
 
@@ -47,6 +47,13 @@ export const getTask = defineTool({
   kind: 'read',
   title: 'Get task',
   description: 'Show the details of one task of an assignment or release.',
+  examples: {
+    succeeds: [
+      { args: { container_type: 'assignment', container_id: 'PLAY000313', task_id: '7E3A5D04D0C2' }, shows: 'a task of an assignment' },
+      { args: { container_type: 'release', container_id: 'REL2026Q4', task_id: '7E3A5D04D0C2' }, shows: 'a task of a release' },
+    ],
+    fails: [{ args: { container_type: 'assignment', container_id: 'PLAY000314', task_id: '7E3A5D04D0C2' }, because: 'the task is not in that assignment (CES 404)' }],
+  },
   input: z.object({
     container_type: z.enum(['assignment', 'release']),
     container_id: containerIdParam,
@@ -56,8 +63,8 @@ export const getTask = defineTool({
   async run({ container_type, container_id, task_id }, ctx) {
     const task =
       container_type === 'assignment'
-        ? await ctx.ces.call(ops.getAssignmentTask, { path: { assignmentId: container_id, taskId: task_id } }, { signal: ctx.signal })
-        : await ctx.ces.call(ops.getReleaseTask, { path: { releaseId: container_id, taskId: task_id } }, { signal: ctx.signal });
+        ? await ctx.ces.call(ops.getAssignmentTask, { path: { assignmentId: container_id, taskId: task_id } })
+        : await ctx.ces.call(ops.getReleaseTask, { path: { releaseId: container_id, taskId: task_id } });
     const structured = pickText(task, KEYS);
     return { text: fieldLines(structured, LABELS) || `Task ${task_id}: CES returned no details.`, structured };
   },

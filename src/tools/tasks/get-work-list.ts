@@ -1,5 +1,5 @@
 // ispw_get_work_list: the Code Pipeline work list — tasks in progress across containers, with the
-// filters CES offers (ces-api.md §2.5 GetWorkList, §3.9).
+// filters CES offers (docs/ces-api.md §2.5 GetWorkList, §3.9).
 import { z } from 'zod';
 
 import { ops } from '../../ces/operations.js';
@@ -35,6 +35,10 @@ export const getWorkList = defineTool({
   kind: 'read',
   title: 'Get work list',
   description: 'Find tasks being worked on across assignments by module, owner, level or last operation.',
+  examples: {
+    succeeds: [{ args: { application: 'PLAY', level: 'DEV1' }, shows: 'the tasks in progress at one level' }],
+    fails: [{ args: { operation: 'Compile' }, because: 'not an operation of the work list' }],
+  },
   input: z.object({
     application: nameFilter.optional(),
     stream: nameFilter.optional(),
@@ -67,9 +71,7 @@ export const getWorkList = defineTool({
           startDate: a.start_date,
           endDate: a.end_date,
         },
-      },
-      { signal: ctx.signal },
-    );
+      });
     const capped = cap(reply.workListItems.map((w) => pickText(w, KEYS)), a.limit);
     const message = clean(reply.message);
     return {

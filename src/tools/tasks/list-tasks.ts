@@ -1,4 +1,4 @@
-// ispw_list_tasks: the tasks of an assignment, release or set (ces-api.md §2.1–2.3 task lists).
+// ispw_list_tasks: the tasks of an assignment, release or set (docs/ces-api.md §2.1–2.3 task lists).
 import { z } from 'zod';
 
 import { ops } from '../../ces/operations.js';
@@ -15,6 +15,14 @@ export const listTasks = defineTool({
   kind: 'read',
   title: 'List tasks',
   description: 'List the tasks (modules) of an assignment, release or set, optionally only those at one level.',
+  examples: {
+    succeeds: [
+      { args: { container_type: 'assignment', container_id: 'PLAY000313', level: 'DEV1' }, shows: 'the tasks of an assignment at one level' },
+      { args: { container_type: 'release', container_id: 'REL2026Q4' }, shows: 'the tasks of a release' },
+      { args: { container_type: 'set', container_id: 'S000238581' }, shows: 'the tasks of a set' },
+    ],
+    fails: [{ args: { container_type: 'assignment', container_id: 'NOPE0001' }, because: 'no such assignment (CES 404)' }],
+  },
   input: z.object({
     container_type: containerTypeParam,
     container_id: containerIdParam,
@@ -23,14 +31,13 @@ export const listTasks = defineTool({
   }),
   output: z.object(listOutput(taskRow)),
   async run({ container_type, container_id, level, limit }, ctx) {
-    const signal = { signal: ctx.signal };
-    // Sets have no level filter on their task list (ces-api.md §2.3 GetSetTaskList).
+    // Sets have no level filter on their task list (docs/ces-api.md §2.3 GetSetTaskList).
     const reply =
       container_type === 'assignment'
-        ? await ctx.ces.call(ops.listAssignmentTasks, { path: { assignmentId: container_id }, query: { level } }, signal)
+        ? await ctx.ces.call(ops.listAssignmentTasks, { path: { assignmentId: container_id }, query: { level } })
         : container_type === 'release'
-          ? await ctx.ces.call(ops.listReleaseTasks, { path: { releaseId: container_id }, query: { level } }, signal)
-          : await ctx.ces.call(ops.listSetTasks, { path: { setId: container_id } }, signal);
+          ? await ctx.ces.call(ops.listReleaseTasks, { path: { releaseId: container_id }, query: { level } })
+          : await ctx.ces.call(ops.listSetTasks, { path: { setId: container_id } });
     let tasks = reply.tasks.map(toTaskRow);
     if (container_type === 'set' && level) tasks = tasks.filter((t) => t.level === level);
     const capped = cap(tasks, limit);

@@ -1,5 +1,5 @@
 // ispw_load_task: create a task in an assignment for a module that is not under Code Pipeline
-// control yet (ces-api.md §2.1 TaskLoad). Kind write: it adds a task and changes no code.
+// control yet (docs/ces-api.md §2.1 TaskLoad). Kind write: it adds a task and changes no code.
 import { z } from 'zod';
 
 import { ops } from '../../ces/operations.js';
@@ -21,6 +21,26 @@ export const loadTask = defineTool({
   kind: 'write',
   title: 'Load task',
   description: 'Load a module that Code Pipeline does not manage yet into an assignment as a new task.',
+  access: {
+    scope: 'ispw:write',
+    operation: 'load_task',
+    ticket: false,
+    subject: (a) => ({
+      container: { type: 'assignment', id: a.assignment_id },
+      level: a.level,
+      stream: a.stream,
+      application: a.application,
+      tasks: { moduleName: a.module_name, moduleType: a.module_type },
+    }),
+  },
+  examples: {
+    succeeds: [
+      { args: { assignment_id: 'PLAY000313', module_name: 'TNEW01', module_type: 'COB', stream: 'PLAY', application: 'PLAY', level: 'DEV1', user_id: 'USER01' }, shows: 'a new module loaded as a task' },
+    ],
+    fails: [
+      { args: { assignment_id: 'PLAY000313', module_name: 'TNEW01', module_type: 'COB', stream: 'PLAY', application: 'PLAY', level: 'NOLEVEL', user_id: 'USER01' }, because: 'the level is not in the lifecycle (CES 400)' },
+    ],
+  },
   input: z.object({
     assignment_id: assignmentIdParam,
     module_name: moduleNameParam,
@@ -49,9 +69,7 @@ export const loadTask = defineTool({
           userId: a.user_id,
           runtimeConfiguration: ctx.ces.runtimeConfig,
         },
-      },
-      { signal: ctx.signal },
-    );
+      });
     const structured = dropUndefined({ assignmentId: a.assignment_id, taskId: clean(reply.taskId), message: clean(reply.message) });
     return {
       text: `Loaded ${a.module_name} (${a.module_type}) into ${a.assignment_id} at ${a.level}${structured.taskId ? ` as task ${structured.taskId}` : ''}.${structured.message ? ` CES said: ${structured.message}` : ''}`,

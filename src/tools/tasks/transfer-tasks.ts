@@ -1,5 +1,5 @@
 // ispw_transfer_tasks: move tasks from an assignment to another assignment or a release
-// (ces-api.md §2.1 TransferTask). Kind write: tasks can be transferred back; no code changes.
+// (docs/ces-api.md §2.1 TransferTask). Kind write: tasks can be transferred back; no code changes.
 import { z } from 'zod';
 
 import { ops } from '../../ces/operations.js';
@@ -21,6 +21,16 @@ export const transferTasks = defineTool({
   kind: 'write',
   title: 'Transfer tasks',
   description: 'Move selected tasks of an assignment into another assignment or into a release.',
+  access: {
+    scope: 'ispw:write',
+    operation: 'transfer_tasks',
+    ticket: false,
+    subject: (a) => ({ container: { type: 'assignment', id: a.assignment_id }, level: a.level, tasks: { ids: a.task_ids, moduleName: a.module_name, moduleType: a.module_type } }),
+  },
+  examples: {
+    succeeds: [{ args: { assignment_id: 'PLAY000314', target_type: 'assignment', target_id: 'PLAY000313', task_ids: ['7E3A5D04D7E2'] }, shows: 'a task moved to another assignment' }],
+    fails: [{ args: { assignment_id: 'PLAY000314', target_type: 'release', target_id: 'REL2026Q4' }, because: 'no tasks selected: give level, task_ids or module_name/module_type' }],
+  },
   input: z.object({
     assignment_id: assignmentIdParam.describe('source assignment'),
     target_type: z.enum(['assignment', 'release']),
@@ -40,9 +50,7 @@ export const transferTasks = defineTool({
           containerType: CONTAINER_TYPE_CODE[a.target_type],
           runtimeConfiguration: ctx.ces.runtimeConfig,
         },
-      },
-      { signal: ctx.signal },
-    );
+      });
     const r = fromMultiTask(reply);
     return { text: renderMultiTask(`Transfer from ${a.assignment_id} to ${a.target_type} ${a.target_id}`, r), structured: r.structured };
   },
