@@ -46,10 +46,16 @@ const layerZones = Object.entries(LAYERS).flatMap(([layer, allowed]) => {
 const UNDICI = /^undici(\/|$)/.source;
 const undiciOutsideCes = [
   { selector: `ImportExpression[source.value=/${UNDICI}/]`, message: 'Only src/ces loads undici: call CES through ctx.ces or a CesTarget.' },
-  { selector: `ImportExpression > TemplateLiteral[quasis.0.value.raw=/${UNDICI}/]`, message: 'Only src/ces loads undici: call CES through ctx.ces or a CesTarget.' },
+  {
+    selector: `ImportExpression > TemplateLiteral[quasis.0.value.raw=/${UNDICI}/]`,
+    message: 'Only src/ces loads undici: call CES through ctx.ces or a CesTarget.',
+  },
   { selector: `CallExpression[arguments.0.value=/${UNDICI}/]`, message: 'Only src/ces loads undici (no require or createRequire of it elsewhere).' },
 ];
-const noTlsBypass = { selector: "Property[key.name='rejectUnauthorized'][value.value=false]", message: 'TLS verification is never switched off; configure a CA bundle instead.' };
+const noTlsBypass = {
+  selector: "Property[key.name='rejectUnauthorized'][value.value=false]",
+  message: 'TLS verification is never switched off; configure a CA bundle instead.',
+};
 const noEnvDestructuring = {
   selector: "VariableDeclarator[init.name='process'] > ObjectPattern > Property[key.name=/^(env|exit|stdout)$/]",
   message: 'Only src/main.ts reads the environment or exits: receive settings as parameters (src/config/options.ts).',
@@ -60,7 +66,9 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['vitest.config.ts', 'vitest.*.config.ts'] }, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['vitest.config.ts', 'vitest.*.config.ts'] }, tsconfigRootDir: import.meta.dirname },
+    },
     plugins: { 'import-x': importX },
     settings: { 'import-x/resolver-next': [createTypeScriptImportResolver()] },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
@@ -146,7 +154,10 @@ export default tseslint.config(
         {
           paths: [{ name: 'undici', message: 'Tools call CES through ctx.ces.' }],
           patterns: [
-            { regex: '^(undici|node:https?|node:net|node:tls|node:fs|@modelcontextprotocol/)', message: 'Tools use ctx.ces and the kit (src/mcp/kit), never HTTP, files or the SDK.' },
+            {
+              regex: '^(undici|node:https?|node:net|node:tls|node:fs|@modelcontextprotocol/)',
+              message: 'Tools use ctx.ces and the kit (src/mcp/kit), never HTTP, files or the SDK.',
+            },
           ],
         },
       ],
@@ -161,7 +172,16 @@ export default tseslint.config(
     rules: {
       'import-x/no-restricted-paths': [
         'error',
-        { zones: [{ target: './simulator', from: './src', except: ['./ces/dto'], message: 'The simulator is independent of src/: it may share only the wire schemas (src/ces/dto).' }] },
+        {
+          zones: [
+            {
+              target: './simulator',
+              from: './src',
+              except: ['./ces/dto'],
+              message: 'The simulator is independent of src/: it may share only the wire schemas (src/ces/dto).',
+            },
+          ],
+        },
       ],
       'no-restricted-syntax': ['error', noTlsBypass],
     },

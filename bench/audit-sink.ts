@@ -10,7 +10,9 @@ import { parseArgs } from 'node:util';
 
 import type { AuditEventBody } from '../src/audit/schema.js';
 
-const { values } = parseArgs({ options: { events: { type: 'string', default: '20000' }, sink: { type: 'string' }, label: { type: 'string', default: 'current' }, out: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { events: { type: 'string', default: '20000' }, sink: { type: 'string' }, label: { type: 'string', default: 'current' }, out: { type: 'string' } },
+});
 const N = Number(values.events);
 const CONCURRENCY = 16;
 const sinkModule = values.sink ? resolve(values.sink) : new URL('../src/audit/sink.ts', import.meta.url).pathname;
@@ -22,7 +24,18 @@ const event = (i: number): AuditEventBody => ({
   actor: { caller: 'alice@example.com', authMethod: 'oauth', client: { name: 'bench', version: '1' }, transport: 'http' },
   ces: { instance: 'prod', srid: 'CW09-47623', mainframeUser: 'service' },
   action: { tool: 'ispw_promote', toolKind: 'destructive', cesOperations: [] },
-  target: { containerType: 'assignment', containerId: 'PLAY000313', assignmentId: 'PLAY000313', releaseId: null, setId: null, deploymentRequestId: null, level: 'DEV1', moduleName: null, moduleType: null, taskIds: null },
+  target: {
+    containerType: 'assignment',
+    containerId: 'PLAY000313',
+    assignmentId: 'PLAY000313',
+    releaseId: null,
+    setId: null,
+    deploymentRequestId: null,
+    level: 'DEV1',
+    moduleName: null,
+    moduleType: null,
+    taskIds: null,
+  },
   decision: { result: 'allowed', rule: null, confirmationId: null, reason: null },
   outcome: null,
   correlation: { correlationId: `c-${i}`, requestId: String(i), sessionId: null, traceId: null },
@@ -43,10 +56,21 @@ for (const durability of ['write', 'fsync'] as const) {
   const used = process.cpuUsage(cpu);
   await sink.close();
   rmSync(dir, { recursive: true, force: true });
-  const row = { label: values.label, durability, events: count, cpuMicrosPerEvent: +((used.user + used.system) / count).toFixed(2), wallMicrosPerEvent: +((wallMs * 1000) / count).toFixed(2) };
+  const row = {
+    label: values.label,
+    durability,
+    events: count,
+    cpuMicrosPerEvent: +((used.user + used.system) / count).toFixed(2),
+    wallMicrosPerEvent: +((wallMs * 1000) / count).toFixed(2),
+  };
   results.push(row);
-  process.stdout.write(`${values.label.padEnd(10)} ${durability.padEnd(6)} ${String(count).padStart(6)} events  ${row.cpuMicrosPerEvent.toFixed(2).padStart(7)} µs CPU/event  ${row.wallMicrosPerEvent.toFixed(2).padStart(8)} µs wall/event\n`);
+  process.stdout.write(
+    `${values.label.padEnd(10)} ${durability.padEnd(6)} ${String(count).padStart(6)} events  ${row.cpuMicrosPerEvent.toFixed(2).padStart(7)} µs CPU/event  ${row.wallMicrosPerEvent.toFixed(2).padStart(8)} µs wall/event\n`,
+  );
 }
 if (values.out) {
-  writeFileSync(values.out, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, loadAverageBefore: loadBefore, loadAverageAfter: loadavg(), concurrency: CONCURRENCY, results }, null, 2)}\n`);
+  writeFileSync(
+    values.out,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, loadAverageBefore: loadBefore, loadAverageAfter: loadavg(), concurrency: CONCURRENCY, results }, null, 2)}\n`,
+  );
 }

@@ -45,10 +45,12 @@ export function directCallers(sim: Simulator, assignmentId: string, concurrency:
   return { calls: Array.from({ length: concurrency }, () => get), close: async () => agent.destroy() };
 }
 
-const toolCall = (client: Client, tool: ToolCall): Call => async () => {
-  const result = await client.callTool(tool);
-  if (result.isError) throw new Error(`tool error: ${JSON.stringify(result.content).slice(0, 300)}`);
-};
+const toolCall =
+  (client: Client, tool: ToolCall): Call =>
+  async () => {
+    const result = await client.callTool(tool);
+    if (result.isError) throw new Error(`tool error: ${JSON.stringify(result.content).slice(0, 300)}`);
+  };
 
 export async function httpCallers(url: string, era: Era, tool: ToolCall, concurrency: number): Promise<Callers> {
   const connected = await Promise.all(

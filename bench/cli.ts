@@ -46,7 +46,8 @@ const options: BenchOptions = {
 };
 
 const result = await runBench(options);
-for (const t of checkTargets(result)) process.stderr.write(`${t.met === null ? '-' : t.met ? 'ok ' : 'MISS'} ${t.description}: ${t.actual} (target ${t.target})\n`);
+for (const t of checkTargets(result))
+  process.stderr.write(`${t.met === null ? '-' : t.met ? 'ok ' : 'MISS'} ${t.description}: ${t.actual} (target ${t.target})\n`);
 if (values['no-write']) {
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } else {

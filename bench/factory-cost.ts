@@ -16,8 +16,20 @@ import { ALL_TOOLS } from '../src/tools/index.js';
 
 const iterations = Number(process.argv[2] ?? 300);
 const noop = async () => ({ content: [] });
-const plain = ALL_TOOLS.map((t) => ({ name: t.name, config: { title: t.title, description: t.description, inputSchema: t.input.extend({ srid: sridParam }), outputSchema: t.output, annotations: annotationsFor(t) } }));
-const prepared = plain.map((r) => ({ ...r, config: { ...r.config, inputSchema: advertised(r.config.inputSchema, 'input'), outputSchema: advertised(r.config.outputSchema, 'output') } }));
+const plain = ALL_TOOLS.map((t) => ({
+  name: t.name,
+  config: {
+    title: t.title,
+    description: t.description,
+    inputSchema: t.input.extend({ srid: sridParam }),
+    outputSchema: t.output,
+    annotations: annotationsFor(t),
+  },
+}));
+const prepared = plain.map((r) => ({
+  ...r,
+  config: { ...r.config, inputSchema: advertised(r.config.inputSchema, 'input'), outputSchema: advertised(r.config.outputSchema, 'output') },
+}));
 
 type Internals = { toolInputSchemaJson(name: string): unknown; _registeredTools: Record<string, { outputSchemaJson: unknown }> };
 

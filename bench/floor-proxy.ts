@@ -18,7 +18,11 @@ const server = createServer((req, res) => {
     const message = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id: number };
     const reply = await pool.request({ method: 'GET', path, headers: { authorization: token, accept: 'application/json' } });
     const assignment = (await reply.body.json()) as Record<string, unknown>;
-    const body = JSON.stringify({ jsonrpc: '2.0', id: message.id, result: { content: [{ type: 'text', text: String(assignment.assignmentId) }], structuredContent: assignment } });
+    const body = JSON.stringify({
+      jsonrpc: '2.0',
+      id: message.id,
+      result: { content: [{ type: 'text', text: String(assignment.assignmentId) }], structuredContent: assignment },
+    });
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     res.end(body);
   });

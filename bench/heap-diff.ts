@@ -28,12 +28,17 @@ function summarise(file: string): Map<string, { count: number; size: number }> {
     const type = types[snap.nodes[i + iType]!]!;
     const name = snap.strings[snap.nodes[i + iName]!]!;
     const key =
-      type === 'object' || type === 'native' ? name
-      : type === 'closure' ? `(closure) ${name || '(anonymous)'}`
-      : type === 'string' || type === 'concatenated string' || type === 'sliced string' ? '(string)'
-      : type === 'array' ? `(array) ${name}`
-      : type === 'code' ? '(compiled code)'
-      : `(${type})`;
+      type === 'object' || type === 'native'
+        ? name
+        : type === 'closure'
+          ? `(closure) ${name || '(anonymous)'}`
+          : type === 'string' || type === 'concatenated string' || type === 'sliced string'
+            ? '(string)'
+            : type === 'array'
+              ? `(array) ${name}`
+              : type === 'code'
+                ? '(compiled code)'
+                : `(${type})`;
     const g = groups.get(key) ?? { count: 0, size: 0 };
     g.count += 1;
     g.size += snap.nodes[i + iSize]!;
@@ -42,15 +47,22 @@ function summarise(file: string): Map<string, { count: number; size: number }> {
   return groups;
 }
 
-const files = readdirSync(dir).filter((f) => f.endsWith('.heapsnapshot')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.heapsnapshot'))
+  .sort();
 if (files.length < 2) throw new Error(`need at least two .heapsnapshot files in ${dir}`);
 const sums = files.map((f) => summarise(join(dir, f)));
-const total = (m: Map<string, { size: number; count: number }>) => [...m.values()].reduce((a, g) => ({ count: a.count + g.count, size: a.size + g.size }), { count: 0, size: 0 });
+const total = (m: Map<string, { size: number; count: number }>) =>
+  [...m.values()].reduce((a, g) => ({ count: a.count + g.count, size: a.size + g.size }), { count: 0, size: 0 });
 const kb = (n: number) => (n / 1024).toFixed(0);
 const first = sums[0]!;
 const last = sums[sums.length - 1]!;
 const keys = new Set(sums.flatMap((m) => [...m.keys()]));
-const rows = [...keys].map((k) => ({ k, growth: (last.get(k)?.size ?? 0) - (first.get(k)?.size ?? 0), countGrowth: (last.get(k)?.count ?? 0) - (first.get(k)?.count ?? 0) }));
+const rows = [...keys].map((k) => ({
+  k,
+  growth: (last.get(k)?.size ?? 0) - (first.get(k)?.size ?? 0),
+  countGrowth: (last.get(k)?.count ?? 0) - (first.get(k)?.count ?? 0),
+}));
 
 console.log(`snapshots: ${files.join(', ')}`);
 console.log(`totals (objects / self KB): ${sums.map((m) => `${total(m).count} / ${kb(total(m).size)}`).join('  →  ')}\n`);
@@ -62,6 +74,15 @@ const show = (title: string, sorted: typeof rows) => {
   }
   console.log('');
 };
-show('largest self-size growth first → last (count/self size):', [...rows].sort((a, b) => b.growth - a.growth));
-show('largest count growth first → last:', [...rows].sort((a, b) => b.countGrowth - a.countGrowth));
-show('largest in the last snapshot:', [...rows].sort((a, b) => (last.get(b.k)?.size ?? 0) - (last.get(a.k)?.size ?? 0)));
+show(
+  'largest self-size growth first → last (count/self size):',
+  [...rows].sort((a, b) => b.growth - a.growth),
+);
+show(
+  'largest count growth first → last:',
+  [...rows].sort((a, b) => b.countGrowth - a.countGrowth),
+);
+show(
+  'largest in the last snapshot:',
+  [...rows].sort((a, b) => (last.get(b.k)?.size ?? 0) - (last.get(a.k)?.size ?? 0)),
+);

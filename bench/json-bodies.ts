@@ -13,12 +13,20 @@ import { checkJsonShape } from '../src/transports/json-bounds.js';
 import { loadAverage, peakRssMb, rssMb } from './proc.js';
 import { ISPW_MAIN, ROOT, startIspwHttp, startSimulatorProcess } from './processes.js';
 
-const { values } = parseArgs({ options: { bodies: { type: 'string', default: '120' }, concurrency: { type: 'string', default: '8' }, 'no-write': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { bodies: { type: 'string', default: '120' }, concurrency: { type: 'string', default: '8' }, 'no-write': { type: 'boolean', default: false } },
+});
 const BODIES = Number(values.bodies);
 const CONCURRENCY = Number(values.concurrency);
 const NESTED = '['.repeat(1_000_000) + ']'.repeat(1_000_000);
 const MODERN = '2026-07-28';
-const HEADERS = { 'content-type': 'application/json', accept: 'application/json', 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/call', 'mcp-name': 'ispw_get_assignment' };
+const HEADERS = {
+  'content-type': 'application/json',
+  accept: 'application/json',
+  'mcp-protocol-version': MODERN,
+  'mcp-method': 'tools/call',
+  'mcp-name': 'ispw_get_assignment',
+};
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
 
@@ -29,7 +37,16 @@ async function heapUsedMb(base: string): Promise<number | undefined> {
 }
 
 function shapeCheckCost() {
-  const typical = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'ispw_promote', arguments: { container_type: 'assignment', container_id: 'PLAY000313', level: 'DEV1', task_ids: ['7E3A5D04D0C2', '7E3A5D04D3A3'], wait_seconds: 60 }, _meta: { 'io.modelcontextprotocol/protocolVersion': MODERN, 'io.modelcontextprotocol/clientInfo': { name: 'c', version: '1' } } } });
+  const typical = JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'tools/call',
+    params: {
+      name: 'ispw_promote',
+      arguments: { container_type: 'assignment', container_id: 'PLAY000313', level: 'DEV1', task_ids: ['7E3A5D04D0C2', '7E3A5D04D3A3'], wait_seconds: 60 },
+      _meta: { 'io.modelcontextprotocol/protocolVersion': MODERN, 'io.modelcontextprotocol/clientInfo': { name: 'c', version: '1' } },
+    },
+  });
   const big = JSON.stringify({ text: 'x'.repeat(4 * 1024 * 1024 - 20) });
   const time = (text: string, runs: number) => {
     for (let i = 0; i < Math.min(runs, 100); i++) checkJsonShape(text);
@@ -37,7 +54,12 @@ function shapeCheckCost() {
     for (let i = 0; i < runs; i++) checkJsonShape(text);
     return (performance.now() - start) / runs;
   };
-  return { typicalBytes: typical.length, typicalUs: Math.round(time(typical, 100_000) * 1000 * 100) / 100, fourMiBMs: Math.round(time(big, 20) * 100) / 100, nested2MbMs: Math.round(time(NESTED, 20) * 1000) / 1000 };
+  return {
+    typicalBytes: typical.length,
+    typicalUs: Math.round(time(typical, 100_000) * 1000 * 100) / 100,
+    fourMiBMs: Math.round(time(big, 20) * 100) / 100,
+    nested2MbMs: Math.round(time(NESTED, 20) * 1000) / 1000,
+  };
 }
 
 const sim = await startSimulatorProcess('bench-json-bodies-token');

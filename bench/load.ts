@@ -85,7 +85,8 @@ export async function closedLoop(calls: readonly Call[], options: LoadOptions): 
   clearTimeout(startTimer);
 
   const windowS = options.durationMs / 1000;
-  const perCall = (pair: number[]) => (latencies.length > 0 && Number.isFinite(pair[1]! - pair[0]!) ? round(((pair[1]! - pair[0]!) / latencies.length) * 1e6, 1) : undefined);
+  const perCall = (pair: number[]) =>
+    latencies.length > 0 && Number.isFinite(pair[1]! - pair[0]!) ? round(((pair[1]! - pair[0]!) / latencies.length) * 1e6, 1) : undefined;
   return {
     concurrency: calls.length,
     windowS,

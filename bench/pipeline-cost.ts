@@ -94,7 +94,11 @@ async function layersOf(root: URL, label: string) {
 
   // What the fast path hands call.ts (fast-call.ts serverContext): a request id, a signal, no auth.
   const context = (signal: AbortSignal): ServerContext =>
-    ({ sessionId: undefined, mcpReq: { id: ++requestId, method: 'tools/call', _meta: undefined, signal }, http: { authInfo: undefined } }) as unknown as ServerContext;
+    ({
+      sessionId: undefined,
+      mcpReq: { id: ++requestId, method: 'tools/call', _meta: undefined, signal },
+      http: { authInfo: undefined },
+    }) as unknown as ServerContext;
 
   const pool = new Pool(sim.url, { connections: 16, keepAliveTimeout: 30_000 });
   closers.push(() => pool.close());
@@ -104,10 +108,19 @@ async function layersOf(root: URL, label: string) {
   const off = stack(false);
   const on = stack(true);
   const modern = { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'ispw_get_assignment' };
-  const envelope = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1' }, 'io.modelcontextprotocol/clientCapabilities': {} };
-  const fastBody = () => JSON.parse(JSON.stringify({ jsonrpc: '2.0', id: ++requestId, method: 'tools/call', params: { name: 'ispw_get_assignment', arguments: ARGS, _meta: envelope } })) as unknown;
+  const envelope = {
+    'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+    'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1' },
+    'io.modelcontextprotocol/clientCapabilities': {},
+  };
+  const fastBody = () =>
+    JSON.parse(
+      JSON.stringify({ jsonrpc: '2.0', id: ++requestId, method: 'tools/call', params: { name: 'ispw_get_assignment', arguments: ARGS, _meta: envelope } }),
+    ) as unknown;
   const cesCall = (s: typeof on) => () =>
-    s.directory.resolve(undefined).call(ops.getAssignment, { path: { assignmentId: DEMO.assignmentId } }, { signal: new AbortController().signal, requestId: String(++requestId) });
+    s.directory
+      .resolve(undefined)
+      .call(ops.getAssignment, { path: { assignmentId: DEMO.assignmentId } }, { signal: new AbortController().signal, requestId: String(++requestId) });
 
   const layers: Record<string, () => Promise<unknown>> = {
     raw: async () => {
@@ -163,7 +176,9 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const [name, fn] of selected) (results[name] ??= []).push(await measure(fn, CALLS));
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-console.log(`CPU µs per call, median of ${ROUNDS} rounds × ${CALLS} calls, concurrency ${CONCURRENCY}; load ${loadBefore.join(' / ')} → ${loadAverage().join(' / ')}`);
+console.log(
+  `CPU µs per call, median of ${ROUNDS} rounds × ${CALLS} calls, concurrency ${CONCURRENCY}; load ${loadBefore.join(' / ')} → ${loadAverage().join(' / ')}`,
+);
 for (const [name, xs] of Object.entries(results)) {
   console.log(`${name.padEnd(30)} ${median(xs).toFixed(1).padStart(7)} µs   (rounds: ${xs.map((x) => x.toFixed(0)).join(', ')})`);
 }

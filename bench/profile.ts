@@ -11,7 +11,9 @@ import { connectStdio, httpCallers, type Callers } from './callers.js';
 import { closedLoop } from './load.js';
 import { ISPW_MAIN, ROOT, serverEnv, startIspwHttp, startSimulatorProcess } from './processes.js';
 
-const { values } = parseArgs({ options: { path: { type: 'string', default: 'ispw-http-2026' }, seconds: { type: 'string', default: '8' }, concurrency: { type: 'string', default: '16' } } });
+const { values } = parseArgs({
+  options: { path: { type: 'string', default: 'ispw-http-2026' }, seconds: { type: 'string', default: '8' }, concurrency: { type: 'string', default: '16' } },
+});
 const dir = join(ROOT, 'bench', 'tmp', 'profiles', `${values.path}-${Date.now()}`);
 mkdirSync(dir, { recursive: true });
 const prof = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
@@ -39,7 +41,12 @@ await stop();
 await sim.stop();
 console.log(`${cell.throughput} calls/s, server CPU ${cell.serverCpuUsPerCall} µs/call, errors ${cell.errors}`);
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
 const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
 if (!file) throw new Error(`no profile written to ${dir}`);
 const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: Node[] };
@@ -62,7 +69,8 @@ for (const [key, hits] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 15
 
 // Inclusive ("total") time: a function's own samples plus everything it called, counting recursion once.
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-const keyOf = (n: Node) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*node_modules\//, '').replace(`file://${ROOT}`, '')}:${n.callFrame.lineNumber + 1}`;
+const keyOf = (n: Node) =>
+  `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*node_modules\//, '').replace(`file://${ROOT}`, '')}:${n.callFrame.lineNumber + 1}`;
 const inclusive = new Map<string, number>();
 const walk = (n: Node, onStack: Set<string>): number => {
   let sum = n.hitCount ?? 0;

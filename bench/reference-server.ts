@@ -32,7 +32,12 @@ function buildServer(): McpServer {
     'get_assignment',
     {
       description: 'Show one Code Pipeline assignment',
-      inputSchema: z.object({ assignment_id: z.string().regex(/^[A-Za-z0-9@#$]{1,16}$/).describe('assignment id') }),
+      inputSchema: z.object({
+        assignment_id: z
+          .string()
+          .regex(/^[A-Za-z0-9@#$]{1,16}$/)
+          .describe('assignment id'),
+      }),
     },
     async ({ assignment_id }) => {
       const reply = await getJson(`${CES_URL}/ispw/${encodeURIComponent(CES_SRID)}/assignments/${encodeURIComponent(assignment_id)}`);

@@ -26,26 +26,71 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
   const c = judged(result.settings.concurrency);
   const checks: TargetCheck[] = [];
   const add = (id: string, description: string, target: string, value: number | undefined, ok: (v: number) => boolean, unit: string, digits = 2) =>
-    checks.push({ id, description, target, actual: value === undefined || !Number.isFinite(value) ? 'not measured' : `${fmt(value, digits)}${unit}`, met: value === undefined || !Number.isFinite(value) ? null : ok(value) });
+    checks.push({
+      id,
+      description,
+      target,
+      actual: value === undefined || !Number.isFinite(value) ? 'not measured' : `${fmt(value, digits)}${unit}`,
+      met: value === undefined || !Number.isFinite(value) ? null : ok(value),
+    });
   const direct = cell(byId.get('direct'), 1)?.latencyMs.p50;
   for (const era of ['2025', '2026']) {
     const ispw = byId.get(`ispw-http-${era}`);
     const ref = byId.get(`reference-http-${era}`);
-    add(`http-${era}-cpu`, `HTTP ${era} era: server CPU per ispw_get_assignment call (c=${c})`, '≤ 200 µs', cell(ispw, c)?.serverCpuUsPerCall, (v) => v <= 200, ' µs', 0);
-    add(`http-${era}-throughput-ratio`, `HTTP ${era} era: peak throughput ÷ SDK reference server's`, '≥ 2.5×', peakThroughput(ispw) / peakThroughput(ref), (v) => v >= 2.5, '×');
+    add(
+      `http-${era}-cpu`,
+      `HTTP ${era} era: server CPU per ispw_get_assignment call (c=${c})`,
+      '≤ 200 µs',
+      cell(ispw, c)?.serverCpuUsPerCall,
+      (v) => v <= 200,
+      ' µs',
+      0,
+    );
+    add(
+      `http-${era}-throughput-ratio`,
+      `HTTP ${era} era: peak throughput ÷ SDK reference server's`,
+      '≥ 2.5×',
+      peakThroughput(ispw) / peakThroughput(ref),
+      (v) => v >= 2.5,
+      '×',
+    );
     const p50 = cell(ispw, 1)?.latencyMs.p50;
-    add(`http-${era}-added-p50`, `HTTP ${era} era: p50 added over the direct call (c=1)`, '≤ 0.3 ms', p50 !== undefined && direct !== undefined ? p50 - direct : undefined, (v) => v <= 0.3, ' ms', 3);
+    add(
+      `http-${era}-added-p50`,
+      `HTTP ${era} era: p50 added over the direct call (c=1)`,
+      '≤ 0.3 ms',
+      p50 !== undefined && direct !== undefined ? p50 - direct : undefined,
+      (v) => v <= 0.3,
+      ' ms',
+      3,
+    );
   }
   add('stdio-cpu', `stdio: server CPU per call (c=${c})`, '≤ 100 µs', cell(byId.get('ispw-stdio'), c)?.serverCpuUsPerCall, (v) => v <= 100, ' µs', 0);
   add('stdio-startup', 'stdio: start-up to first tools/list answer (median)', '≤ 300 ms', result.ispw.startupMs.median, (v) => v <= 300, ' ms', 0);
   add('stdio-idle-rss', 'stdio: idle RSS', '≤ 70 MB', result.ispw.idleRssMb, (v) => v <= 70, ' MB', 1);
   if (result.soak) {
     add('soak-errors', `${result.soak.callers} callers for ${result.soak.durationS} s: errors`, '0', result.soak.errors, (v) => v === 0, '', 0);
-    add('soak-rss-growth', `${result.soak.callers} callers for ${result.soak.durationS} s: RSS growth after warm-up`, '< 10 %', result.soak.rssGrowthPct, (v) => v < 10, ' %', 1);
+    add(
+      'soak-rss-growth',
+      `${result.soak.callers} callers for ${result.soak.durationS} s: RSS growth after warm-up`,
+      '< 10 %',
+      result.soak.rssGrowthPct,
+      (v) => v < 10,
+      ' %',
+      1,
+    );
   }
   const { all, defaultToolsets } = result.ispw.toolsList;
   add('tools-list-all', `tools/list, all ${all.tools} tools (bytes / 4)`, '≤ 8,000 tokens', all.tokens, (v) => v <= 8000, ' tokens', 0);
-  add('tools-list-default', `tools/list, default toolsets (${defaultToolsets.tools} tools)`, `< all (${all.tokens})`, defaultToolsets.tokens, (v) => v < all.tokens, ' tokens', 0);
+  add(
+    'tools-list-default',
+    `tools/list, default toolsets (${defaultToolsets.tools} tools)`,
+    `< all (${all.tokens})`,
+    defaultToolsets.tokens,
+    (v) => v < all.tokens,
+    ' tokens',
+    0,
+  );
   return checks;
 }
 

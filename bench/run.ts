@@ -12,7 +12,19 @@ import { connectStdio, directCallers, httpCallers, type Callers, type Era, type 
 import { closedLoop, type CellResult } from './load.js';
 import { heapProbe } from './heap-probe-client.js';
 import { clockTicks, loadAverage, peakRssMb, rssMb } from './proc.js';
-import { ISPW_MAIN, REFERENCE_SERVER, ROOT, TSX, assertBuilt, serverEnv, startIspwHttp, startReferenceHttp, startSimulatorProcess, type Child, type Simulator } from './processes.js';
+import {
+  ISPW_MAIN,
+  REFERENCE_SERVER,
+  ROOT,
+  TSX,
+  assertBuilt,
+  serverEnv,
+  startIspwHttp,
+  startReferenceHttp,
+  startSimulatorProcess,
+  type Child,
+  type Simulator,
+} from './processes.js';
 
 export interface BenchOptions {
   quick: boolean;
@@ -140,8 +152,7 @@ async function startTarget(spec: PathSpec, sim: Simulator, stdio?: StdioConnecti
     const conn = stdio ?? (await connectStdio(process.execPath, [...TSX, REFERENCE_SERVER, 'stdio'], serverEnv(sim), spec.era));
     return { pid: conn.pid, callers: async (c) => conn.callers(tool, c), stop: () => conn.close() };
   }
-  const server: Child & { url: string } =
-    spec.role === 'ispw' ? await startIspwHttp(sim, ['--http-sessions', 'stateless']) : await startReferenceHttp(sim);
+  const server: Child & { url: string } = spec.role === 'ispw' ? await startIspwHttp(sim, ['--http-sessions', 'stateless']) : await startReferenceHttp(sim);
   return { pid: server.pid, callers: (c) => httpCallers(server.url, spec.era!, tool, c), stop: () => server.stop() };
 }
 
@@ -161,7 +172,9 @@ async function runPath(spec: PathSpec, sim: Simulator, options: BenchOptions, st
           simulatorPid: sim.pid,
         });
         cells.push(cell);
-        options.log?.(`  ${spec.id} c=${concurrency}: ${cell.throughput} calls/s, p50 ${cell.latencyMs.p50} ms, p99 ${cell.latencyMs.p99} ms, server CPU ${cell.serverCpuUsPerCall ?? '?'} µs/call, errors ${cell.errors}`);
+        options.log?.(
+          `  ${spec.id} c=${concurrency}: ${cell.throughput} calls/s, p50 ${cell.latencyMs.p50} ms, p99 ${cell.latencyMs.p99} ms, server CPU ${cell.serverCpuUsPerCall ?? '?'} µs/call, errors ${cell.errors}`,
+        );
       } finally {
         await callers.close();
       }
@@ -226,7 +239,8 @@ async function soak(sim: Simulator, options: BenchOptions): Promise<SoakResult> 
     const heapWarm = probe.afterGc('warmup');
     const heapEnd = probe.afterGc('end');
     const mb = (kb: number | undefined) => (kb === undefined ? undefined : Math.round(kb / 102.4) / 10);
-    const pct = (from: number | undefined, to: number | undefined) => (from === undefined || to === undefined ? undefined : Math.round(((to - from) / from) * 1000) / 10);
+    const pct = (from: number | undefined, to: number | undefined) =>
+      from === undefined || to === undefined ? undefined : Math.round(((to - from) / from) * 1000) / 10;
     const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !Number.isNaN(v))) as Partial<T>;
     return {
       path: 'ispw-http (2025 stateless + 2026)',
@@ -294,7 +308,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     }
     await kept?.close();
     const soakResult = options.soakS > 0 && (!options.only || options.only.includes('soak')) ? await soak(sim, options) : undefined;
-    if (soakResult) log(`soak: ${soakResult.calls} calls, ${soakResult.errors} errors, RSS ${soakResult.rssAfterWarmupMb} → ${soakResult.rssEndMb} MB (${soakResult.rssGrowthPct} %)`);
+    if (soakResult)
+      log(
+        `soak: ${soakResult.calls} calls, ${soakResult.errors} errors, RSS ${soakResult.rssAfterWarmupMb} → ${soakResult.rssEndMb} MB (${soakResult.rssGrowthPct} %)`,
+      );
     const { log: _log, ...settings } = options;
     return {
       schema: 1,
@@ -306,11 +323,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       settings,
       wallS: Math.round((performance.now() - started) / 100) / 10,
       paths,
-      ispw: { startupMs: { median: median(startup.runs), runs: startup.runs }, ...(startup.idleRssMb ? { idleRssMb: startup.idleRssMb } : {}), toolsList: await toolsListSizes() },
+      ispw: {
+        startupMs: { median: median(startup.runs), runs: startup.runs },
+        ...(startup.idleRssMb ? { idleRssMb: startup.idleRssMb } : {}),
+        toolsList: await toolsListSizes(),
+      },
       ...(soakResult ? { soak: soakResult } : {}),
     };
   } finally {
     await sim.stop();
   }
 }
-

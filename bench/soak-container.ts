@@ -52,11 +52,35 @@ const env = {
   ...(values['node-options'] ? { NODE_OPTIONS: values['node-options'] } : {}),
 };
 const memory = values.memory === 'none' ? [] : ['--memory', values.memory];
-await run('podman', [...PODMAN, 'run', '--detach', '--rm', '--name', name, '--network', 'host', ...ULIMITS, ...memory, ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), values.image, 'serve', '--transport', 'http', '--http-sessions', 'stateless']);
+await run('podman', [
+  ...PODMAN,
+  'run',
+  '--detach',
+  '--rm',
+  '--name',
+  name,
+  '--network',
+  'host',
+  ...ULIMITS,
+  ...memory,
+  ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+  values.image,
+  'serve',
+  '--transport',
+  'http',
+  '--http-sessions',
+  'stateless',
+]);
 try {
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
-    if (await fetch(`${base}/readyz`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${base}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     await sleep(200);
   }
   const pid = Number((await run('podman', [...PODMAN, 'inspect', '-f', '{{.State.Pid}}', name])).stdout.trim());

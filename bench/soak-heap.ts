@@ -42,11 +42,18 @@ const loadBefore = loadAverage();
 const sim = await startSimulatorProcess('bench-heap-token');
 const server = await startIspwHttp(sim, ['--http-sessions', 'stateless'], nodeArgs, probe.env);
 const half = Number(values.callers) / 2;
-const sets = [await httpCallers(server.url, '2025', { name: 'ispw_get_assignment', arguments: { assignment_id: DEMO.assignmentId } }, half), await httpCallers(server.url, '2026', { name: 'ispw_get_assignment', arguments: { assignment_id: DEMO.assignmentId } }, half)];
+const sets = [
+  await httpCallers(server.url, '2025', { name: 'ispw_get_assignment', arguments: { assignment_id: DEMO.assignmentId } }, half),
+  await httpCallers(server.url, '2026', { name: 'ispw_get_assignment', arguments: { assignment_id: DEMO.assignmentId } }, half),
+];
 process.stderr.write(`server pid ${server.pid}, probe dir ${dir}, node args ${nodeArgs.slice(3).join(' ') || '(none)'}; load ${loadBefore.join(' ')}\n`);
 
 const t0 = performance.now();
-const actions = [...list(values.snapshots).map((s) => ({ at: s, command: `snapshot s${String(s).padStart(4, '0')}` })), ...list(values['gc-at']).map((s) => ({ at: s, command: `gc g${s}` })), ...list(values.alloc).map((s, i) => ({ at: s, command: i === 0 ? 'alloc-start' : 'alloc-stop alloc' }))].sort((a, b) => a.at - b.at);
+const actions = [
+  ...list(values.snapshots).map((s) => ({ at: s, command: `snapshot s${String(s).padStart(4, '0')}` })),
+  ...list(values['gc-at']).map((s) => ({ at: s, command: `gc g${s}` })),
+  ...list(values.alloc).map((s, i) => ({ at: s, command: i === 0 ? 'alloc-start' : 'alloc-stop alloc' })),
+].sort((a, b) => a.at - b.at);
 const scheduled = (async () => {
   for (const action of actions) {
     if (action.at >= seconds) continue;
@@ -67,11 +74,29 @@ await sleep(1500);
 await server.stop();
 await sim.stop();
 
-const summary = { seconds, warmupS: warmupMs / 1000, nodeArgs: nodeArgs.slice(3), calls: cell.calls, errors: cell.errors, firstError: cell.firstError, throughput: cell.throughput, serverCpuUsPerCall: cell.serverCpuUsPerCall, latencyMs: cell.latencyMs, loadBefore, loadAfter: loadAfterLoad };
+const summary = {
+  seconds,
+  warmupS: warmupMs / 1000,
+  nodeArgs: nodeArgs.slice(3),
+  calls: cell.calls,
+  errors: cell.errors,
+  firstError: cell.firstError,
+  throughput: cell.throughput,
+  serverCpuUsPerCall: cell.serverCpuUsPerCall,
+  latencyMs: cell.latencyMs,
+  loadBefore,
+  loadAfter: loadAfterLoad,
+};
 writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(summary)}\n`);
-const lastUnderLoad = probe.lines().filter((l) => !l.mark && l.t <= seconds * 1000).at(-1);
-if (lastUnderLoad?.gc) process.stdout.write(`GC under load: ${lastUnderLoad.gc.minor} scavenges (${lastUnderLoad.gc.minorMs} ms), ${lastUnderLoad.gc.major} mark-compacts (${lastUnderLoad.gc.majorMs} ms) in ${(lastUnderLoad.t / 1000).toFixed(0)} s\n`);
+const lastUnderLoad = probe
+  .lines()
+  .filter((l) => !l.mark && l.t <= seconds * 1000)
+  .at(-1);
+if (lastUnderLoad?.gc)
+  process.stdout.write(
+    `GC under load: ${lastUnderLoad.gc.minor} scavenges (${lastUnderLoad.gc.minorMs} ms), ${lastUnderLoad.gc.major} mark-compacts (${lastUnderLoad.gc.majorMs} ms) in ${(lastUnderLoad.t / 1000).toFixed(0)} s\n`,
+  );
 
 // Every 10th line and the marked ones: RSS, heap and the young generation over time.
 const lines = probe.lines();
@@ -86,7 +111,11 @@ lines.forEach((l, i) => {
 });
 
 // The allocation profile: bytes allocated by function (self) and by package, from the sampled tree.
-interface AllocNode { callFrame: { functionName: string; url: string; lineNumber: number }; selfSize: number; children: AllocNode[] }
+interface AllocNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: AllocNode[];
+}
 const allocFile = join(dir, 'alloc.heapprofile');
 if (existsSync(allocFile)) {
   const profile = JSON.parse(readFileSync(allocFile, 'utf8')) as { head: AllocNode };
@@ -104,7 +133,9 @@ if (existsSync(allocFile)) {
   };
   walk(profile.head);
   const seconds = list(values.alloc)[1]! - list(values.alloc)[0]!;
-  process.stdout.write(`\nallocation profile over ${seconds} s: ${(total / 1048576).toFixed(0)} MB sampled (${(total / 1048576 / seconds).toFixed(1)} MB/s; ${(total / cell.throughput / seconds / 1024).toFixed(1)} kB per call at the run's mean rate)\nby function (self):\n`);
+  process.stdout.write(
+    `\nallocation profile over ${seconds} s: ${(total / 1048576).toFixed(0)} MB sampled (${(total / 1048576 / seconds).toFixed(1)} MB/s; ${(total / cell.throughput / seconds / 1024).toFixed(1)} kB per call at the run's mean rate)\nby function (self):\n`,
+  );
   for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 40)) process.stdout.write(`${((v / total) * 100).toFixed(1).padStart(5)} %  ${k}\n`);
   process.stdout.write('by package:\n');
   for (const [k, v] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 20)) process.stdout.write(`${((v / total) * 100).toFixed(1).padStart(5)} %  ${k}\n`);

@@ -52,7 +52,11 @@ for (let i = 0; i < runs; i++) {
   for (const build of builds) {
     // The module hook slows start-up: its run (the first of the current build) is not timed.
     const hook = values.modules && i === 0 && build.label === 'current' ? ['--import', `${ROOT}/bench/startup-modules.mjs`] : [];
-    const conn = await connectStdio(process.execPath, [...hook, build.main, 'serve'], { ...serverEnv(sim), ...extraEnv, ...(hook.length ? { BENCH_MODULE_LIST: list } : {}) });
+    const conn = await connectStdio(process.execPath, [...hook, build.main, 'serve'], {
+      ...serverEnv(sim),
+      ...extraEnv,
+      ...(hook.length ? { BENCH_MODULE_LIST: list } : {}),
+    });
     const cpu = cpuSeconds(conn.pid);
     if (!hook.length) build.samples.push({ startupMs: conn.startupMs, cpuMs: cpu === undefined ? undefined : Math.round(cpu * 1000) });
     if (i === runs - 1) {
@@ -79,7 +83,9 @@ if (values.modules) {
   const urls = readFileSync(list, 'utf8').split('\n').filter(Boolean);
   const byPackage = new Map<string, number>();
   for (const url of urls) {
-    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? (url.startsWith('node:') ? 'node:*' : url.replace(`file://${ROOT}/`, '').split('/').slice(0, 3).join('/'));
+    const pkg =
+      /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ??
+      (url.startsWith('node:') ? 'node:*' : url.replace(`file://${ROOT}/`, '').split('/').slice(0, 3).join('/'));
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + 1);
   }
   console.log(`${urls.length} modules loaded before the first answer:`);

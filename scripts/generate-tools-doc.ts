@@ -106,7 +106,7 @@ export async function renderToolsDoc(): Promise<string> {
     }
     lines.push('');
   }
-  lines.push('## Examples', '', 'Arguments that succeed against the simulator\'s demo estate (simulator/README.md), and arguments that are refused.', '');
+  lines.push('## Examples', '', "Arguments that succeed against the simulator's demo estate (simulator/README.md), and arguments that are refused.", '');
   for (const tool of ALL_TOOLS) {
     lines.push(`### \`${tool.name}\``, '');
     for (const example of tool.examples.succeeds) lines.push(`- ${example.shows}: \`${JSON.stringify(example.args)}\``);

@@ -37,10 +37,7 @@ function number(name: string, value: string | number | undefined, min: number, m
 }
 
 /** Maps flags to options; throws an Error with a usage-style message on bad values. */
-export function simulatorOptionsFromFlags(
-  flags: SimulatorFlags,
-  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
-): SimulatorOptions {
+export function simulatorOptionsFromFlags(flags: SimulatorFlags, readFile: (path: string) => string = (path) => readFileSync(path, 'utf8')): SimulatorOptions {
   const tokens = list(flags.token).filter((t) => t !== '');
   if (tokens.length === 0) throw new Error('--token is required (the raw CES token clients must send)');
   const srids = list(flags.srid).filter((s) => s !== '');

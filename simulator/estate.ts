@@ -85,15 +85,7 @@ export interface Release {
   status: ContainerStatus;
 }
 
-export type SetKind =
-  | 'generate'
-  | 'generateWithParms'
-  | 'build'
-  | 'promote'
-  | 'deploy'
-  | 'regress'
-  | 'fallback'
-  | 'addTask';
+export type SetKind = 'generate' | 'generateWithParms' | 'build' | 'promote' | 'deploy' | 'regress' | 'fallback' | 'addTask';
 
 /** Set options from the request body (docs/ces-api.md §2.7), aliases already folded. */
 export interface SetOptions {
@@ -173,15 +165,7 @@ export interface EstateConfig {
 }
 
 /** Set states that no longer move by themselves (docs/ces-api.md §4.2). */
-export const STABLE_SET_STATES = new Set([
-  'Closed',
-  'Complete',
-  'Failed',
-  'Terminated',
-  'Held',
-  'Waiting-Approval',
-  'Locked',
-]);
+export const STABLE_SET_STATES = new Set(['Closed', 'Complete', 'Failed', 'Terminated', 'Held', 'Waiting-Approval', 'Locked']);
 export const FINISHED_SET_STATES = new Set(['Closed', 'Complete', 'Failed', 'Terminated']);
 /** States that end by themselves after `stepMs`. */
 export const RUNNING_SET_STATES = new Set(['Dispatched', 'Executing', 'Released']);
@@ -311,8 +295,6 @@ export class Estate {
   }
 
   isKnownApplication(stream: string, application: string): boolean {
-    return this.applications.some(
-      (a) => a.stream === stream.toUpperCase() && a.application === application.toUpperCase(),
-    );
+    return this.applications.some((a) => a.stream === stream.toUpperCase() && a.application === application.toUpperCase());
   }
 }

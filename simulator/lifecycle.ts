@@ -58,8 +58,7 @@ export interface NewSet {
 export function createSet(estate: Estate, init: NewSet): CesSet {
   const now = estate.now();
   const first = init.tasks[0];
-  const container =
-    init.containerType === 'A' ? estate.assignments.get(init.containerId) : estate.releases.get(init.containerId);
+  const container = init.containerType === 'A' ? estate.assignments.get(init.containerId) : estate.releases.get(init.containerId);
   const approvalLevel = init.kind === 'promote' ? init.targetLevel : init.kind === 'deploy' ? init.level : undefined;
   const setId = init.setId ?? estate.newSetId();
   estate.reservedSetIds.delete(setId);

@@ -59,10 +59,7 @@ export function seedLifecycle(estate: Estate): void {
     { name: 'PRD', environment: 'PROD', approval: true },
   ];
   for (const level of levels) estate.levels.set(level.name, level);
-  estate.applications.push(
-    { stream: 'PLAY', application: 'PLAY', subAppls: ['PLAY'] },
-    { stream: 'PLAY', application: 'PAYR', subAppls: ['PAYR', 'PAYB'] },
-  );
+  estate.applications.push({ stream: 'PLAY', application: 'PLAY', subAppls: ['PLAY'] }, { stream: 'PLAY', application: 'PAYR', subAppls: ['PAYR', 'PAYB'] });
 }
 
 export function seedDemo(estate: Estate): void {

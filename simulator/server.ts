@@ -49,7 +49,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     headers: http.IncomingHttpHeaders,
     signal: AbortSignal,
   ): Promise<Reply> => {
-    const segments = rawPathname.split('/').filter((s) => s !== '').map(decodeSegment);
+    const segments = rawPathname
+      .split('/')
+      .filter((s) => s !== '')
+      .map(decodeSegment);
     if (segments.join('/').toLowerCase() === VERSION_PATH.slice(1).toLowerCase()) {
       // §2.6: BMC's PowerShell example reads the CES version without sending a token.
       if (method !== 'GET') throw new HttpError(405, `Method ${method} is not allowed here; use GET`, { allow: 'GET' });
@@ -242,10 +245,7 @@ function checkToken(header: string | undefined, tokens: Set<string>): void {
     throw new HttpError(401, 'Unauthorized: missing Authorization header (CES expects the raw personal access token)');
   }
   if (/^bearer\s/i.test(header.trim())) {
-    throw new HttpError(
-      401,
-      'Unauthorized: CES expects the raw token in the Authorization header, with no Bearer prefix',
-    );
+    throw new HttpError(401, 'Unauthorized: CES expects the raw token in the Authorization header, with no Bearer prefix');
   }
   if (!tokens.has(header.trim())) throw new HttpError(401, 'Unauthorized: the token is not valid');
 }
@@ -265,7 +265,10 @@ async function send(res: http.ServerResponse, reply: Reply, plan: FaultPlan, sig
   }
   // A download answers with zip bytes; everything else is JSON.
   const binary = body instanceof Uint8Array;
-  let bytes = body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.length) : Buffer.from(JSON.stringify(plan.singletonList ? collapseSingletonLists(body) : body), 'utf8');
+  let bytes =
+    body instanceof Uint8Array
+      ? Buffer.from(body.buffer, body.byteOffset, body.length)
+      : Buffer.from(JSON.stringify(plan.singletonList ? collapseSingletonLists(body) : body), 'utf8');
   if (plan.malformed) {
     bytes = bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2)));
     status = 200;

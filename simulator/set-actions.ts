@@ -6,18 +6,7 @@ import { FINISHED_SET_STATES } from './estate.js';
 import { HttpError } from './http.js';
 import { enterState, startExecuting } from './set-engine.js';
 
-export const SET_ACTIONS = [
-  'hold',
-  'release',
-  'lock',
-  'unlock',
-  'delete',
-  'restart',
-  'terminate',
-  'approve',
-  'deny',
-  'reset',
-] as const;
+export const SET_ACTIONS = ['hold', 'release', 'lock', 'unlock', 'delete', 'restart', 'terminate', 'approve', 'deny', 'reset'] as const;
 export type SetActionName = (typeof SET_ACTIONS)[number];
 /** §6: these need `?approver=`. */
 export const NEEDS_APPROVER: readonly SetActionName[] = ['approve', 'deny', 'reset'];

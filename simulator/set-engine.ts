@@ -167,9 +167,7 @@ function reverseDeployments(estate: Estate, set: CesSet, tasks: Task[]): void {
   const ids = new Set(tasks.map((t) => t.taskId));
   const source = set.fallbackOf ? estate.sets.get(set.fallbackOf) : undefined;
   for (const deployment of estate.deployments.values()) {
-    const hit = source
-      ? source.deploymentIds.includes(deployment.requestId)
-      : deployment.level === set.level && deployment.taskIds.some((id) => ids.has(id));
+    const hit = source ? source.deploymentIds.includes(deployment.requestId) : deployment.level === set.level && deployment.taskIds.some((id) => ids.has(id));
     if (hit && (deployment.status === 'Completed' || deployment.status === 'Implemented')) {
       deployment.status = 'Terminated';
       deployment.progressing = false;
@@ -180,9 +178,7 @@ function reverseDeployments(estate: Estate, set: CesSet, tasks: Task[]): void {
 function addPendingTask(estate: Estate, set: CesSet, at: number): void {
   const pending = set.pendingTask;
   if (!pending) return;
-  const previous = [...estate.tasks.values()].filter(
-    (t) => t.moduleName === pending.moduleName && t.moduleType === pending.moduleType,
-  );
+  const previous = [...estate.tasks.values()].filter((t) => t.moduleName === pending.moduleName && t.moduleType === pending.moduleType);
   const version = previous.reduce((max, t) => Math.max(max, t.version), 0) + (pending.checkout ? 1 : 0);
   const taskId = estate.newTaskId();
   estate.tasks.set(taskId, {

@@ -21,7 +21,15 @@ const pad = (line: string) => line.padEnd(72).slice(0, 72);
 
 export function sourceText(name: string, type: string, version: number): string {
   if (type === 'COPY') {
-    return [`      * COPYBOOK ${name} VERSION ${version}`, `       01  ${name}-REC.`, `           05  ${name}-ID        PIC X(8).`, `           05  ${name}-IBAN      PIC X(34).`, ''].map(pad).join('\n');
+    return [
+      `      * COPYBOOK ${name} VERSION ${version}`,
+      `       01  ${name}-REC.`,
+      `           05  ${name}-ID        PIC X(8).`,
+      `           05  ${name}-IBAN      PIC X(34).`,
+      '',
+    ]
+      .map(pad)
+      .join('\n');
   }
   if (type === 'JCL') return [`//${name} JOB (ACCT),'${name} V${version}',CLASS=A`, `//STEP1   EXEC PGM=IEFBR14`, ''].join('\n');
   if (type === 'LINK') return [`  INCLUDE SYSLIB(${name})`, `  ENTRY ${name}`, `  NAME ${name}(R)`, ''].join('\n');

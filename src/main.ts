@@ -49,14 +49,14 @@ const stderr = (text: string) => process.stderr.write(`${text}\n`);
  * Installs SIGINT/SIGTERM handlers at once, before anything starts listening, so a signal that
  * arrives during start-up still ends the process cleanly (src/shared/signal-stop.ts).
  */
-const handleSignals = () =>
-  handleStopSignals({ on: (signal, handler) => process.on(signal, handler), exit: (code) => process.exit(code), report: stderr });
+const handleSignals = () => handleStopSignals({ on: (signal, handler) => process.on(signal, handler), exit: (code) => process.exit(code), report: stderr });
 
 function fail(error: unknown): never {
   if (error instanceof ConfigError) stderr(`ispw-mcp: ${error.message}`);
   else stderr(`ispw-mcp: ${(error as Error)?.message ?? String(error)}`);
   // A port another process holds: say which setting moves it.
-  if ((error as NodeJS.ErrnoException)?.code === 'EADDRINUSE') stderr('ispw-mcp: that port is in use; choose another with --port (ISPW_MCP_PORT), or --port 0 for any free port.');
+  if ((error as NodeJS.ErrnoException)?.code === 'EADDRINUSE')
+    stderr('ispw-mcp: that port is in use; choose another with --port (ISPW_MCP_PORT), or --port 0 for any free port.');
   process.exit(error instanceof ConfigError ? 2 : 1);
 }
 
@@ -104,9 +104,7 @@ const program = new Command('ispw-mcp')
   .version(PRODUCT.version)
   .showHelpAfterError();
 
-const serveCommand = program
-  .command('serve', { isDefault: true })
-  .description('serve MCP over stdio (default) or Streamable HTTP');
+const serveCommand = program.command('serve', { isDefault: true }).description('serve MCP over stdio (default) or Streamable HTTP');
 const addConfigFlags = (command: CommandT) => {
   for (const option of OPTIONS) {
     if (!option.flag) continue;
@@ -179,13 +177,19 @@ program
   .command('healthcheck')
   .description('exec probe: ask the running server /readyz (or --url) and exit 0 when healthy, 1 when not')
   .option('--url <url>', 'health URL [default: from the configuration: the metrics listener, else the MCP listener over HTTP or HTTPS]')
-  .option('--client-cert <file>', 'client certificate for a listener that requires one (mTLS) [env ISPW_MCP_HEALTHCHECK_CLIENT_CERT_FILE; default: the listener certificate]')
+  .option(
+    '--client-cert <file>',
+    'client certificate for a listener that requires one (mTLS) [env ISPW_MCP_HEALTHCHECK_CLIENT_CERT_FILE; default: the listener certificate]',
+  )
   .option('--client-key <file>', 'its private key [env ISPW_MCP_HEALTHCHECK_CLIENT_KEY_FILE; default: the listener key]')
   .option('--timeout-ms <ms>', 'give up after this long', '5000')
   .action(async (flags: { url?: string; clientCert?: string; clientKey?: string; timeoutMs: string }) => {
     const { healthTarget, probeClient, runHealthcheck } = await import('./commands/healthcheck.js');
     const timeoutMs = Number(flags.timeoutMs) || 5000;
-    const client = { certFile: flags.clientCert ?? process.env.ISPW_MCP_HEALTHCHECK_CLIENT_CERT_FILE, keyFile: flags.clientKey ?? process.env.ISPW_MCP_HEALTHCHECK_CLIENT_KEY_FILE };
+    const client = {
+      certFile: flags.clientCert ?? process.env.ISPW_MCP_HEALTHCHECK_CLIENT_CERT_FILE,
+      keyFile: flags.clientKey ?? process.env.ISPW_MCP_HEALTHCHECK_CLIENT_KEY_FILE,
+    };
     let result;
     try {
       if (flags.url) {
@@ -208,9 +212,11 @@ program
   .command('audit')
   .description('audit trail tools')
   .command('verify <file...>')
-  .description('check the hash chain of an audit file, or of several files in the order given as one chain (a rotated set, oldest first): exit 0 intact, 1 tampered or invalid, 2 unreadable')
+  .description(
+    'check the hash chain of an audit file, or of several files in the order given as one chain (a rotated set, oldest first): exit 0 intact, 1 tampered or invalid, 2 unreadable',
+  )
   .option('--allow-continuation', 'accept a chain that continues from an earlier file that is not given (rotated away or deleted by retention)')
-  .option('--rotated', "verify each given audit file together with its rotated files beside it (<file>.<UTC time>), oldest first")
+  .option('--rotated', 'verify each given audit file together with its rotated files beside it (<file>.<UTC time>), oldest first')
   .action(async (files: string[], flags: { allowContinuation?: boolean; rotated?: boolean }) => {
     const { runAuditVerify } = await import('./commands/audit-verify.js');
     const { exitCode, text } = await runAuditVerify(files, { allowContinuation: flags.allowContinuation === true, rotated: flags.rotated === true });

@@ -44,7 +44,10 @@ function staticGraph(entry: string): { files: string[]; external: string[] } {
 describe('main.ts static imports (compiled before the compile cache is enabled)', () => {
   it('reach only Node built-ins and a few small modules of ours', () => {
     const { files, external } = staticGraph('src/main.ts');
-    expect(external.filter((spec) => !spec.startsWith('node:')), 'import packages dynamically, after enableCompileCache()').toEqual([]);
+    expect(
+      external.filter((spec) => !spec.startsWith('node:')),
+      'import packages dynamically, after enableCompileCache()',
+    ).toEqual([]);
     expect(files.length, `static graph: ${files.join(', ')}`).toBeLessThanOrEqual(8);
   });
 

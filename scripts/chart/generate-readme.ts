@@ -56,7 +56,7 @@ function walk(map: YAMLMap, prefix: string, rows: Row[], undocumented: string[])
     const comment = (isScalar(pair.key) ? pair.key.commentBefore : undefined) ?? (index === 0 ? map.commentBefore : undefined);
     const description = describe(comment);
     if (description !== undefined) {
-      const value: unknown = isMap(pair.value) || !isScalar(pair.value) ? (pair.value as { toJSON(): unknown } | null)?.toJSON() ?? null : pair.value.value;
+      const value: unknown = isMap(pair.value) || !isScalar(pair.value) ? ((pair.value as { toJSON(): unknown } | null)?.toJSON() ?? null) : pair.value.value;
       rows.push({ key, type: typeOf(value), default: formatDefault(value), description });
     } else if (isMap(pair.value) && pair.value.items.length > 0) {
       walk(pair.value, key, rows, undocumented);

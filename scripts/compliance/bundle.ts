@@ -52,8 +52,18 @@ function main(): number {
     return 2;
   }
   const fromCwd = (p: string) => resolve(process.cwd(), p);
-  const releaseDir = values['release-dir'] !== undefined ? fromCwd(values['release-dir']) : existsSync(join(root, 'dist', 'release')) ? join(root, 'dist', 'release') : undefined;
-  const given = [['--config', values.config], ['--policy', values.policy], ...values.audit.map((a) => ['--audit', a]), ...values['chart-values'].map((v) => ['--chart-values', v])];
+  const releaseDir =
+    values['release-dir'] !== undefined
+      ? fromCwd(values['release-dir'])
+      : existsSync(join(root, 'dist', 'release'))
+        ? join(root, 'dist', 'release')
+        : undefined;
+  const given = [
+    ['--config', values.config],
+    ['--policy', values.policy],
+    ...values.audit.map((a) => ['--audit', a]),
+    ...values['chart-values'].map((v) => ['--chart-values', v]),
+  ];
   for (const [what, path] of given.map(([w, p]) => [w!, fromCwd(p!)] as const)) {
     if (!existsSync(path)) {
       process.stderr.write(`compliance bundle: ${what} ${path} does not exist\n`);
@@ -70,8 +80,24 @@ function main(): number {
   const dir = join(work, name);
   mkdirSync(dir);
   try {
-    const inputs: BundleInputs = { root, dir, config: fromCwd(values.config), policy: fromCwd(values.policy), releaseDir, auditFiles: values.audit.map(fromCwd), allowContinuation: values['allow-continuation'], chartValues: values['chart-values'].map(fromCwd) };
-    const steps: StepResult[] = [configCheck(inputs), policyEvidence(inputs), auditVerify(inputs), sloAlertTests(inputs), renderedChart(inputs), ...releaseEvidence(inputs)];
+    const inputs: BundleInputs = {
+      root,
+      dir,
+      config: fromCwd(values.config),
+      policy: fromCwd(values.policy),
+      releaseDir,
+      auditFiles: values.audit.map(fromCwd),
+      allowContinuation: values['allow-continuation'],
+      chartValues: values['chart-values'].map(fromCwd),
+    };
+    const steps: StepResult[] = [
+      configCheck(inputs),
+      policyEvidence(inputs),
+      auditVerify(inputs),
+      sloAlertTests(inputs),
+      renderedChart(inputs),
+      ...releaseEvidence(inputs),
+    ];
     const manifest = buildManifest(root, dir, date, steps);
     const outDir = fromCwd(values.out);
     mkdirSync(outDir, { recursive: true });
@@ -80,7 +106,9 @@ function main(): number {
     for (const step of steps) process.stderr.write(`  ${step.status.padEnd(7)} ${step.id}${step.reason ? `: ${step.reason}` : ''}\n`);
     const failed = steps.filter((s) => s.status === 'failed').length;
     const missing = steps.filter((s) => s.status === 'missing').length;
-    process.stderr.write(`compliance bundle: ${archive} (${manifest.files.length} files; ${steps.length - failed - missing} ok, ${failed} failed, ${missing} missing)\n`);
+    process.stderr.write(
+      `compliance bundle: ${archive} (${manifest.files.length} files; ${steps.length - failed - missing} ok, ${failed} failed, ${missing} missing)\n`,
+    );
     process.stdout.write(`${archive}\n`);
     return failed > 0 || (values.strict && missing > 0) ? 1 : 0;
   } finally {

@@ -41,7 +41,9 @@ function toolVersions(root: string): Record<string, string> {
   if (npm) tools.npm = npm;
   const bin = join(root, '.tools', 'bin');
   if (existsSync(bin)) {
-    for (const stamp of readdirSync(bin).filter((f) => f.startsWith('.') && f.endsWith('.spec')).sort()) {
+    for (const stamp of readdirSync(bin)
+      .filter((f) => f.startsWith('.') && f.endsWith('.spec'))
+      .sort()) {
       tools[stamp.slice(1, -'.spec'.length)] = readFileSync(join(bin, stamp), 'utf8').trim();
     }
   }
@@ -79,5 +81,18 @@ export function buildManifest(root: string, dir: string, date: string, steps: St
 
 /** A gzipped tar of `work/name`, with fixed owners, order and times (the bundle date). */
 export function writeArchive(work: string, name: string, archive: string, date: string): void {
-  execFileSync('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', `--mtime=${date}T00:00:00Z`, '-I', 'gzip -n', '-cf', archive, '-C', work, name]);
+  execFileSync('tar', [
+    '--sort=name',
+    '--owner=0',
+    '--group=0',
+    '--numeric-owner',
+    `--mtime=${date}T00:00:00Z`,
+    '-I',
+    'gzip -n',
+    '-cf',
+    archive,
+    '-C',
+    work,
+    name,
+  ]);
 }

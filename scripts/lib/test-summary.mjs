@@ -8,8 +8,12 @@ import { join } from 'node:path';
 
 const [dir, ...expected] = process.argv.slice(2);
 const CONFORMANCE_RUNS = 4;
-let passed = CONFORMANCE_RUNS, failed = 0, skipped = 0;
-for (const file of readdirSync(dir).filter((name) => name.endsWith('.json')).sort()) {
+let passed = CONFORMANCE_RUNS,
+  failed = 0,
+  skipped = 0;
+for (const file of readdirSync(dir)
+  .filter((name) => name.endsWith('.json'))
+  .sort()) {
   const report = JSON.parse(readFileSync(join(dir, file), 'utf8'));
   passed += report.numPassedTests;
   failed += report.numFailedTests;

@@ -18,7 +18,10 @@ function sloTable(spec: SloSpec): string {
 }
 
 function burnTable(spec: SloSpec): string {
-  const rows = spec.burnRates.map((b) => `| ${b.severity} | ${b.factor}× | ${b.long} | ${b.short} | ${Number(((b.factor * durationDays(b.long)) / durationDays(spec.window) * 100).toPrecision(3))} % |`);
+  const rows = spec.burnRates.map(
+    (b) =>
+      `| ${b.severity} | ${b.factor}× | ${b.long} | ${b.short} | ${Number((((b.factor * durationDays(b.long)) / durationDays(spec.window)) * 100).toPrecision(3))} % |`,
+  );
   return ['| severity | burn rate | long window | short window | budget spent when it fires |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
@@ -34,7 +37,9 @@ function alertTable(ruleTexts: string[]): string {
     const doc = parse(text) as RuleFile;
     for (const rule of doc.groups.flatMap((g) => g.rules).filter((r) => r.alert)) {
       const runbook = rule.annotations!.runbook_url!;
-      rows.push(`| ${code(rule.alert!)} | ${rule.labels!.severity} | ${rule.labels!.category} | ${rule.for ?? '—'} | ${rule.annotations!.summary!.replace(/\{\{[^}]*\}\}/g, '…').replace(/\|/g, '\\|')} | [${runbook.replace('docs/runbooks/', '')}](${runbook.replace('docs/', '')}) |`);
+      rows.push(
+        `| ${code(rule.alert!)} | ${rule.labels!.severity} | ${rule.labels!.category} | ${rule.for ?? '—'} | ${rule.annotations!.summary!.replace(/\{\{[^}]*\}\}/g, '…').replace(/\|/g, '\\|')} | [${runbook.replace('docs/runbooks/', '')}](${runbook.replace('docs/', '')}) |`,
+      );
     }
   }
   return ['| alert | severity | category | for | summary | runbook |', '|---|---|---|---|---|---|', ...rows].join('\n');

@@ -26,7 +26,9 @@ function fail(message: string): never {
 const [type, digest, commit] = process.argv.slice(2);
 const expectedType = PREDICATE_TYPES[type ?? ''] ?? fail(`usage: check-attestations.ts ${Object.keys(PREDICATE_TYPES).join('|')} sha256:DIGEST [COMMIT]`);
 if (!/^sha256:[0-9a-f]{64}$/.test(digest ?? '')) fail(`expected the image digest sha256:<64 hex>, got '${digest}'`);
-const envelopes = readFileSync(0, 'utf8').split('\n').filter((line) => line.trim() !== '');
+const envelopes = readFileSync(0, 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '');
 if (envelopes.length === 0) fail(`no ${type} attestation was verified`);
 
 let matching = 0;
@@ -36,11 +38,13 @@ for (const line of envelopes) {
   const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as Statement;
   if (statement.predicateType !== expectedType) continue;
   const hex = digest!.slice('sha256:'.length);
-  if (!statement.subject.some((s) => s.digest.sha256 === hex)) fail(`a ${type} attestation is about another artefact (subject ${JSON.stringify(statement.subject)})`);
+  if (!statement.subject.some((s) => s.digest.sha256 === hex))
+    fail(`a ${type} attestation is about another artefact (subject ${JSON.stringify(statement.subject)})`);
   const predicate = statement.predicate;
   if (type === 'cyclonedx') {
     const components = predicate.components;
-    if (predicate.bomFormat !== 'CycloneDX' || !Array.isArray(components) || components.length === 0) fail('the cyclonedx attestation holds no CycloneDX BOM with components');
+    if (predicate.bomFormat !== 'CycloneDX' || !Array.isArray(components) || components.length === 0)
+      fail('the cyclonedx attestation holds no CycloneDX BOM with components');
   } else {
     const definition = predicate.buildDefinition as { buildType?: string; externalParameters?: { source?: { commit?: string } } } | undefined;
     const builder = (predicate.runDetails as { builder?: { id?: string } } | undefined)?.builder?.id;

@@ -13,21 +13,47 @@ import { basename } from 'node:path';
 
 import { parse } from 'yaml';
 
-interface Step { name?: string; uses?: string; run?: string; with?: Record<string, unknown> }
-interface Job { permissions?: unknown; steps?: Step[]; uses?: string; 'timeout-minutes'?: unknown }
-interface Workflow { on?: unknown; permissions?: unknown; concurrency?: unknown; jobs?: Record<string, Job> }
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+}
+interface Job {
+  permissions?: unknown;
+  steps?: Step[];
+  uses?: string;
+  'timeout-minutes'?: unknown;
+}
+interface Workflow {
+  on?: unknown;
+  permissions?: unknown;
+  concurrency?: unknown;
+  jobs?: Record<string, Job>;
+}
 
 /** Third-party actions that build, push, scan, sign or attest: the scripts do that. */
 const FORBIDDEN_ACTIONS = [
-  'docker/build-push-action', 'docker/setup-buildx-action', 'docker/login-action', 'redhat-actions/buildah-build',
-  'redhat-actions/push-to-registry', 'sigstore/cosign-installer', 'anchore/sbom-action', 'anchore/scan-action',
-  'aquasecurity/trivy-action', 'google/osv-scanner-action', 'actions/attest-sbom', 'actions/attest',
-  'azure/setup-helm', 'slsa-framework/slsa-github-generator',
+  'docker/build-push-action',
+  'docker/setup-buildx-action',
+  'docker/login-action',
+  'redhat-actions/buildah-build',
+  'redhat-actions/push-to-registry',
+  'sigstore/cosign-installer',
+  'anchore/sbom-action',
+  'anchore/scan-action',
+  'aquasecurity/trivy-action',
+  'google/osv-scanner-action',
+  'actions/attest-sbom',
+  'actions/attest',
+  'azure/setup-helm',
+  'slsa-framework/slsa-github-generator',
 ];
 /** Allowed although it attests: it is the only writer of GitHub's attestation store. */
 const ATTEST_ACTIONS = ['actions/attest-build-provenance'];
 /** Tools a run: step must not call itself (scripts/release/ calls them). */
-const INLINE_TOOLS = /(^|[\s;&|(])(cosign|syft|crane|grype|trivy|osv-scanner|buildah|helm\s+(package|push)|podman\s+(build|push|login)|docker\s+(build|buildx|push|login))(\s|$)/m;
+const INLINE_TOOLS =
+  /(^|[\s;&|(])(cosign|syft|crane|grype|trivy|osv-scanner|buildah|helm\s+(package|push)|podman\s+(build|push|login)|docker\s+(build|buildx|push|login))(\s|$)/m;
 const RELEASE_SCRIPT = /\bscripts\/release\/[\w-]+\.sh\b/;
 const SUPPLY_CHAIN_NAME = /\b(build|push|sign|attest|sbom|scan|package)\b/i;
 const SIGNING_SCRIPT = /\bscripts\/release\/(sign|attest|chart|pipeline)\.sh\b/;

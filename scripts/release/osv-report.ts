@@ -5,9 +5,18 @@
 // Usage: node scripts/release/osv-report.ts RESULT_JSON
 import { existsSync, readFileSync } from 'node:fs';
 
-interface Group { ids: string[]; aliases?: string[]; max_severity?: string }
-interface PackageResult { package: { name: string; version: string; ecosystem: string }; groups?: Group[] }
-interface Result { results?: { source: { path: string }; packages?: PackageResult[] }[] }
+interface Group {
+  ids: string[];
+  aliases?: string[];
+  max_severity?: string;
+}
+interface PackageResult {
+  package: { name: string; version: string; ecosystem: string };
+  groups?: Group[];
+}
+interface Result {
+  results?: { source: { path: string }; packages?: PackageResult[] }[];
+}
 
 const HIGH = 7.0;
 const path = process.argv[2];
@@ -21,8 +30,18 @@ for (const source of result.results ?? []) {
     for (const group of pkg.groups ?? []) {
       const score = group.max_severity ? Number(group.max_severity) : Number.NaN;
       const blocking = Number.isNaN(score) || score >= HIGH;
-      const level = Number.isNaN(score) ? 'unknown severity' : score >= 9 ? `CRITICAL ${score}` : score >= HIGH ? `HIGH ${score}` : score >= 4 ? `MEDIUM ${score}` : `LOW ${score}`;
-      lines.push(`${blocking ? 'FAIL' : 'WARN'} ${pkg.package.ecosystem} ${pkg.package.name}@${pkg.package.version}: ${[...group.ids, ...(group.aliases ?? [])].filter((v, i, a) => a.indexOf(v) === i).join(', ')} (${level})`);
+      const level = Number.isNaN(score)
+        ? 'unknown severity'
+        : score >= 9
+          ? `CRITICAL ${score}`
+          : score >= HIGH
+            ? `HIGH ${score}`
+            : score >= 4
+              ? `MEDIUM ${score}`
+              : `LOW ${score}`;
+      lines.push(
+        `${blocking ? 'FAIL' : 'WARN'} ${pkg.package.ecosystem} ${pkg.package.name}@${pkg.package.version}: ${[...group.ids, ...(group.aliases ?? [])].filter((v, i, a) => a.indexOf(v) === i).join(', ')} (${level})`,
+      );
       if (blocking) failing += 1;
       else warnings += 1;
     }

@@ -11,7 +11,11 @@ import { readFileSync } from 'node:fs';
 
 const BUILD_TYPE = 'https://github.com/ispw-mcp/ispw-mcp/blob/main/docs/supply-chain.md#build-type-v1';
 
-interface Material { uri: string; sha256?: string; gitCommit?: string }
+interface Material {
+  uri: string;
+  sha256?: string;
+  gitCommit?: string;
+}
 interface Facts {
   sourceDateEpoch: number;
   repository: string;

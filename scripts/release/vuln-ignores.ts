@@ -10,7 +10,12 @@ import { readFileSync } from 'node:fs';
 
 import { parse } from 'yaml';
 
-interface Entry { id: string; package?: string; reason: string; expires: string }
+interface Entry {
+  id: string;
+  package?: string;
+  reason: string;
+  expires: string;
+}
 
 const MAX_DAYS_AHEAD = 365;
 const ID = /^(GHSA(-[23456789cfghjmpqrvwx]{4}){3}|CVE-\d{4}-\d{4,}|DSA-\d+-\d+|DLA-\d+-\d+|OSV-\d{4}-\d+|PYSEC-\d{4}-\d+)$/;

@@ -90,9 +90,7 @@ function loadTask(ctx: RouteContext) {
   const startingLevel = knownLevel(estate, requiredField(body, 'startingLevel'));
   const userId = requiredField(body, 'userId').toUpperCase();
   if (!NAME.test(moduleName) || !NAME.test(moduleType)) throw new HttpError(400, 'Invalid moduleName or moduleType');
-  const clash = estate
-    .tasksOfAssignment(a.assignmentId)
-    .find((t) => t.moduleName === moduleName && t.moduleType === moduleType && t.level === currentLevel);
+  const clash = estate.tasksOfAssignment(a.assignmentId).find((t) => t.moduleName === moduleName && t.moduleType === moduleType && t.level === currentLevel);
   if (clash) {
     throw new HttpError(409, `${moduleName} (${moduleType}) is already in ${a.assignmentId} at ${currentLevel}`);
   }
@@ -181,22 +179,25 @@ function transferTasks(ctx: RouteContext) {
     mname: query.get('mname'),
     mtype: query.get('mtype'),
   });
-  return { status: ctx.postStatus, body: moveTasks(ctx, tasks, idParam(ctx, 'assignmentId'), 'transferred', (t) => {
-    if (targetType === 'A') t.container = targetId;
-    else t.release = targetId;
-    t.operation = 'T';
-  }, containerUrl(ctx, targetType, targetId)) };
+  return {
+    status: ctx.postStatus,
+    body: moveTasks(
+      ctx,
+      tasks,
+      idParam(ctx, 'assignmentId'),
+      'transferred',
+      (t) => {
+        if (targetType === 'A') t.container = targetId;
+        else t.release = targetId;
+        t.operation = 'T';
+      },
+      containerUrl(ctx, targetType, targetId),
+    ),
+  };
 }
 
 /** Shared by transfer and remove-from-release: MultiTask reply with `failedTasks` (§3.10). */
-export function moveTasks(
-  ctx: RouteContext,
-  tasks: Task[],
-  sourceId: string,
-  verb: string,
-  move: (task: Task) => void,
-  url: string,
-): Record<string, unknown> {
+export function moveTasks(ctx: RouteContext, tasks: Task[], sourceId: string, verb: string, move: (task: Task) => void, url: string): Record<string, unknown> {
   if (tasks.length === 0) return { message: `No tasks of ${sourceId} matched the selection`, url, failedTasks: [] };
   const failedTasks: Record<string, string>[] = [];
   let moved = 0;

@@ -50,20 +50,14 @@ function build(ctx: RouteContext): Reply {
     const assignmentId = query.get('assignmentId')?.toUpperCase();
     const subAppl = query.get('subAppl')?.toUpperCase();
     selected = filterTasks([...estate.tasks.values()], { level, mname, mtype }).filter(
-      (t) =>
-        t.application === application &&
-        (!assignmentId || t.container === assignmentId) &&
-        (!subAppl || t.subAppl === subAppl),
+      (t) => t.application === application && (!assignmentId || t.container === assignmentId) && (!subAppl || t.subAppl === subAppl),
     );
     if (selected.length === 0) throw new HttpError(404, `No task ${mname} (${mtype}) of ${application} at level ${level}`);
   }
   const tasks = buildSelection(ctx, selected);
   const first = tasks[0]!;
   const assignmentId = query.get('assignmentId')?.toUpperCase() ?? first.container;
-  return posted(
-    ctx,
-    buildReply(ctx, { type: 'A', id: first.container }, assignmentId, first.level, tasks, parseSetOptions(ctx.body)),
-  );
+  return posted(ctx, buildReply(ctx, { type: 'A', id: first.container }, assignmentId, first.level, tasks, parseSetOptions(ctx.body)));
 }
 
 async function buildAwait(ctx: RouteContext): Promise<Reply> {

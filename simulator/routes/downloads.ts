@@ -28,7 +28,12 @@ export function downloadRoutes(router: Router): void {
 }
 
 const encoder = new TextEncoder();
-const ofTask = (task: Task): Member => ({ application: task.application, name: task.moduleName, type: task.moduleType, bytes: encoder.encode(sourceText(task.moduleName, task.moduleType, task.version)) });
+const ofTask = (task: Task): Member => ({
+  application: task.application,
+  name: task.moduleName,
+  type: task.moduleType,
+  bytes: encoder.encode(sourceText(task.moduleName, task.moduleType, task.version)),
+});
 
 function container(ctx: RouteContext): Reply {
   const type = (ctx.params.containerType ?? '').toLowerCase();
@@ -36,7 +41,8 @@ function container(ctx: RouteContext): Reply {
   let tasks: Task[];
   if (type === 'assignment' || type === 'release') {
     const code = type === 'assignment' ? 'A' : 'R';
-    if (!(code === 'A' ? ctx.estate.assignments : ctx.estate.releases).has(id)) throw new HttpError(404, `${type === 'assignment' ? 'Assignment' : 'Release'} ${id} not found`);
+    if (!(code === 'A' ? ctx.estate.assignments : ctx.estate.releases).has(id))
+      throw new HttpError(404, `${type === 'assignment' ? 'Assignment' : 'Release'} ${id} not found`);
     tasks = ctx.estate.tasksOf(code, id);
   } else if (type === 'set') {
     ctx.params.setId = id;
@@ -64,19 +70,27 @@ function repository(ctx: RouteContext): Reply {
     m.stream === stream && m.application === application && (!subAppl || m.subAppl === subAppl) && m.level === level && (!types || types.has(m.type));
   // The newest version of each member at the level (a repository holds one per name and type).
   const members = new Map<string, Member>();
-  for (const task of ctx.estate.tasks.values()) if (inScope({ ...task, type: task.moduleType })) members.set(`${task.moduleName}.${task.moduleType}`, ofTask(task));
+  for (const task of ctx.estate.tasks.values())
+    if (inScope({ ...task, type: task.moduleType })) members.set(`${task.moduleName}.${task.moduleType}`, ofTask(task));
   for (const extra of ctx.estate.repositoryMembers) if (inScope(extra)) members.set(`${extra.name}.${extra.type}`, extra);
   return zipReply([...members.values()], `${application}_${level}.zip`, `No members in ${stream}/${application} at level ${level}`);
 }
 
 /** `COB, COPY` → the set of types; undefined for no filter. */
 function typesOf(value: string | undefined): Set<string> | undefined {
-  const types = value?.split(',').map((t) => t.trim().toUpperCase()).filter(Boolean);
+  const types = value
+    ?.split(',')
+    .map((t) => t.trim().toUpperCase())
+    .filter(Boolean);
   return types?.length ? new Set(types) : undefined;
 }
 
 function zipReply(members: Member[], fileName: string, empty: string): Reply {
   if (members.length === 0) return { status: 200, body: { message: empty } };
   const files = Object.fromEntries(members.map((m) => [`${m.application}/MF_Source/${m.name}.${EXTENSION[m.type] ?? m.type.toLowerCase()}`, m.bytes]));
-  return { status: 200, body: zipSync(files, { level: 6 }), headers: { 'content-type': 'application/zip', 'content-disposition': `attachment; filename="${fileName}"` } };
+  return {
+    status: 200,
+    body: zipSync(files, { level: 6 }),
+    headers: { 'content-type': 'application/zip', 'content-disposition': `attachment; filename="${fileName}"` },
+  };
 }

@@ -95,4 +95,3 @@ export function dateParam(ctx: RouteContext, name: string): string | undefined {
   }
   return value;
 }
-

@@ -38,9 +38,16 @@ export function releaseRoutes(router: Router): void {
       mname: ctx.query.get('mname'),
       mtype: ctx.query.get('mtype'),
     });
-    const reply = moveTasks(ctx, tasks, r.releaseId, 'removed from the release', (t) => {
-      t.release = '';
-    }, containerUrl(ctx, 'R', r.releaseId));
+    const reply = moveTasks(
+      ctx,
+      tasks,
+      r.releaseId,
+      'removed from the release',
+      (t) => {
+        t.release = '';
+      },
+      containerUrl(ctx, 'R', r.releaseId),
+    );
     return posted(ctx, reply);
   });
   router.post('/releases/:releaseId/:action(cancel|close)', (ctx) => {

@@ -14,7 +14,11 @@ const META_CLIENT = 'io.modelcontextprotocol/clientInfo';
 const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
 
 /** The event body; `ces` is the instance and SRID the call named (null when it named none that exists). */
-export function scopeDenialEvent(denial: ScopeDenial, ces: { instance: string; srid: string } | undefined, correlationId: string = randomUUID()): AuditEventBody {
+export function scopeDenialEvent(
+  denial: ScopeDenial,
+  ces: { instance: string; srid: string } | undefined,
+  correlationId: string = randomUUID(),
+): AuditEventBody {
   const { srid: _srid, ...args } = denial.args;
   const client = denial.meta?.[META_CLIENT] as { name?: unknown; version?: unknown } | undefined;
   const traceparent = denial.meta?.traceparent;

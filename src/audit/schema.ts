@@ -98,8 +98,14 @@ export const AuditEvent = z.strictObject({
   correlation: AuditCorrelation,
   arguments: z.record(z.string(), z.unknown()).describe('tool arguments, secrets removed, long strings cut'),
   seq: z.number().int().positive().describe('position in this file/stream chain, from 1'),
-  prevHash: z.string().regex(/^[0-9a-f]{64}$/).describe('hash of the previous event; 64 zeros for the first'),
-  hash: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 (hex) of this line without its hash field'),
+  prevHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .describe('hash of the previous event; 64 zeros for the first'),
+  hash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .describe('SHA-256 (hex) of this line without its hash field'),
 });
 export type AuditEvent = z.output<typeof AuditEvent>;
 
@@ -116,7 +122,10 @@ export const AuditRecovery = z.strictObject({
   file: z.string().describe('base name of the file that holds the torn bytes'),
   offset: z.number().int().nonnegative().describe('byte offset of the torn bytes in that file'),
   bytes: z.number().int().nonnegative().describe('length of the torn bytes (without a final newline)'),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 (hex) of the torn bytes'),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .describe('SHA-256 (hex) of the torn bytes'),
 });
 
 export const AuditRecoveredEvent = z.strictObject({
@@ -128,7 +137,10 @@ export const AuditRecoveredEvent = z.strictObject({
   service: z.strictObject({ name: z.string(), version: z.string() }),
   recovery: AuditRecovery,
   seq: z.number().int().positive(),
-  prevHash: z.string().regex(/^[0-9a-f]{64}$/).describe('hash of the last valid event before the torn bytes'),
+  prevHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .describe('hash of the last valid event before the torn bytes'),
   hash: z.string().regex(/^[0-9a-f]{64}$/),
 });
 export type AuditRecoveredEvent = z.output<typeof AuditRecoveredEvent>;

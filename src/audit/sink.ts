@@ -83,7 +83,13 @@ const PROBE_INTERVAL_MS = 1_000;
 /** Longer timer delays overflow Node's timers; the check simply runs again. */
 const MAX_TIMER_MS = 3_600_000;
 
-export function createChainedSink(output: Output, head: ChainHead, description: string, options: SinkOptions, torn?: { file: string; tail: TornTail }): AuditSink {
+export function createChainedSink(
+  output: Output,
+  head: ChainHead,
+  description: string,
+  options: SinkOptions,
+  torn?: { file: string; tail: TornTail },
+): AuditSink {
   const hooks = options.hooks ?? {};
   const clock = options.clock ?? Date.now;
   const sync = options.durability === 'fsync';
@@ -251,7 +257,7 @@ export function createChainedSink(output: Output, head: ChainHead, description: 
 export const stderrOutput: Output = {
   append: async (text) => {
     const data = Buffer.from(text, 'utf8');
-    for (let written = 0; written < data.length; ) written += writeSync(2, data, written, data.length - written);
+    for (let written = 0; written < data.length;) written += writeSync(2, data, written, data.length - written);
   },
   close: async () => undefined,
 };

@@ -135,7 +135,13 @@ class ChainCheck {
       const first = schema.error.issues[0];
       this.problem(number, `does not match audit schema v1: ${first?.path.join('.') || '(root)'}: ${first?.message ?? ''}`);
     }
-    const { seq, prevHash, stream, type, recovery } = parsed as { seq?: number; prevHash?: string; stream?: string; type?: string; recovery?: { bytes?: number; sha256?: string } };
+    const { seq, prevHash, stream, type, recovery } = parsed as {
+      seq?: number;
+      prevHash?: string;
+      stream?: string;
+      type?: string;
+      recovery?: { bytes?: number; sha256?: string };
+    };
     if (stream !== AUDIT_STREAM) this.problem(number, 'missing the "stream":"audit" marker');
     this.settleStrays(number, type === AUDIT_RECOVERED ? recovery : undefined);
     this.link(number, seq, prevHash);
@@ -157,7 +163,10 @@ class ChainCheck {
       if (strays.length === 0 && torn.length === 0) {
         this.problem(number, 'an audit.recovered event without the torn bytes it describes before it (were they removed?)');
       } else if (torn.length !== recovery.bytes || sha256(torn) !== recovery.sha256) {
-        this.problem(number, `the bytes before this audit.recovered event (${torn.length}) are not the torn bytes it describes (${recovery.bytes}): changed after recovery`);
+        this.problem(
+          number,
+          `the bytes before this audit.recovered event (${torn.length}) are not the torn bytes it describes (${recovery.bytes}): changed after recovery`,
+        );
       } else {
         this.result.recovered.push({ file: this.current.file, line: number, bytes: torn.length });
       }
@@ -171,7 +180,8 @@ class ChainCheck {
     if (prev === undefined) {
       if (seq !== 1 || prevHash !== GENESIS_HASH) {
         if (this.options.allowContinuation) this.result.continuesFrom = { seq: seq ?? NaN, prevHash: prevHash ?? '' };
-        else this.problem(number, `the chain does not start here (seq ${seq}): earlier events are missing, or this is a rotated file (use --allow-continuation)`);
+        else
+          this.problem(number, `the chain does not start here (seq ${seq}): earlier events are missing, or this is a rotated file (use --allow-continuation)`);
       }
       return;
     }
@@ -194,7 +204,11 @@ class ChainCheck {
   finish(): VerifyResult {
     // Non-event bytes at the very end: a write in progress, or a torn write not yet recovered.
     for (const stray of this.strays) {
-      this.problem(stray.line, 'an incomplete or invalid line at the end: a write in progress, or a torn write (the server names it by an audit.recovered event when it next starts)', stray.file);
+      this.problem(
+        stray.line,
+        'an incomplete or invalid line at the end: a write in progress, or a torn write (the server names it by an audit.recovered event when it next starts)',
+        stray.file,
+      );
     }
     const r = this.result;
     if (this.prev) r.lastHash = this.prev.hash;

@@ -74,9 +74,7 @@ export function createAuthGate(options: AuthGateOptions): AuthGate {
   const oauth = options.oauth;
   const resourceUrl = oauth ? new URL(oauth.resource) : undefined;
   const resourceMetadataUrl = resourceUrl ? getOAuthProtectedResourceMetadataUrl(resourceUrl) : undefined;
-  const metadataPaths = resourceMetadataUrl
-    ? new Set([new URL(resourceMetadataUrl).pathname, '/.well-known/oauth-protected-resource'])
-    : new Set<string>();
+  const metadataPaths = resourceMetadataUrl ? new Set([new URL(resourceMetadataUrl).pathname, '/.well-known/oauth-protected-resource']) : new Set<string>();
   const document = oauth
     ? buildOAuthProtectedResourceMetadata({
         // Only `issuer` is read; the resource server does not proxy the authorization server.

@@ -75,7 +75,10 @@ export function createIdentityResolver(options: IdentityOptions) {
         if (kind === 'read' && options.readFallback) return { label: 'service (read fallback)', credential: undefined };
         throw new IdentityError(why);
       };
-      if (user === undefined) return fallback('Your access token carries no identity claim naming your mainframe user; ask the operator to check ISPW_MCP_IDENTITY_CLAIM and the identity provider.');
+      if (user === undefined)
+        return fallback(
+          'Your access token carries no identity claim naming your mainframe user; ask the operator to check ISPW_MCP_IDENTITY_CLAIM and the identity provider.',
+        );
       if (!SAFE_NAME.test(user)) return fallback(`Your identity "${user.slice(0, 64)}" cannot name a CES token file; ask the operator to map it.`);
       const dir = options.userTokenDir!;
       const perInstance = join(dir, instance, user);
@@ -84,7 +87,9 @@ export function createIdentityResolver(options: IdentityOptions) {
       if (source() === undefined) {
         sources.delete(path);
         source.close();
-        return fallback(`No CES token is mapped for your identity "${user}" on CES instance "${instance}"; ask the operator to add one to the user token directory. Nothing was sent to CES.`);
+        return fallback(
+          `No CES token is mapped for your identity "${user}" on CES instance "${instance}"; ask the operator to add one to the user token directory. Nothing was sent to CES.`,
+        );
       }
       return {
         label: `user:${user}`,

@@ -39,8 +39,5 @@ export function principalOf(info: AuthInfo | undefined): Principal {
 
 /** AuthInfo for a principal authenticated by other means than a bearer token (mTLS). */
 export function authInfoFor(principal: Principal, expiresAt: number): AuthInfo {
-  return withPrincipal(
-    { token: '', clientId: principal.clientId ?? principal.subject, scopes: [...principal.scopes], expiresAt },
-    principal,
-  );
+  return withPrincipal({ token: '', clientId: principal.clientId ?? principal.subject, scopes: [...principal.scopes], expiresAt }, principal);
 }

@@ -62,7 +62,12 @@ export interface CesCaller {
 }
 
 /** Runs one call of a decorated target: `next` sends it on, with the given options (default: the caller's). */
-export type CallInterceptor = <R>(operation: Operation<R>, input: CallInput | undefined, options: CallOptions | undefined, next: (options?: CallOptions) => Promise<R>) => Promise<R>;
+export type CallInterceptor = <R>(
+  operation: Operation<R>,
+  input: CallInput | undefined,
+  options: CallOptions | undefined,
+  next: (options?: CallOptions) => Promise<R>,
+) => Promise<R>;
 
 /**
  * A target like `target` whose calls pass through `intercept`: the one way to decorate a CesTarget

@@ -3,16 +3,7 @@
 // is down, and maps every failure to a `CesError`. It must never follow a URL that CES returns
 // (§4.3: poll URLs are rebuilt from the base and set id), never retry a POST that CES may have
 // executed, and never put the token or key passphrase into an error, a log line or a thrown object.
-import {
-  BrokenCircuitError,
-  circuitBreaker,
-  CircuitState,
-  ConsecutiveBreaker,
-  DelegateBackoff,
-  handleWhen,
-  retry,
-  type RetryPolicy,
-} from 'cockatiel';
+import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, DelegateBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 
@@ -188,7 +179,11 @@ export function createCesClient(options: CesClientOptions): CesClient {
     );
     policy.onRetry((event) => {
       const error = 'error' in event ? event.error : undefined;
-      observer?.retryScheduled?.({ instance: name, operation: error instanceof CesError ? (error.details.operation ?? 'unknown') : 'unknown', delayMs: event.delay });
+      observer?.retryScheduled?.({
+        instance: name,
+        operation: error instanceof CesError ? (error.details.operation ?? 'unknown') : 'unknown',
+        delayMs: event.delay,
+      });
       log?.warn(
         { cesInstance: name, attempt: event.attempt, delayMs: Math.round(event.delay), code: error instanceof CesError ? error.code : undefined },
         'retrying CES call',
@@ -227,10 +222,14 @@ export function createCesClient(options: CesClientOptions): CesClient {
     }
     token = token.trim();
     if (!HEADER_SAFE.test(token)) {
-      throw new CesError('ces_auth', `The CES token for instance "${name}" contains characters that cannot be sent in a header (spaces or line breaks?); check the token file.`, {
-        operation: opName,
-        retryable: false,
-      });
+      throw new CesError(
+        'ces_auth',
+        `The CES token for instance "${name}" contains characters that cannot be sent in a header (spaces or line breaks?); check the token file.`,
+        {
+          operation: opName,
+          retryable: false,
+        },
+      );
     }
 
     const headers: Record<string, string> = {
@@ -316,7 +315,10 @@ export function createCesClient(options: CesClientOptions): CesClient {
       // The underlying error (what undici or Node said) goes to the debug log, secrets removed.
       if (log?.isLevelEnabled('debug')) {
         const cause = causeChainForLog(error, (text) => redact(text, secrets(credential)));
-        log.debug({ cesInstance: name, operation: opName, failure: failure.kind, cause, durationMs: Math.round(performance.now() - started) }, 'CES call failed');
+        log.debug(
+          { cesInstance: name, operation: opName, failure: failure.kind, cause, durationMs: Math.round(performance.now() - started) },
+          'CES call failed',
+        );
       }
       finish({ failure: failure.kind === 'timeout' || failure.kind === 'tls' ? failure.kind : 'transport' });
       // A POST that may have reached CES has an unknown outcome: it may have started a set.
@@ -336,7 +338,10 @@ export function createCesClient(options: CesClientOptions): CesClient {
 
     const status = response.statusCode;
     finish({ status });
-    log?.debug({ cesInstance: name, operation: opName, status, durationMs: Math.round(performance.now() - started), requestId: callOptions.requestId }, 'CES call');
+    log?.debug(
+      { cesInstance: name, operation: opName, status, durationMs: Math.round(performance.now() - started), requestId: callOptions.requestId },
+      'CES call',
+    );
     // The secrets are read only if the reply has text to redact (an error or a malformed body, or a
     // message in a successful reply).
     try {

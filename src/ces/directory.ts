@@ -110,7 +110,16 @@ export function createCesDirectory(options: CesDirectoryOptions, deps: CesDirect
         ...pick(instance, TLS_KEYS),
         ...(instance.tls === undefined ? {} : pick(instance.tls, TLS_KEYS)),
       },
-      ...pick(instance, ['tokenHint', 'proxy', 'retryBaseDelayMs', 'retryMaxDelayMs', 'retryAfterCapSeconds', 'breakerThreshold', 'breakerHalfOpenAfterMs', 'maxResponseBytes']),
+      ...pick(instance, [
+        'tokenHint',
+        'proxy',
+        'retryBaseDelayMs',
+        'retryMaxDelayMs',
+        'retryAfterCapSeconds',
+        'breakerThreshold',
+        'breakerHalfOpenAfterMs',
+        'maxResponseBytes',
+      ]),
       ...pick({ version: instance.version ?? options.version }, ['version']),
       ...pick({ logger: instance.logger ?? deps.logger?.child({ cesInstance: instance.name }) }, ['logger']),
       ...pick({ observer: deps.observer }, ['observer']),
@@ -129,8 +138,7 @@ export function createCesDirectory(options: CesDirectoryOptions, deps: CesDirect
     }
   }
 
-  const defaultEntry =
-    options.defaultInstance === undefined ? entries[0] : entries.find((e) => e.options.name === options.defaultInstance);
+  const defaultEntry = options.defaultInstance === undefined ? entries[0] : entries.find((e) => e.options.name === options.defaultInstance);
   if (defaultEntry === undefined) {
     throw new CesError('ces_input', `The default CES instance "${options.defaultInstance ?? ''}" is not configured.`);
   }

@@ -30,7 +30,8 @@ const UNKNOWN_CA = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN',
   'CERT_SIGNATURE_FAILURE',
 ]);
-const HANDSHAKE_REFUSED = /^ERR_SSL_(TLSV13_ALERT_CERTIFICATE_REQUIRED|SSLV3_ALERT_HANDSHAKE_FAILURE|SSLV3_ALERT_BAD_CERTIFICATE|TLSV1_ALERT_UNKNOWN_CA|SSLV3_ALERT_CERTIFICATE_UNKNOWN|TLSV1_ALERT_ACCESS_DENIED|TLSV1_ALERT_DECRYPT_ERROR)$/;
+const HANDSHAKE_REFUSED =
+  /^ERR_SSL_(TLSV13_ALERT_CERTIFICATE_REQUIRED|SSLV3_ALERT_HANDSHAKE_FAILURE|SSLV3_ALERT_BAD_CERTIFICATE|TLSV1_ALERT_UNKNOWN_CA|SSLV3_ALERT_CERTIFICATE_UNKNOWN|TLSV1_ALERT_ACCESS_DENIED|TLSV1_ALERT_DECRYPT_ERROR)$/;
 
 /** Collects the `code` of the error and of its causes (undici wraps socket errors). */
 function codes(error: unknown): string[] {
@@ -107,8 +108,7 @@ export function describeTransportFailure(error: unknown, ctx: Context): Transpor
     reason = ctx.tlsWithoutClientCert
       ? 'the connection was closed before CES answered (if CES requires a TLS client certificate, configure one)'
       : 'the connection was closed before CES answered';
-  }
-  else if (has('UND_ERR_ABORTED') && /proxy/i.test(error instanceof Error ? error.message : '')) reason = 'the proxy refused the tunnel';
+  } else if (has('UND_ERR_ABORTED') && /proxy/i.test(error instanceof Error ? error.message : '')) reason = 'the proxy refused the tunnel';
   else {
     reason = `the request failed (${first ?? name})`;
     maybeSent = true;

@@ -49,11 +49,7 @@ export function encodePathValue(name: string, value: unknown, operation?: string
     throw new CesError('ces_input', `Path parameter "${name}" is longer than ${MAX_PATH_VALUE_LENGTH} characters.`, where);
   }
   if (!PATH_VALUE.test(value) || value === '.' || value === '..') {
-    throw new CesError(
-      'ces_input',
-      `Path parameter "${name}" may contain only letters, digits and . _ ~ - @ # $ (and is not "." or "..").`,
-      where,
-    );
+    throw new CesError('ces_input', `Path parameter "${name}" may contain only letters, digits and . _ ~ - @ # $ (and is not "." or "..").`, where);
   }
   return encodeURIComponent(value);
 }

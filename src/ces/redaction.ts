@@ -24,7 +24,9 @@ const toUrlSafe = (b64: string) => b64.replace(/\+/g, '-').replace(/\//g, '_');
 function base64Forms(bytes: Buffer): string[] {
   const forms: string[] = [];
   for (let pad = 0; pad < 3; pad++) {
-    let encoded = Buffer.concat([Buffer.alloc(pad), bytes]).toString('base64').replace(/=+$/, '');
+    let encoded = Buffer.concat([Buffer.alloc(pad), bytes])
+      .toString('base64')
+      .replace(/=+$/, '');
     // Drop the characters that also carry bits of neighbouring bytes: the first pad+1 when padded in
     // front, the last one when the final group is partial.
     if (pad > 0) encoded = encoded.slice(pad + 1);

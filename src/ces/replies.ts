@@ -79,90 +79,95 @@ export interface ReplyContext {
   secrets: readonly string[] | (() => readonly string[]);
 }
 
-
 /** Parses a 2xx reply with the operation's schema, or throws the `CesError` for the status. */
 export function interpretReply<R>(operation: Operation<R>, response: Dispatcher.ResponseData, raw: Buffer | undefined, context: ReplyContext): R {
-    const { instance: name, maxBytes } = context;
-    const opName = operation.id;
-    const status = response.statusCode;
+  const { instance: name, maxBytes } = context;
+  const opName = operation.id;
+  const status = response.statusCode;
 
-    if (status < 200 || status >= 300) {
-      let cesMessage: string | undefined;
-      let detail: string;
-      const text = raw?.toString('utf8').trim() ?? '';
-      try {
-        const parsed = CesErrorBody.safeParse(JSON.parse(text));
-        cesMessage = parsed.success ? parsed.data.message : undefined;
-        if (cesMessage !== undefined) cesMessage = cesText(cesMessage, secretsOf(context));
-        detail = cesMessage === undefined ? 'no message' : `CES says: ${cesMessage}`;
-      } catch {
-        // A proxy or servlet container page, not CES's JSON: say what arrived, not all of it.
-        const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0];
-        detail = text === '' ? 'empty body' : `non-JSON ${type} body`;
-      }
-      const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
-      const code = status >= 300 && status < 400 ? 'ces_bad_reply' : statusCode(status);
-      const message =
-        code === 'ces_auth'
-          ? `CES rejected the token for instance "${name}" (HTTP ${status}, ${opName}; ${detail}). Check that the token in ISPW_MCP_CES_TOKEN_FILE is current and was created for this CES host connection, and that the runtime configuration is right.`
-          : code === 'ces_bad_reply'
-            ? `CES answered with a redirect (HTTP ${status}) to ${opName}; redirects are not followed — check the CES URL of instance "${name}".`
-            : `CES answered HTTP ${status} to ${opName} (${detail}).`;
-      throw classified(
-        new CesError(code, message, {
-          operation: opName,
-          status,
-          ...(cesMessage === undefined ? {} : { cesMessage }),
-          retryable: code === 'ces_rate_limited' || code === 'ces_server' || code === 'ces_conflict',
-          ...(retryAfterMs === undefined ? {} : { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) }),
-        }),
-        { kind: 'status', status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
-      );
+  if (status < 200 || status >= 300) {
+    let cesMessage: string | undefined;
+    let detail: string;
+    const text = raw?.toString('utf8').trim() ?? '';
+    try {
+      const parsed = CesErrorBody.safeParse(JSON.parse(text));
+      cesMessage = parsed.success ? parsed.data.message : undefined;
+      if (cesMessage !== undefined) cesMessage = cesText(cesMessage, secretsOf(context));
+      detail = cesMessage === undefined ? 'no message' : `CES says: ${cesMessage}`;
+    } catch {
+      // A proxy or servlet container page, not CES's JSON: say what arrived, not all of it.
+      const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0];
+      detail = text === '' ? 'empty body' : `non-JSON ${type} body`;
     }
+    const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+    const code = status >= 300 && status < 400 ? 'ces_bad_reply' : statusCode(status);
+    const message =
+      code === 'ces_auth'
+        ? `CES rejected the token for instance "${name}" (HTTP ${status}, ${opName}; ${detail}). Check that the token in ISPW_MCP_CES_TOKEN_FILE is current and was created for this CES host connection, and that the runtime configuration is right.`
+        : code === 'ces_bad_reply'
+          ? `CES answered with a redirect (HTTP ${status}) to ${opName}; redirects are not followed — check the CES URL of instance "${name}".`
+          : `CES answered HTTP ${status} to ${opName} (${detail}).`;
+    throw classified(
+      new CesError(code, message, {
+        operation: opName,
+        status,
+        ...(cesMessage === undefined ? {} : { cesMessage }),
+        retryable: code === 'ces_rate_limited' || code === 'ces_server' || code === 'ces_conflict',
+        ...(retryAfterMs === undefined ? {} : { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) }),
+      }),
+      { kind: 'status', status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
+    );
+  }
 
-    if (raw === undefined) {
+  if (raw === undefined) {
+    throw classified(
+      new CesError('ces_bad_reply', `The CES reply to ${opName} is larger than ${Math.round(maxBytes / MiB)} MiB and was discarded.`, {
+        operation: opName,
+        status,
+      }),
+      { kind: 'reply' },
+    );
+  }
+  const contentType = String(response.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
+  // A download answers with the zip itself; only a JSON body (CES's "nothing to send") is parsed.
+  if (operation.replyBody === 'zip' && contentType !== 'application/json') {
+    return operation.reply.parse({
+      zip: new Uint8Array(raw.buffer, raw.byteOffset, raw.length),
+      fileName: fileNameOf(response.headers['content-disposition']),
+    });
+  }
+  const text = raw.toString('utf8');
+  let json: unknown = {};
+  if (text.trim() !== '') {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0];
       throw classified(
-        new CesError('ces_bad_reply', `The CES reply to ${opName} is larger than ${Math.round(maxBytes / MiB)} MiB and was discarded.`, {
+        new CesError('ces_bad_reply', `CES answered ${opName} with a body that is not JSON (${type}); is the URL of instance "${name}" a CES server?`, {
           operation: opName,
           status,
         }),
         { kind: 'reply' },
       );
     }
-    const contentType = String(response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    // A download answers with the zip itself; only a JSON body (CES's "nothing to send") is parsed.
-    if (operation.replyBody === 'zip' && contentType !== 'application/json') {
-      return operation.reply.parse({ zip: new Uint8Array(raw.buffer, raw.byteOffset, raw.length), fileName: fileNameOf(response.headers['content-disposition']) });
-    }
-    const text = raw.toString('utf8');
-    let json: unknown = {};
-    if (text.trim() !== '') {
-      try {
-        json = JSON.parse(text);
-      } catch {
-        const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0];
-        throw classified(
-          new CesError('ces_bad_reply', `CES answered ${opName} with a body that is not JSON (${type}); is the URL of instance "${name}" a CES server?`, {
-            operation: opName,
-            status,
-          }),
-          { kind: 'reply' },
-        );
-      }
-    }
-    const parsed = operation.reply.safeParse(json);
-    if (!parsed.success) {
-      const where = parsed.error.issues
-        .slice(0, 3)
-        .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-        .join('; ');
-      const safeWhere = redact(where, secretsOf(context));
-      throw classified(
-        new CesError('ces_bad_reply', `The CES reply to ${opName} does not have the expected shape (${safeWhere}).`, { operation: opName, status }),
-        { kind: 'reply' },
-      );
-    }
-    return withCesMessage(parsed.data, context);
+  }
+  const parsed = operation.reply.safeParse(json);
+  if (!parsed.success) {
+    const where = parsed.error.issues
+      .slice(0, 3)
+      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+      .join('; ');
+    const safeWhere = redact(where, secretsOf(context));
+    throw classified(
+      new CesError('ces_bad_reply', `The CES reply to ${opName} does not have the expected shape (${safeWhere}).`, { operation: opName, status }),
+      { kind: 'reply' },
+    );
+  }
+  return withCesMessage(parsed.data, context);
 }
 
 /** The file name of `Content-Disposition: attachment; filename="x.zip"` (printable, at most 255 characters). */

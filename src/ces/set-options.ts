@@ -15,10 +15,17 @@ export const setOptionsInput = {
   deploy_implementation_time: z.iso.time({ precision: 0 }).optional().describe('HH:MM:SS'),
   deploy_active_date: z.iso.date().optional().describe('YYYY-MM-DD'),
   deploy_active_time: z.iso.time({ precision: 0 }).optional().describe('HH:MM:SS'),
-  dpenvlst: guardedName(z.string().max(255).regex(/^[A-Za-z0-9#@$ ]*$/))
+  dpenvlst: guardedName(
+    z
+      .string()
+      .max(255)
+      .regex(/^[A-Za-z0-9#@$ ]*$/),
+  )
     .optional()
     .describe('space-separated deploy environments override'),
-  system: guardedName(z.string().regex(/^[A-Za-z0-9#@$_-]{1,16}$/)).optional().describe('deploy system'),
+  system: guardedName(z.string().regex(/^[A-Za-z0-9#@$_-]{1,16}$/))
+    .optional()
+    .describe('deploy system'),
 };
 
 export type SetOptionsInput = {
@@ -26,10 +33,7 @@ export type SetOptionsInput = {
 };
 
 /** Builds the CES body; `defaultRuntimeConfig` fills `runtimeConfiguration` when none is given. */
-export function toSetOptionsBody(
-  input: SetOptionsInput,
-  defaultRuntimeConfig?: string,
-): Record<string, string> {
+export function toSetOptionsBody(input: SetOptionsInput, defaultRuntimeConfig?: string): Record<string, string> {
   const body: Record<string, string | undefined> = {
     runtimeConfiguration: input.runtime_configuration ?? defaultRuntimeConfig,
     changeType: input.change_type,
@@ -43,7 +47,5 @@ export function toSetOptionsBody(
     dpenvlst: input.dpenvlst,
     system: input.system,
   };
-  return Object.fromEntries(
-    Object.entries(body).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
-  );
+  return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
 }

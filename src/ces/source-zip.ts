@@ -76,7 +76,8 @@ export function listSourceZip(zip: Uint8Array, operation: string, limits: Source
         entries += 1;
         total += file.originalSize;
         if (entries > limits.maxEntries) throw badZip(operation, `The download lists more than ${limits.maxEntries} entries; narrow it (a level, a type).`);
-        if (total > limits.maxTotalBytes) throw badZip(operation, `The download declares more than ${limits.maxTotalBytes} bytes of members; narrow it (a level, a type).`);
+        if (total > limits.maxTotalBytes)
+          throw badZip(operation, `The download declares more than ${limits.maxTotalBytes} bytes of members; narrow it (a level, a type).`);
         if (file.name.endsWith('/')) return false; // a folder entry
         if (unsafeName(file.name)) unsafeEntries += 1;
         else members.push(memberOf(file.name, file.originalSize));

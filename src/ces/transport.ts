@@ -80,8 +80,7 @@ interface Material {
   passphrase: string | undefined;
 }
 
-const sameMaterial = (a: Material, b: Material): boolean =>
-  a.ca === b.ca && a.cert === b.cert && a.key === b.key && a.passphrase === b.passphrase;
+const sameMaterial = (a: Material, b: Material): boolean => a.ca === b.ca && a.cert === b.cert && a.key === b.key && a.passphrase === b.passphrase;
 
 function tlsOptions(name: string, tls: CesTlsOptions, material: Material): SecureContextOptions & { servername?: string } {
   const options: SecureContextOptions & { servername?: string; rejectUnauthorized: true } = {
@@ -96,10 +95,7 @@ function tlsOptions(name: string, tls: CesTlsOptions, material: Material): Secur
     options.ca = tls.caMode === 'replace' ? material.ca : [...nodeTls().rootCertificates, material.ca];
   }
   if ((material.cert === undefined) !== (material.key === undefined)) {
-    throw new CesError(
-      'ces_unavailable',
-      `The TLS client certificate for CES instance "${name}" needs both a certificate and a private key.`,
-    );
+    throw new CesError('ces_unavailable', `The TLS client certificate for CES instance "${name}" needs both a certificate and a private key.`);
   }
   if (material.cert !== undefined) options.cert = material.cert;
   if (material.key !== undefined) options.key = material.key;

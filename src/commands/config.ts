@@ -93,7 +93,10 @@ export function renderConfigCheck(report: ConfigReport): { text: string; exitCod
   section('Warnings:', report.warnings);
   if (report.profile !== 'prod') {
     const prodOnly = report.violations.filter((v) => !report.refusals.some((r) => r.endsWith(v.message)) && !report.warnings.includes(v.message));
-    section('The prod profile would also refuse:', prodOnly.map((v) => v.message));
+    section(
+      'The prod profile would also refuse:',
+      prodOnly.map((v) => v.message),
+    );
   }
   const exitCode = report.errors.length > 0 ? 2 : report.refusals.length > 0 ? 1 : 0;
   lines.push(exitCode === 0 ? 'Result: OK' : exitCode === 1 ? `Result: REFUSED by the ${report.profile} profile` : 'Result: INVALID');

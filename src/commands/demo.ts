@@ -54,7 +54,8 @@ const portHint = (port: number) =>
 export async function choosePort(asked: string | undefined, print: (text: string) => void, first = DEMO_PORT): Promise<number> {
   if (asked !== undefined) {
     const port = Number(asked);
-    if (asked.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${asked}: expected a port number (0 takes any free port)`);
+    if (asked.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535)
+      throw new Error(`--port ${asked}: expected a port number (0 takes any free port)`);
     if (port !== 0 && !(await portFree(port))) throw new Error(`port ${port} on ${HOST} is already in use: ${portHint(port)}`);
     return port;
   }
@@ -110,9 +111,7 @@ export async function runDemo(flags: DemoFlags, deps: DemoDeps): Promise<{ url: 
       `  MCP endpoint (Streamable HTTP): ${url}`,
       `  CES simulator:                  ${sim.url}  (SRID ${srid})`,
       `  CES token file:                 ${tokenFile}`,
-      auditFile === undefined
-        ? '  Audit trail:                    on stderr ("stream":"audit")'
-        : `  Audit trail:                    ${auditFile}`,
+      auditFile === undefined ? '  Audit trail:                    on stderr ("stream":"audit")' : `  Audit trail:                    ${auditFile}`,
       '',
       'Client configuration (VS Code .vscode/mcp.json, Claude Code .mcp.json — key "servers" or "mcpServers"):',
       JSON.stringify({ servers: { ispw: { type: 'http', url } } }, null, 2),

@@ -55,7 +55,11 @@ export function probeClient(client: ProbeClientFiles, readFile: (path: string) =
   return { cert: readFile(client.certFile), key: readFile(client.keyFile) };
 }
 
-export function healthTarget(config: Config, client: ProbeClientFiles = {}, readFile: (path: string) => string = (path) => readFileSync(path, 'utf8')): HealthTarget {
+export function healthTarget(
+  config: Config,
+  client: ProbeClientFiles = {},
+  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): HealthTarget {
   if (config.metrics.port !== undefined) {
     if (config.metrics.port === 0) throw new Error('the metrics port is 0 (chosen at start): pass --url');
     return { url: `http://${loopbackFor(config.metrics.host)}:${config.metrics.port}/readyz` };
@@ -96,17 +100,21 @@ function get(url: URL, timeoutMs: number, tls: ProbeTls | undefined): Promise<{ 
     const common = { method: 'GET', headers: { accept: 'application/json' }, timeout: timeoutMs, agent: false } as const;
     const req =
       url.protocol === 'https:'
-        ? httpsRequest(url, {
-            ...common,
-            ...(tls?.ca !== undefined && {
-              ca: tls.ca,
-              // The listener's own certificate is the trust anchor (a leaf, hence a partial chain);
-              // its names are not checked because the probe dials a loopback address.
-              allowPartialTrustChain: true,
-              checkServerIdentity: () => undefined,
-            }),
-            ...(tls?.cert && tls.key ? { cert: tls.cert, key: tls.key } : {}),
-          }, onResponse)
+        ? httpsRequest(
+            url,
+            {
+              ...common,
+              ...(tls?.ca !== undefined && {
+                ca: tls.ca,
+                // The listener's own certificate is the trust anchor (a leaf, hence a partial chain);
+                // its names are not checked because the probe dials a loopback address.
+                allowPartialTrustChain: true,
+                checkServerIdentity: () => undefined,
+              }),
+              ...(tls?.cert && tls.key ? { cert: tls.cert, key: tls.key } : {}),
+            },
+            onResponse,
+          )
         : httpRequest(url, common, onResponse);
     req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' })));
     req.on('error', reject);
@@ -125,7 +133,10 @@ export async function runHealthcheck(url: string, timeoutMs = 5_000, tls?: Probe
     const response = await get(parsed, timeoutMs, tls);
     let reasons = '';
     try {
-      const body = JSON.parse(response.text) as { status?: string; checks?: { secrets?: { missing?: string[] }; ces?: { instance: string; status: string }[] } };
+      const body = JSON.parse(response.text) as {
+        status?: string;
+        checks?: { secrets?: { missing?: string[] }; ces?: { instance: string; status: string }[] };
+      };
       const failing = (body.checks?.ces ?? []).filter((c) => c.status !== 'ok').map((c) => `${c.instance}: ${c.status}`);
       const missing = body.checks?.secrets?.missing ?? [];
       reasons = [body.status, ...failing, ...(missing.length ? [`secrets missing: ${missing.join(', ')}`] : [])].filter(Boolean).join('; ');

@@ -16,7 +16,9 @@ export interface PolicyCommandIo {
 export function policyCheck(file: string, io: PolicyCommandIo): number {
   try {
     const policy = readPolicyFile(file);
-    io.print(`${file}: valid — ${policy.rules.length} rule(s), ${policy.freezes.length} freeze window(s), ticket rule ${policy.ticket ? 'on' : 'off'}, default ${policy.default}`);
+    io.print(
+      `${file}: valid — ${policy.rules.length} rule(s), ${policy.freezes.length} freeze window(s), ticket rule ${policy.ticket ? 'on' : 'off'}, default ${policy.default}`,
+    );
     return 0;
   } catch (error) {
     if (!(error instanceof PolicyError)) throw error;
@@ -75,7 +77,9 @@ export function policyExplain(input: ExplainInput, io: PolicyCommandIo): number 
   const decision = evaluate(policy, facts, at);
   io.print(`tool:      ${tool.name} (${tool.kind}), operation ${facts.operation}`);
   io.print(`scope:     ${scopeForCall(tool, args)}`);
-  io.print(`facts:     level ${facts.level ?? '-'}, stream ${facts.stream ?? '-'}, application ${facts.application ?? '-'}, change type ${facts.changeType ?? '-'}, ticket ${facts.ticket ?? '-'}`);
+  io.print(
+    `facts:     level ${facts.level ?? '-'}, stream ${facts.stream ?? '-'}, application ${facts.application ?? '-'}, change type ${facts.changeType ?? '-'}, ticket ${facts.ticket ?? '-'}`,
+  );
   io.print(`at:        ${new Date(at).toISOString()}`);
   io.print(`decision:  ${decision.effect} (${decision.rule})${decision.reason ? ` — ${decision.reason}` : ''}`);
   return decision.effect === 'allow' ? 0 : decision.effect === 'confirm' ? 3 : 4;

@@ -137,12 +137,14 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
       : undefined;
   const stopTransport =
     config.transport === 'http'
-      ? await (await import('../transports/http.js')).startHttpServer(
-          factory,
-          { ...config.http, gate: accessSetup.gate, tls: accessSetup.tls, fastToolCalls: config.http.fastPath },
-          logger,
-          { metrics, readiness, drain, tracing },
-        )
+      ? await (
+          await import('../transports/http.js')
+        ).startHttpServer(factory, { ...config.http, gate: accessSetup.gate, tls: accessSetup.tls, fastToolCalls: config.http.fastPath }, logger, {
+          metrics,
+          readiness,
+          drain,
+          tracing,
+        })
       : startStdioServer(factory, logger);
   const url = 'url' in stopTransport ? (stopTransport.url as string) : undefined;
   let closing: Promise<void> | undefined;
@@ -187,7 +189,13 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
 async function within(work: Promise<unknown>, ms: number): Promise<'done' | 'failed' | 'late'> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
-  const outcome = await Promise.race([work.then(() => 'done' as const, () => 'failed' as const), late]);
+  const outcome = await Promise.race([
+    work.then(
+      () => 'done' as const,
+      () => 'failed' as const,
+    ),
+    late,
+  ]);
   clearTimeout(timer);
   return outcome;
 }

@@ -37,7 +37,10 @@ export const AuthSchema = z.object({
 export const IdentitySchema = z.object({
   mode: z.enum(['service', 'per-user']).default('service'),
   /** Token claim naming the caller's mainframe user (per-user mode, audit). */
-  claim: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.:-]{0,63}$/).default('sub'),
+  claim: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_.:-]{0,63}$/)
+    .default('sub'),
   /** Directory of per-user CES token files, named by the claim value. */
   userTokenDir: z.string().min(1).optional(),
   /** Read tools may use the instance's (read-only) service token when a caller has no token file. */
@@ -106,16 +109,22 @@ export function accessProblems(config: AccessConfig): string[] {
   const problems: string[] = [];
   const a = config.auth;
   if (Boolean(a.issuer) !== Boolean(a.audience)) {
-    problems.push('auth: ISPW_MCP_AUTH_ISSUER and ISPW_MCP_AUTH_AUDIENCE go together (the audience is this server\'s canonical URL, e.g. https://ispw-mcp.example.com/mcp)');
+    problems.push(
+      "auth: ISPW_MCP_AUTH_ISSUER and ISPW_MCP_AUTH_AUDIENCE go together (the audience is this server's canonical URL, e.g. https://ispw-mcp.example.com/mcp)",
+    );
   }
   if (a.jwksUrl && !a.issuer) problems.push('auth.jwksUrl (ISPW_MCP_AUTH_JWKS_URL): needs ISPW_MCP_AUTH_ISSUER');
-  if (Boolean(a.tls.certFile) !== Boolean(a.tls.keyFile)) problems.push('auth.tls: the listener certificate and key files go together (ISPW_MCP_HTTP_TLS_CERT_FILE, ISPW_MCP_HTTP_TLS_KEY_FILE)');
-  if (a.tls.clientCaFile && !a.tls.certFile) problems.push('auth.tls.clientCaFile (ISPW_MCP_HTTP_CLIENT_CA_FILE): mutual TLS needs the listener certificate and key too');
+  if (Boolean(a.tls.certFile) !== Boolean(a.tls.keyFile))
+    problems.push('auth.tls: the listener certificate and key files go together (ISPW_MCP_HTTP_TLS_CERT_FILE, ISPW_MCP_HTTP_TLS_KEY_FILE)');
+  if (a.tls.clientCaFile && !a.tls.certFile)
+    problems.push('auth.tls.clientCaFile (ISPW_MCP_HTTP_CLIENT_CA_FILE): mutual TLS needs the listener certificate and key too');
   const authenticated = oauthConfigured(config) || mtlsConfigured(config);
   if (config.identity.mode === 'per-user') {
     if (!config.identity.userTokenDir) problems.push('identity.userTokenDir (ISPW_MCP_USER_TOKEN_DIR): required in per-user identity mode');
     if (config.transport !== 'http' || !authenticated) {
-      problems.push('identity.mode per-user (ISPW_MCP_IDENTITY_MODE): needs the HTTP transport with client authentication (ISPW_MCP_AUTH_ISSUER/AUDIENCE, or a client CA)');
+      problems.push(
+        'identity.mode per-user (ISPW_MCP_IDENTITY_MODE): needs the HTTP transport with client authentication (ISPW_MCP_AUTH_ISSUER/AUDIENCE, or a client CA)',
+      );
     }
   }
   return problems;

@@ -42,7 +42,10 @@ function coerce(option: OptionSpec, raw: unknown, problems: string[]): unknown {
       return n;
     }
     case 'list':
-      return value.split(',').map((s) => s.trim()).filter(Boolean);
+      return value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     case 'boolean': {
       const v = value.toLowerCase();
       if (['true', '1', 'yes', 'on'].includes(v)) return true;
@@ -163,7 +166,14 @@ export function inspectConfig(input: LoadConfigInput): ConfigReport {
   const configPath = (flags.config as string | undefined) ?? input.env.ISPW_MCP_CONFIG;
   let file: Plain = {};
   const empty = (errors: string[], profile: Profile = 'dev'): ConfigReport => ({
-    config: undefined, profile, configFile: configPath, errors, refusals: [], warnings: [], violations: [], sources,
+    config: undefined,
+    profile,
+    configFile: configPath,
+    errors,
+    refusals: [],
+    warnings: [],
+    violations: [],
+    sources,
   });
   if (configPath) {
     try {
@@ -320,4 +330,3 @@ export const hasCes = (config: Config): boolean => config.ces.instances.length >
 
 export const NO_CES_INSTANCE =
   'no CES instance configured: set ISPW_MCP_CES_URL, ISPW_MCP_SRID and ISPW_MCP_CES_TOKEN_FILE (or a config file with ces.instances), or run `ispw-mcp demo`';
-

@@ -73,14 +73,20 @@ export const isLoopbackHost = (host: string): boolean => LOOPBACK.test(host.trim
 export function findViolations(config: Config, facts: ProfileFacts): Violation[] {
   const out: Violation[] = [];
   for (const secret of facts.plainSecrets) {
-    out.push({ rule: 'plain-secret', message: `${secret} holds a secret as a plain value; mount it as a file and point the matching *_FILE setting (e.g. ISPW_MCP_CES_TOKEN_FILE, tokenFile) at it` });
+    out.push({
+      rule: 'plain-secret',
+      message: `${secret} holds a secret as a plain value; mount it as a file and point the matching *_FILE setting (e.g. ISPW_MCP_CES_TOKEN_FILE, tokenFile) at it`,
+    });
   }
   for (const file of facts.dotenvFiles) {
     out.push({ rule: 'dotenv', message: `${file}: .env files are not a secret store; remove it and mount secrets as files` });
   }
   for (const instance of config.ces.instances) {
     if (instance.url && /^http:/i.test(instance.url.trim())) {
-      out.push({ rule: 'http-ces-url', message: `ces.instances[${instance.name}].url (ISPW_MCP_CES_URL or --ces-url) is http://; CES must be reached over https://` });
+      out.push({
+        rule: 'http-ces-url',
+        message: `ces.instances[${instance.name}].url (ISPW_MCP_CES_URL or --ces-url) is http://; CES must be reached over https://`,
+      });
     }
     const open = instance.clientKeyFile ? keyTooOpen(instance.clientKeyFile, facts) : undefined;
     if (open) {

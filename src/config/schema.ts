@@ -11,11 +11,12 @@ const sridPattern = /^[A-Za-z0-9][A-Za-z0-9._@#$-]{0,63}$/;
 
 export const CesInstanceSchema = z.object({
   /** Name used in logs and to pick the default instance. */
-  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/i, 'use letters, digits, - and _').default('default'),
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/i, 'use letters, digits, - and _')
+    .default('default'),
   /** `https://host:port` of CES; any path is ignored (docs/ces-api.md §1.1). */
-  url: z
-    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL such as https://ces.example.com:48226' })
-    .optional(),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL such as https://ces.example.com:48226' }).optional(),
   /** Code Pipeline instance ids served by this CES; the first is the default. */
   srids: z.array(z.string().regex(sridPattern, 'invalid SRID')).min(1).optional(),
   /** The CES personal access token itself (discouraged: prefer tokenFile). */
@@ -23,7 +24,10 @@ export const CesInstanceSchema = z.object({
   /** File holding the CES personal access token; re-read when it changes. */
   tokenFile: z.string().min(1).optional(),
   /** Runtime configuration sent when a tool gives none. */
-  runtimeConfig: z.string().regex(/^[A-Za-z0-9#@$]{1,8}$/).optional(),
+  runtimeConfig: z
+    .string()
+    .regex(/^[A-Za-z0-9#@$]{1,8}$/)
+    .optional(),
   /** PEM bundle of CAs to trust for CES (see caMode). */
   caFile: z.string().min(1).optional(),
   /** `add`: trust caFile in addition to the system roots; `replace`: trust only caFile. */

@@ -55,8 +55,7 @@ const errorResult = (text: string): CallToolResult => ({ content: [{ type: 'text
 // them into `mcpReq.envelope`) and W3C trace context in `_meta`.
 const META_CLIENT = 'io.modelcontextprotocol/clientInfo';
 const META_PROTOCOL = 'io.modelcontextprotocol/protocolVersion';
-const metaValue = (sdk: ServerContext, key: string): unknown =>
-  (sdk.mcpReq.envelope as Record<string, unknown> | undefined)?.[key] ?? (sdk.mcpReq._meta)?.[key];
+const metaValue = (sdk: ServerContext, key: string): unknown => (sdk.mcpReq.envelope as Record<string, unknown> | undefined)?.[key] ?? sdk.mcpReq._meta?.[key];
 const metaString = (sdk: ServerContext, key: string) => {
   const value = metaValue(sdk, key);
   return typeof value === 'string' ? value : undefined;
@@ -213,7 +212,9 @@ async function runCall(call: Call, deps: CallDeps): Promise<CallToolResult> {
   const audit = call.writes ? deps.audit : undefined;
   if (audit && !(await audit.record(call.auditEvent('write.attempt', null))) && audit.failClosed) {
     call.errorType = 'audit_unavailable';
-    return errorResult(`${tool.name}: refused: the audit trail cannot be written, and this server does not change the mainframe without an audit record. Ask the operator to check the audit sink (ISPW_MCP_AUDIT_FILE).`);
+    return errorResult(
+      `${tool.name}: refused: the audit trail cannot be written, and this server does not change the mainframe without an audit record. Ask the operator to check the audit sink (ISPW_MCP_AUDIT_FILE).`,
+    );
   }
 
   // Run. When the shutdown cancels the call, it is answered at once (untilCancelled), even if the
@@ -226,7 +227,10 @@ async function runCall(call: Call, deps: CallDeps): Promise<CallToolResult> {
     if (deps.logger.isLevelEnabled('debug')) call.logger.debug({ ms: call.elapsedMs }, 'tool call succeeded');
     // Audit the outcome. The write happened: a failed record does not hide the result.
     if (audit && !(await audit.record(call.auditEvent('write.outcome', outcomeOfResult(outcome.structured, call.elapsedMs))))) {
-      result.content.push({ type: 'text', text: 'Warning: the audit record of this outcome could not be written; the operator has been alerted in the server log.' });
+      result.content.push({
+        type: 'text',
+        text: 'Warning: the audit record of this outcome could not be written; the operator has been alerted in the server log.',
+      });
     }
   } catch (error) {
     result = mapError(call, error);
@@ -242,7 +246,13 @@ async function runCall(call: Call, deps: CallDeps): Promise<CallToolResult> {
 async function guard(call: Call, deps: CallDeps, guard: CallGuard): Promise<CallToolResult | undefined> {
   let outcome;
   try {
-    outcome = await guard.check({ tool: call.tool, args: { ...call.args, srid: call.srid }, authInfo: call.sdk.http?.authInfo, target: call.target!, signal: call.signal });
+    outcome = await guard.check({
+      tool: call.tool,
+      args: { ...call.args, srid: call.srid },
+      authInfo: call.sdk.http?.authInfo,
+      target: call.target!,
+      signal: call.signal,
+    });
   } catch (error) {
     return mapError(call, error);
   }
@@ -280,7 +290,13 @@ function callCes(call: Call, target: CesTarget): CallCes {
     if (operation.method !== 'POST') return next();
     call.cesPosted = true;
     if (!call.writes) return noteSet(call, await next());
-    const entry = { operation: operation.id, method: operation.method, pathTemplate: `/ispw/{srid}${operation.path}`, result: 'ok' as 'ok' | 'failed', status: null as number | null };
+    const entry = {
+      operation: operation.id,
+      method: operation.method,
+      pathTemplate: `/ispw/{srid}${operation.path}`,
+      result: 'ok' as 'ok' | 'failed',
+      status: null as number | null,
+    };
     call.cesWrites.push(entry);
     try {
       return noteSet(call, await next());

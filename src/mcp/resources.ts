@@ -28,13 +28,21 @@ export function registerResources(server: McpServer, directory: CesDirectory): v
   server.registerResource(
     'lifecycle-guide',
     'ispw://guide/lifecycle',
-    { title: 'Code Pipeline lifecycle guide', description: 'How assignments, tasks, levels and sets fit together, and which tool to use when', mimeType: 'text/markdown' },
+    {
+      title: 'Code Pipeline lifecycle guide',
+      description: 'How assignments, tasks, levels and sets fit together, and which tool to use when',
+      mimeType: 'text/markdown',
+    },
     async (uri) => ({ contents: [{ uri: uri.href, mimeType: 'text/markdown', text: LIFECYCLE_GUIDE }] }),
   );
   server.registerResource(
     'ces-instances',
     'ispw://server/instances',
-    { title: 'Configured CES instances', description: 'CES instances and SRIDs this server can act on; the srid argument of every tool picks one', mimeType: 'application/json' },
+    {
+      title: 'Configured CES instances',
+      description: 'CES instances and SRIDs this server can act on; the srid argument of every tool picks one',
+      mimeType: 'application/json',
+    },
     async (uri) => ({
       contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify({ instances: directory.describe() }, null, 2) }],
     }),

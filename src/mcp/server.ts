@@ -71,7 +71,14 @@ export function createServerFactory(options: ServerFactoryOptions): ServerFactor
     const output = advertised(controls?.output ?? tool.output, 'output');
     const inputJson = input['~standard'].jsonSchema.input({ target: 'draft-2020-12' }) as Tool['inputSchema'];
     const outputJson = output['~standard'].jsonSchema.output({ target: 'draft-2020-12' }) as Tool['outputSchema'];
-    const listed: Tool = { name: tool.name, title: tool.title, description: tool.description, inputSchema: inputJson, outputSchema: outputJson, annotations: annotationsFor(tool) };
+    const listed: Tool = {
+      name: tool.name,
+      title: tool.title,
+      description: tool.description,
+      inputSchema: inputJson,
+      outputSchema: outputJson,
+      annotations: annotationsFor(tool),
+    };
     return { name: tool.name, listScope: listScope(tool), listed: Object.freeze(listed), input, output, outputJson, callback: toolCallback(tool, options) };
   });
   const viewFor = toolViews(prepared);

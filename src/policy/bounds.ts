@@ -24,23 +24,20 @@ export function checkBounds(bounds: ToolBounds, tools: readonly AnyToolDef[], to
   const toolNames = new Set(tools.map((t) => t.name));
   const setIds = new Set(toolsets.map((t) => t.id));
   for (const id of bounds.toolsets ?? []) if (!setIds.has(id)) problems.push(`toolsets: unknown toolset "${id}" (known: ${[...setIds].join(', ')})`);
-  for (const [list, names] of [['tools allow', bounds.allow], ['tools deny', bounds.deny]] as const) {
+  for (const [list, names] of [
+    ['tools allow', bounds.allow],
+    ['tools deny', bounds.deny],
+  ] as const) {
     for (const name of names ?? []) if (!toolNames.has(name)) problems.push(`${list}: unknown tool "${name}"`);
   }
   return problems;
 }
 
 export function boundTools(tools: readonly AnyToolDef[], bounds: ToolBounds, toolsets: readonly ToolsetInfo[]): AnyToolDef[] {
-  const enabledSets = bounds.toolsets?.length
-    ? new Set(bounds.toolsets)
-    : new Set(toolsets.filter((t) => t.default).map((t) => t.id));
+  const enabledSets = bounds.toolsets?.length ? new Set(bounds.toolsets) : new Set(toolsets.filter((t) => t.default).map((t) => t.id));
   const allow = bounds.allow?.length ? new Set(bounds.allow) : undefined;
   const deny = new Set(bounds.deny ?? []);
   return tools.filter(
-    (t) =>
-      enabledSets.has(t.toolset) &&
-      !(bounds.readOnly && t.kind !== 'read') &&
-      (allow === undefined || allow.has(t.name)) &&
-      !deny.has(t.name),
+    (t) => enabledSets.has(t.toolset) && !(bounds.readOnly && t.kind !== 'read') && (allow === undefined || allow.has(t.name)) && !deny.has(t.name),
   );
 }

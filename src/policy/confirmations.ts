@@ -72,7 +72,10 @@ export function createConfirmations(options: ConfirmationOptions): ConfirmationI
     if (!options.key) return processKey;
     const value = options.key();
     if (value === undefined || Buffer.byteLength(value) < MIN_KEY_BYTES) {
-      throw new ConfirmationError('invalid', 'Confirmations are unavailable: the confirmation key file is missing or shorter than 32 bytes; ask the operator to check ISPW_MCP_CONFIRM_KEY_FILE.');
+      throw new ConfirmationError(
+        'invalid',
+        'Confirmations are unavailable: the confirmation key file is missing or shorter than 32 bytes; ask the operator to check ISPW_MCP_CONFIRM_KEY_FILE.',
+      );
     }
     return Buffer.from(value, 'utf8');
   };
@@ -122,15 +125,22 @@ export function createConfirmations(options: ConfirmationOptions): ConfirmationI
         throw new ConfirmationError('invalid', 'The confirmation token is not valid (not issued by this service, or altered).');
       }
       if (claims.sub !== binding.subject) throw new ConfirmationError('caller', 'The confirmation token was issued to another caller.');
-      if (claims.tool !== binding.tool) throw new ConfirmationError('tool', `The confirmation token was issued for ${String(claims.tool)}, not ${binding.tool}.`);
+      if (claims.tool !== binding.tool)
+        throw new ConfirmationError('tool', `The confirmation token was issued for ${String(claims.tool)}, not ${binding.tool}.`);
       if (claims.args !== digest(binding.args)) {
-        throw new ConfirmationError('arguments', 'The arguments differ from the ones that were previewed; call again without confirmation_token for a fresh preview.');
+        throw new ConfirmationError(
+          'arguments',
+          'The arguments differ from the ones that were previewed; call again without confirmation_token for a fresh preview.',
+        );
       }
       sweep();
       const jti = String(claims.jti);
       if (spent.has(jti)) throw new ConfirmationError('replayed', 'The confirmation token was already used.');
       if ((claims.state ?? undefined) !== binding.state) {
-        throw new ConfirmationError('state', 'What the preview showed has changed in CES since (or the operation was already carried out); call again without confirmation_token for a fresh preview.');
+        throw new ConfirmationError(
+          'state',
+          'What the preview showed has changed in CES since (or the operation was already carried out); call again without confirmation_token for a fresh preview.',
+        );
       }
       spent.set(jti, Number(claims.exp) * 1000);
       options.logger?.debug({ tool: binding.tool, rule: claims.rule, confirmationId: jti }, 'confirmation redeemed');

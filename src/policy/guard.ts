@@ -164,7 +164,9 @@ async function decide(access: AccessControl, input: GuardInput): Promise<GuardOu
     instance: input.target.instance,
     srid: input.target.srid,
     ces_identity: cesIdentity,
-    ...(touched ? { container: touched.container, deployment: touched.deployment, set_state: touched.setState, task_count: touched.taskCount, tasks: touched.tasks } : {}),
+    ...(touched
+      ? { container: touched.container, deployment: touched.deployment, set_state: touched.setState, task_count: touched.taskCount, tasks: touched.tasks }
+      : {}),
     level: facts.level,
     stream: facts.stream,
     application: facts.application,
@@ -174,7 +176,12 @@ async function decide(access: AccessControl, input: GuardInput): Promise<GuardOu
     policy_rule: decision.rule,
     reason: decision.reason,
   };
-  const where = touched?.deployment ? `deployment request ${touched.deployment.requestId} (set ${touched.container.id}` + `${touched.deployment.environment ? `, environment ${touched.deployment.environment}` : ''})` : touched ? `${touched.container.type} ${touched.container.id}` : undefined;
+  const where = touched?.deployment
+    ? `deployment request ${touched.deployment.requestId} (set ${touched.container.id}` +
+      `${touched.deployment.environment ? `, environment ${touched.deployment.environment}` : ''})`
+    : touched
+      ? `${touched.container.type} ${touched.container.id}`
+      : undefined;
   const lines = [
     `${tool.name} needs confirmation (policy ${decision.rule}${decision.reason ? `: ${decision.reason}` : ''}).`,
     touched

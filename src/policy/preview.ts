@@ -71,7 +71,8 @@ export async function readContainerFacts(ces: CesTarget, subject: ChangeSubject,
     const requestId = subject.deploymentRequest;
     const listed = await ces.call(ops.listDeployments, { query: { requestId, priorWeek: 'false' } }, { signal });
     const request = listed.deployments.find((d) => str(d.requestId) === requestId);
-    if (!request?.setId?.trim()) throw new CesError('ces_not_found', `CES lists no deployment request ${requestId} with a set.`, { operation: ops.listDeployments.id });
+    if (!request?.setId?.trim())
+      throw new CesError('ces_not_found', `CES lists no deployment request ${requestId} with a set.`, { operation: ops.listDeployments.id });
     deployment = { requestId, environment: str(request.environment), status: str(request.status) };
     container = { type: 'set', id: request.setId.trim() };
   }

@@ -5,13 +5,23 @@ import { z } from 'zod';
 
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/, 'use letters, digits, spaces, . _ -');
 /** Names compared case-insensitively; `*` and a trailing `*` (prefix) are wildcards. */
-const patterns = z.array(z.string().regex(/^[A-Za-z0-9#@$_.:-]*\*?$/, 'letters, digits and an optional trailing *').min(1)).min(1);
+const patterns = z
+  .array(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9#@$_.:-]*\*?$/, 'letters, digits and an optional trailing *')
+      .min(1),
+  )
+  .min(1);
 
 export const MatchSchema = z.strictObject({
   /** Operations: `promote`, `deploy`, `set_approve`, `create_assignment`… (tool name without `ispw_`; set actions as `set_<action>`). */
   operations: patterns.optional(),
   /** Tool kinds: read, write, destructive. */
-  kinds: z.array(z.enum(['read', 'write', 'destructive'])).min(1).optional(),
+  kinds: z
+    .array(z.enum(['read', 'write', 'destructive']))
+    .min(1)
+    .optional(),
   /** The `level` argument (for promote and regress: the level the tasks are at before the move). */
   levels: patterns.optional(),
   /** Stream of the assignment or release, read from CES. */
@@ -19,7 +29,10 @@ export const MatchSchema = z.strictObject({
   /** Application of the assignment or release, read from CES. */
   applications: patterns.optional(),
   /** change_type argument: S, I or E. */
-  changeTypes: z.array(z.enum(['S', 'I', 'E'])).min(1).optional(),
+  changeTypes: z
+    .array(z.enum(['S', 'I', 'E']))
+    .min(1)
+    .optional(),
 });
 export type PolicyMatch = z.output<typeof MatchSchema>;
 
@@ -56,7 +69,10 @@ export type FreezeWindow = z.output<typeof FreezeSchema>;
 
 export const TicketSchema = z.strictObject({
   /** Change types that need a ticket (default: E, emergency). */
-  changeTypes: z.array(z.enum(['S', 'I', 'E'])).min(1).default(['E']),
+  changeTypes: z
+    .array(z.enum(['S', 'I', 'E']))
+    .min(1)
+    .default(['E']),
   /** Regular expression a `ticket` argument must match in full, e.g. `^(CHG|INC)[0-9]{7}$`. */
   pattern: z.string().refine((p) => {
     try {

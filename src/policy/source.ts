@@ -35,7 +35,11 @@ export function parsePolicy(text: string, file = '(policy)'): Policy {
   }
   const names = new Set<string>();
   const dupes = result.data.rules.filter((r) => (names.has(r.name) ? true : (names.add(r.name), false))).map((r) => r.name);
-  if (dupes.length) throw new PolicyError(file, dupes.map((n) => `rules: the name "${n}" is used twice`));
+  if (dupes.length)
+    throw new PolicyError(
+      file,
+      dupes.map((n) => `rules: the name "${n}" is used twice`),
+    );
   return result.data;
 }
 

@@ -81,7 +81,10 @@ export function fileSource(path: string, options: FileSourceOptions = {}): FileS
       if (!warned) {
         // Only the reason and path: the content is never put in a log line.
         const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-        options.logger?.warn({ file: path, reason }, value === undefined ? 'cannot read secret file' : 'cannot re-read secret file; keeping the last good value');
+        options.logger?.warn(
+          { file: path, reason },
+          value === undefined ? 'cannot read secret file' : 'cannot re-read secret file; keeping the last good value',
+        );
         warned = true;
         notify('failed');
       }

@@ -11,7 +11,11 @@
  */
 export const MINIMUM_NODE = '22.19.0';
 
-const parts = (version: string): number[] => version.replace(/^v/, '').split('.').map((part) => Number.parseInt(part, 10) || 0);
+const parts = (version: string): number[] =>
+  version
+    .replace(/^v/, '')
+    .split('.')
+    .map((part) => Number.parseInt(part, 10) || 0);
 
 /** Whether `version` (e.g. `20.20.2` or `v24.1.0`) is at least `minimum`. */
 export function nodeVersionAtLeast(version: string, minimum = MINIMUM_NODE): boolean {

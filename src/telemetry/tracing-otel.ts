@@ -43,16 +43,17 @@ function fail(span: Span, errorType: string): void {
 }
 
 function samplerOf(settings: TracingSettings['sampler']): Sampler {
-  const root =
-    settings.name.endsWith('always_off') ? new AlwaysOffSampler() : settings.name.endsWith('traceidratio') ? new TraceIdRatioBasedSampler(settings.ratio) : new AlwaysOnSampler();
+  const root = settings.name.endsWith('always_off')
+    ? new AlwaysOffSampler()
+    : settings.name.endsWith('traceidratio')
+      ? new TraceIdRatioBasedSampler(settings.ratio)
+      : new AlwaysOnSampler();
   return settings.name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root;
 }
 
 export async function createOtelTracing(settings: TracingSettings): Promise<Tracing> {
   const { OTLPTraceExporter } =
-    settings.protocol === 'http/json'
-      ? await import('@opentelemetry/exporter-trace-otlp-http')
-      : await import('@opentelemetry/exporter-trace-otlp-proto');
+    settings.protocol === 'http/json' ? await import('@opentelemetry/exporter-trace-otlp-http') : await import('@opentelemetry/exporter-trace-otlp-proto');
   const resource = resourceFromAttributes({ 'service.name': PRODUCT.name, 'service.version': PRODUCT.version }).merge(
     detectResources({ detectors: [envDetector] }),
   );

@@ -7,7 +7,14 @@ import type { CesObserver } from '../ces/observer.js';
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
 
 export type SamplerName = 'always_on' | 'always_off' | 'traceidratio' | 'parentbased_always_on' | 'parentbased_always_off' | 'parentbased_traceidratio';
-const SAMPLERS: readonly SamplerName[] = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'];
+const SAMPLERS: readonly SamplerName[] = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+];
 
 export interface TracingSettings {
   enabled: boolean;
@@ -63,7 +70,10 @@ const truthy = (v: string | undefined) => v !== undefined && ['1', 'true', 'yes'
  */
 export function tracingSettingsFromEnv(env: Readonly<Record<string, string | undefined>>): TracingSettings {
   const protocolRaw = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf').trim();
-  const exporters = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const exporters = (env.OTEL_TRACES_EXPORTER ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT;
   const sampler = { name: 'parentbased_always_on' as SamplerName, ratio: 1 };
   const off = (reason: string): TracingSettings => ({ enabled: false, protocol: 'http/protobuf', sampler, batch: {}, reason });

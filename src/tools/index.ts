@@ -29,11 +29,4 @@ export const TOOLSETS: readonly ToolsetMeta[] = [
   { id: 'source', description: 'Source members of containers and repository levels: list them, read one.', default: true },
 ];
 
-export const ALL_TOOLS: readonly AnyToolDef[] = [
-  ...ASSIGNMENT_TOOLS,
-  ...RELEASE_TOOLS,
-  ...SET_TOOLS,
-  ...TASK_TOOLS,
-  ...DEPLOYMENT_TOOLS,
-  ...SOURCE_TOOLS,
-];
+export const ALL_TOOLS: readonly AnyToolDef[] = [...ASSIGNMENT_TOOLS, ...RELEASE_TOOLS, ...SET_TOOLS, ...TASK_TOOLS, ...DEPLOYMENT_TOOLS, ...SOURCE_TOOLS];

@@ -108,7 +108,11 @@ export async function admit(req: IncomingMessage, res: ServerResponse, rules: Ad
 
   let auth: AuthInfo | undefined;
   if (rules.gate) {
-    const outcome = await rules.gate.authenticate({ url: new URL(requestUrl(req)), authorization: headers.authorization, peerCertificate: verifiedPeerCertificate(req.socket) });
+    const outcome = await rules.gate.authenticate({
+      url: new URL(requestUrl(req)),
+      authorization: headers.authorization,
+      peerCertificate: verifiedPeerCertificate(req.socket),
+    });
     if (outcome instanceof Response) return refuse(outcome);
     auth = outcome;
   }

@@ -62,12 +62,23 @@ export function readBody(req: IncomingMessage, max: number): Promise<BodyRead> {
  */
 export function replayRequest(req: IncomingMessage, chunks: readonly Buffer[]): IncomingMessage {
   const replay = Readable.from(chunks, { objectMode: false });
-  return Object.assign(replay, { method: req.method, url: req.url, headers: req.headers, rawHeaders: req.rawHeaders, httpVersion: req.httpVersion, socket: req.socket }) as unknown as IncomingMessage;
+  return Object.assign(replay, {
+    method: req.method,
+    url: req.url,
+    headers: req.headers,
+    rawHeaders: req.rawHeaders,
+    httpVersion: req.httpVersion,
+    socket: req.socket,
+  }) as unknown as IncomingMessage;
 }
 
 /** The SDK adapter's 413 body, so both paths answer the same words. */
 export function tooLargeJson(): string {
-  return JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: `Payload Too Large: Request body must not exceed ${MAX_BODY_BYTES} bytes` }, id: null });
+  return JSON.stringify({
+    jsonrpc: '2.0',
+    error: { code: -32000, message: `Payload Too Large: Request body must not exceed ${MAX_BODY_BYTES} bytes` },
+    id: null,
+  });
 }
 
 /**

@@ -90,7 +90,13 @@ export function planFastCall(message: unknown, headers: IncomingHttpHeaders, leg
   const mcpMethod = header(headers, 'mcp-method');
   const mcpName = header(headers, 'mcp-name');
   // The SDK's own era classification and envelope validation (both eras go through it).
-  const route = classifyInboundRequest({ httpMethod: 'POST', protocolVersionHeader: protocolVersion, mcpMethodHeader: mcpMethod, mcpNameHeader: mcpName, body: message });
+  const route = classifyInboundRequest({
+    httpMethod: 'POST',
+    protocolVersionHeader: protocolVersion,
+    mcpMethodHeader: mcpMethod,
+    mcpNameHeader: mcpName,
+    body: message,
+  });
 
   if (route.kind === 'modern') {
     if (route.messageKind !== 'request' || route.classification.revision !== MODERN_REVISION) return undefined;
@@ -194,7 +200,13 @@ const identityProjection = (result: CallToolResult): CallToolResult => result;
  * Runs the call and returns the JSON-RPC response message the SDK would send: the result (2026:
  * plus `resultType` and the serverInfo `_meta` stamp, as the 2026 codec encodes it) or the error.
  */
-export async function runFastCall(plan: FastCallPlan, view: ToolView, serverInfo: Implementation, authInfo: AuthInfo | undefined, signal: AbortSignal): Promise<Json> {
+export async function runFastCall(
+  plan: FastCallPlan,
+  view: ToolView,
+  serverInfo: Implementation,
+  authInfo: AuthInfo | undefined,
+  signal: AbortSignal,
+): Promise<Json> {
   try {
     const result = await callViewTool(view, plan.name, plan.args, serverContext(plan, authInfo, signal), identityProjection);
     if (!isPlainToolResult(result)) {
@@ -207,7 +219,11 @@ export async function runFastCall(plan: FastCallPlan, view: ToolView, serverInfo
     // protocol.ts: a thrown error becomes a JSON-RPC error with its code (-32603 when it has none).
     const e = error as { code?: unknown; message?: unknown; data?: unknown };
     const thrown = Number.isSafeInteger(e.code) ? (e.code as number) : ProtocolErrorCode.InternalError;
-    return { jsonrpc: JSONRPC_VERSION, id: plan.id, error: { code: wireErrorCode(thrown), message: e.message ?? 'Internal error', ...(e.data !== undefined && { data: e.data }) } };
+    return {
+      jsonrpc: JSONRPC_VERSION,
+      id: plan.id,
+      error: { code: wireErrorCode(thrown), message: e.message ?? 'Internal error', ...(e.data !== undefined && { data: e.data }) },
+    };
   }
 }
 
@@ -237,7 +253,13 @@ export interface FastPathStats {
  * 2025 era answers over SSE like the SDK's stateless transport, including its keep-alive comment
  * every 15 s while a long call runs; the 2026 era answers with one JSON body.
  */
-export async function serveFastCall(plan: FastCallPlan, view: ToolView, serverInfo: Implementation, authInfo: AuthInfo | undefined, res: ServerResponse): Promise<void> {
+export async function serveFastCall(
+  plan: FastCallPlan,
+  view: ToolView,
+  serverInfo: Implementation,
+  authInfo: AuthInfo | undefined,
+  res: ServerResponse,
+): Promise<void> {
   const abort = new AbortController();
   let finished = false;
   const onClose = () => {

@@ -194,7 +194,10 @@ export async function startHttpServer(
       const handle = () =>
         serveMcp(req, res).catch((error: unknown) => {
           logger.error({ err: error }, 'MCP request failed');
-          if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal server error' }, id: null }));
+          if (!res.headersSent)
+            res
+              .writeHead(500, { 'content-type': 'application/json' })
+              .end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal server error' }, id: null }));
           else res.destroy();
         });
       if (ops.tracing) {

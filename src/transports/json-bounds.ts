@@ -34,7 +34,8 @@ export function checkJsonShape(text: string, maxDepth = MAX_JSON_DEPTH, maxEleme
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === BACKSLASH) i++; // the escaped character cannot end the string
+      if (c === BACKSLASH)
+        i++; // the escaped character cannot end the string
       else if (c === QUOTE) inString = false;
       continue;
     }

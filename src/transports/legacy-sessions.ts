@@ -7,12 +7,7 @@
 // open only so many sessions per minute (429 with Retry-After beyond it).
 import { randomUUID } from 'node:crypto';
 
-import {
-  isInitializeRequest,
-  WebStandardStreamableHTTPServerTransport,
-  type AuthInfo,
-  type Server as SdkServer,
-} from '@modelcontextprotocol/server';
+import { isInitializeRequest, WebStandardStreamableHTTPServerTransport, type AuthInfo, type Server as SdkServer } from '@modelcontextprotocol/server';
 
 import { principalOf } from '../auth/principal.js';
 import { createRateLimiter, LimitError, type RateLimiter } from '../policy/limits.js';
@@ -107,7 +102,12 @@ export class LegacySessions {
       if (!(error instanceof LimitError)) throw error;
       const wait = String(error.retryAfterSeconds);
       this.options.logger.info({ caller, retryAfterSeconds: error.retryAfterSeconds }, 'initialize refused: too many sessions opened by one caller');
-      return jsonRpcError(429, -32000, `Too Many Requests: a caller may open ${this.options.perCallerPerMinute ?? DEFAULT_SESSION_LIMITS.perCallerPerMinute} sessions per minute; retry after ${wait} s or reuse an open session.`, { 'retry-after': wait });
+      return jsonRpcError(
+        429,
+        -32000,
+        `Too Many Requests: a caller may open ${this.options.perCallerPerMinute ?? DEFAULT_SESSION_LIMITS.perCallerPerMinute} sessions per minute; retry after ${wait} s or reuse an open session.`,
+        { 'retry-after': wait },
+      );
     }
     return this.open(request, body, authInfo, caller);
   }

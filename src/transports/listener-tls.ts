@@ -70,7 +70,10 @@ export function listenerTls(sources: ListenerTlsSources, logger: Logger): Listen
     } catch (error) {
       refused = next;
       // OpenSSL's reason only (e.g. "key values mismatch"), never the material.
-      logger.warn({ reason: (error as { reason?: string }).reason ?? (error as Error).message }, 'new listener TLS material cannot be used; keeping the last good certificate until the files change again');
+      logger.warn(
+        { reason: (error as { reason?: string }).reason ?? (error as Error).message },
+        'new listener TLS material cannot be used; keeping the last good certificate until the files change again',
+      );
       return false;
     }
     current = next;

@@ -44,7 +44,10 @@ export type FastPathDecision = { readonly on: true } | { readonly on: false; rea
 export function decideFastPath(switchedOn: boolean, installed: string | undefined): FastPathDecision {
   if (!switchedOn) return { on: false, reason: 'switched off by configuration (ISPW_MCP_HTTP_FAST_PATH=false)' };
   if (installed !== FAST_PATH_VERIFIED_SDK_VERSION) {
-    return { on: false, reason: `it was verified against ${SDK_PACKAGE} ${FAST_PATH_VERIFIED_SDK_VERSION}, and ${installed ?? 'an unreadable version'} is installed` };
+    return {
+      on: false,
+      reason: `it was verified against ${SDK_PACKAGE} ${FAST_PATH_VERIFIED_SDK_VERSION}, and ${installed ?? 'an unreadable version'} is installed`,
+    };
   }
   return { on: true };
 }

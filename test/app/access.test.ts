@@ -28,13 +28,33 @@ describe('binding a non-loopback address', () => {
     expect(() => setup({ ISPW_MCP_TRANSPORT: 'http', ISPW_MCP_HOST: '0.0.0.0' })).toThrow(/--allow-unauthenticated/);
     expect(() => setup({ ISPW_MCP_TRANSPORT: 'http', ISPW_MCP_HOST: '0.0.0.0' }, { allowUnauthenticated: true }).close()).not.toThrow();
     expect(() => setup({ ISPW_MCP_TRANSPORT: 'http', ISPW_MCP_HOST: '127.0.0.1' }).close()).not.toThrow();
-    expect(() => setup({ ISPW_MCP_TRANSPORT: 'http', ISPW_MCP_HOST: '0.0.0.0', ISPW_MCP_AUTH_ISSUER: 'https://idp.example.com', ISPW_MCP_AUTH_AUDIENCE: 'https://mcp.example.com/mcp' }).close()).not.toThrow();
+    expect(() =>
+      setup({
+        ISPW_MCP_TRANSPORT: 'http',
+        ISPW_MCP_HOST: '0.0.0.0',
+        ISPW_MCP_AUTH_ISSUER: 'https://idp.example.com',
+        ISPW_MCP_AUTH_AUDIENCE: 'https://mcp.example.com/mcp',
+      }).close(),
+    ).not.toThrow();
   });
 
   it('is refused in prod even with --allow-unauthenticated', () => {
-    const report = inspectConfig({ env: { ...CES, ISPW_MCP_PROFILE: 'prod', ISPW_MCP_TRANSPORT: 'http', ISPW_MCP_HOST: '0.0.0.0', ISPW_MCP_ALLOW_UNAUTHENTICATED: 'true' }, readFile: () => '' });
+    const report = inspectConfig({
+      env: { ...CES, ISPW_MCP_PROFILE: 'prod', ISPW_MCP_TRANSPORT: 'http', ISPW_MCP_HOST: '0.0.0.0', ISPW_MCP_ALLOW_UNAUTHENTICATED: 'true' },
+      readFile: () => '',
+    });
     expect(report.refusals.join('\n')).toMatch(/not a loopback address and HTTP clients are not authenticated/);
-    const ok = inspectConfig({ env: { ...CES, ISPW_MCP_PROFILE: 'prod', ISPW_MCP_TRANSPORT: 'http', ISPW_MCP_HOST: '0.0.0.0', ISPW_MCP_AUTH_ISSUER: 'https://idp.example.com', ISPW_MCP_AUTH_AUDIENCE: 'https://mcp.example.com/mcp' }, readFile: () => '' });
+    const ok = inspectConfig({
+      env: {
+        ...CES,
+        ISPW_MCP_PROFILE: 'prod',
+        ISPW_MCP_TRANSPORT: 'http',
+        ISPW_MCP_HOST: '0.0.0.0',
+        ISPW_MCP_AUTH_ISSUER: 'https://idp.example.com',
+        ISPW_MCP_AUTH_AUDIENCE: 'https://mcp.example.com/mcp',
+      },
+      readFile: () => '',
+    });
     expect(ok.refusals.join('\n')).not.toMatch(/not a loopback address/);
   });
 

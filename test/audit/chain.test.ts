@@ -19,7 +19,18 @@ const body = (i: number): AuditEventBody => ({
   actor: { caller: null, authMethod: 'none', client: null, transport: 'stdio' },
   ces: { instance: 'sim', srid: 'CW09-47623', mainframeUser: null },
   action: { tool: 'ispw_promote', toolKind: 'destructive', cesOperations: [] },
-  target: { containerType: 'assignment', containerId: `PLAY${String(i).padStart(6, '0')}`, assignmentId: null, releaseId: null, setId: null, deploymentRequestId: null, level: 'DEV1', moduleName: null, moduleType: null, taskIds: null },
+  target: {
+    containerType: 'assignment',
+    containerId: `PLAY${String(i).padStart(6, '0')}`,
+    assignmentId: null,
+    releaseId: null,
+    setId: null,
+    deploymentRequestId: null,
+    level: 'DEV1',
+    moduleName: null,
+    moduleType: null,
+    taskIds: null,
+  },
   decision: { result: 'allowed', rule: null, confirmationId: null, reason: null },
   outcome: null,
   correlation: { correlationId: `c-${i}`, requestId: String(i), sessionId: null, traceId: null },
@@ -61,15 +72,19 @@ describe('audit hash chain', () => {
     ['an edited value', (l) => l.map((line, i) => (i === 3 ? line.replace('PLAY000003', 'PLAY000999') : line)), /line 4: content changed/],
     ['a deleted line', (l) => l.filter((_, i) => i !== 4), /line 5: chain broken/],
     ['two swapped lines', (l) => [...l.slice(0, 2), l[3]!, l[2]!, ...l.slice(4)], /line 3: chain broken/],
-    ['a forged line with a recomputed own hash', (l) => {
-      const forged = JSON.parse(l[5]!) as Record<string, unknown>;
-      forged.arguments = { level: 'PRD' };
-      delete forged.hash;
-      const text = JSON.stringify(forged);
-      // The forger can make the line self-consistent, but not the next line's link to it.
-      const hash = createHashHex(text);
-      return l.map((line, i) => (i === 5 ? `${text.slice(0, -1)},"hash":"${hash}"}` : line));
-    }, /line 7: chain broken/],
+    [
+      'a forged line with a recomputed own hash',
+      (l) => {
+        const forged = JSON.parse(l[5]!) as Record<string, unknown>;
+        forged.arguments = { level: 'PRD' };
+        delete forged.hash;
+        const text = JSON.stringify(forged);
+        // The forger can make the line self-consistent, but not the next line's link to it.
+        const hash = createHashHex(text);
+        return l.map((line, i) => (i === 5 ? `${text.slice(0, -1)},"hash":"${hash}"}` : line));
+      },
+      /line 7: chain broken/,
+    ],
     ['the first line removed', (l) => l.slice(1), /line 1: the chain does not start here/],
   ];
 

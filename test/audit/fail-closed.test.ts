@@ -29,7 +29,9 @@ describe.skipIf(!existsSync('/dev/full'))('audit sink failure', () => {
     expect(read.isError).toBeFalsy();
     const text = await metrics.render();
     expect(text).toMatch(/ispw_mcp_audit_write_failures_total\{type="write.attempt"\} 1/);
-    expect(text).toMatch(/mcp_server_operation_duration_seconds_count\{mcp_method_name="tools\/call",gen_ai_tool_name="ispw_generate",error_type="audit_unavailable"\} 1/);
+    expect(text).toMatch(
+      /mcp_server_operation_duration_seconds_count\{mcp_method_name="tools\/call",gen_ai_tool_name="ispw_generate",error_type="audit_unavailable"\} 1/,
+    );
   });
 
   it('lets write tools through with failMode open, and says the outcome was not recorded', async () => {

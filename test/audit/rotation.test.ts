@@ -82,7 +82,9 @@ describe('audit rotation by size', () => {
 
     const missing = await verifyAuditFiles([rotated[0]!, ...rotated.slice(2), file]);
     expect(missing.ok).toBe(false);
-    expect(missing.problems[0]!.message).toMatch(new RegExp(`${basename(rotated[2]!)} does not continue ${basename(rotated[0]!)}: seq jumps .* a file between them is missing`));
+    expect(missing.problems[0]!.message).toMatch(
+      new RegExp(`${basename(rotated[2]!)} does not continue ${basename(rotated[0]!)}: seq jumps .* a file between them is missing`),
+    );
 
     const text = readFileSync(rotated[1]!, 'utf8').split('\n').filter(Boolean);
     writeFileSync(rotated[1]!, `${text.slice(0, -1).join('\n')}\n`);
@@ -192,6 +194,8 @@ describe('configuration', () => {
       readFile: noFiles,
     });
     expect(config.audit).toMatchObject({ rotateBytes: 104_857_600, rotateIntervalSeconds: 86_400, retainFiles: 30 });
-    expect(() => loadConfig({ env: { ...env, ISPW_MCP_AUDIT_ROTATE_BYTES: '1000' }, readFile: noFiles })).toThrow(/audit rotation and retention need an audit file/);
+    expect(() => loadConfig({ env: { ...env, ISPW_MCP_AUDIT_ROTATE_BYTES: '1000' }, readFile: noFiles })).toThrow(
+      /audit rotation and retention need an audit file/,
+    );
   });
 });

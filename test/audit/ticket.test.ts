@@ -21,7 +21,14 @@ afterEach(async () => {
 describe('audit of a ticketed write', () => {
   it('records the ticket in write.attempt and write.outcome', async () => {
     server = await startAuditedServer({ policy: POLICY });
-    const args = { container_type: 'assignment', container_id: DEMO.assignmentId, level: 'DEV1', task_ids: [DEMO.taskIds.TPROG01], change_type: 'E', ticket: 'CHG0012345' };
+    const args = {
+      container_type: 'assignment',
+      container_id: DEMO.assignmentId,
+      level: 'DEV1',
+      task_ids: [DEMO.taskIds.TPROG01],
+      change_type: 'E',
+      ticket: 'CHG0012345',
+    };
     const result = await server.call('ispw_generate', args);
     expect(result.isError, textOf(result)).toBeFalsy();
     const events = server.events();

@@ -48,7 +48,12 @@ describe('torn tail recovery', () => {
     await sink.write(sampleEvent(101));
     await sink.close();
 
-    const events = readFileSync(file).subarray(cleanSize + torn.length + 1).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const events = readFileSync(file)
+      .subarray(cleanSize + torn.length + 1)
+      .toString('utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     const marker = events[0];
     expect(marker).toMatchObject({
       type: 'audit.recovered',
@@ -106,8 +111,24 @@ describe('torn tail recovery', () => {
 
   const isTorn = (line: string) => line.startsWith('{') && !line.endsWith('}');
   const tamperings: [string, (text: string) => string, RegExp][] = [
-    ['the torn bytes changed after recovery', (t) => t.split('\n').map((l) => (isTorn(l) ? l.replace('"schemaVersion"', '"SCHEMAVERSION"') : l)).join('\n'), /are not the torn bytes it describes/],
-    ['the torn bytes removed after recovery', (t) => t.split('\n').filter((l) => !isTorn(l)).join('\n'), /without the torn bytes it describes/],
+    [
+      'the torn bytes changed after recovery',
+      (t) =>
+        t
+          .split('\n')
+          .map((l) => (isTorn(l) ? l.replace('"schemaVersion"', '"SCHEMAVERSION"') : l))
+          .join('\n'),
+      /are not the torn bytes it describes/,
+    ],
+    [
+      'the torn bytes removed after recovery',
+      (t) =>
+        t
+          .split('\n')
+          .filter((l) => !isTorn(l))
+          .join('\n'),
+      /without the torn bytes it describes/,
+    ],
   ];
 
   it.each(tamperings)('audit verify fails when %s', async (_name, tamper, problem) => {

@@ -25,8 +25,7 @@ afterEach(async () => {
 });
 
 /** A path template (`/ispw/{srid}/sets/{setId}/{action}`) as a pattern for paths without the /ispw/{srid} prefix. */
-const templateRegExp = (template: string) =>
-  new RegExp(`^${template.replace(/^\/ispw\/\{srid\}/, '').replace(/\{[^}]+\}/g, '[^/]+')}\\/?$`);
+const templateRegExp = (template: string) => new RegExp(`^${template.replace(/^\/ispw\/\{srid\}/, '').replace(/\{[^}]+\}/g, '[^/]+')}\\/?$`);
 
 function expectPair(events: AuditEvent[], tool: string) {
   expect(events.map((e) => e.type)).toEqual(['write.attempt', 'write.outcome']);
@@ -92,7 +91,14 @@ describe('audit events of write tools', () => {
     expect(result.isError).toBe(true);
     const outcome = expectPair(server.events(), 'ispw_generate');
     expect(outcome.outcome).toMatchObject({ result: 'failed', errorCode: 'invalid_arguments' });
-    expect(outcome.target).toMatchObject({ containerType: 'assignment', containerId: DEMO.assignmentId, assignmentId: DEMO.assignmentId, level: 'DEV1', taskIds: [TPROG01], moduleName: 'TPROG01' });
+    expect(outcome.target).toMatchObject({
+      containerType: 'assignment',
+      containerId: DEMO.assignmentId,
+      assignmentId: DEMO.assignmentId,
+      level: 'DEV1',
+      taskIds: [TPROG01],
+      moduleName: 'TPROG01',
+    });
     expect(outcome.arguments).toMatchObject({ container_id: DEMO.assignmentId, level: 'DEV1' });
     expect(server.sim.requests.slice(before).filter((r) => r.method === 'POST')).toEqual([]);
   });

@@ -13,7 +13,10 @@ const positive = (x: number | undefined) => expect(typeof x === 'number' && Numb
 /** Checks what every measured path must have, whatever the selection. */
 function expectWellFormed(result: BenchResult, concurrency: readonly number[]) {
   for (const path of result.paths) {
-    expect(path.cells.map((c) => c.concurrency), path.id).toEqual(concurrency);
+    expect(
+      path.cells.map((c) => c.concurrency),
+      path.id,
+    ).toEqual(concurrency);
     for (const cell of path.cells) {
       expect(cell.errors, `${path.id} c=${cell.concurrency}: ${cell.firstError}`).toBe(0);
       expect(cell.calls, path.id).toBeGreaterThan(0);

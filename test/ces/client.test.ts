@@ -31,14 +31,22 @@ async function setup(handler: Handler, options: Partial<CesClientOptions> = {}):
     version: '1.2.3',
     ...options,
   });
-  cleanup.push(() => ces.close(), () => client.close());
+  cleanup.push(
+    () => ces.close(),
+    () => client.close(),
+  );
   return { ces, client };
 }
 
 describe('request shape', () => {
   it('sends the raw token, JSON content type on GET, no body, and the query', async () => {
     const { ces, client } = await setup((_req, res) => json(res, 200, { assignmentId: 'PLAY000313', stream: 'PLAY' }));
-    const reply = await client.call('cw09-47623', ops.getAssignment, { path: { assignmentId: 'PLAY000313' }, query: { rtConfig: 'TPZP' } }, { requestId: 'req-42' });
+    const reply = await client.call(
+      'cw09-47623',
+      ops.getAssignment,
+      { path: { assignmentId: 'PLAY000313' }, query: { rtConfig: 'TPZP' } },
+      { requestId: 'req-42' },
+    );
     expect(reply.assignmentId).toBe('PLAY000313');
     const [request] = ces.requests;
     expect(request?.method).toBe('GET');
@@ -55,7 +63,9 @@ describe('request shape', () => {
   });
 
   it('puts level and repeated taskId in the query and set options in the body, without undefined fields', async () => {
-    const { ces, client } = await setup((_req, res) => json(res, 200, { setId: 'S000238588', message: 'Generate request submitted', url: 'http://elsewhere:1/x' }));
+    const { ces, client } = await setup((_req, res) =>
+      json(res, 200, { setId: 'S000238588', message: 'Generate request submitted', url: 'http://elsewhere:1/x' }),
+    );
     const reply = await client.call('ISPW', ops.generateTasks, {
       path: { assignmentId: 'PLAY000313' },
       query: { taskId: ['7E3A5D04D0C2', '7E3A5D04D3A3'], level: 'DEV1' },
@@ -188,10 +198,13 @@ describe('error mapping', () => {
   });
 
   it('gives a clear error for a non-JSON error page', async () => {
-    const { client } = await setup((_req, res) => {
-      res.writeHead(502, { 'content-type': 'text/html' });
-      res.end('<html><body>Bad gateway</body></html>');
-    }, { retries: 0 });
+    const { client } = await setup(
+      (_req, res) => {
+        res.writeHead(502, { 'content-type': 'text/html' });
+        res.end('<html><body>Bad gateway</body></html>');
+      },
+      { retries: 0 },
+    );
     const error = await failure(client.call('ISPW', ops.getSet, { path: { setId: 'S1' } }));
     expect(error.code).toBe('ces_server');
     expect(error.message).toContain('non-JSON text/html');
@@ -220,9 +233,13 @@ describe('retries', () => {
 
   it('does not retry a POST on 500 or on 503 without Retry-After', async () => {
     const { ces, client } = await setup((_req, res, index) => json(res, index === 0 ? 500 : 503, { message: 'boom' }));
-    expect((await failure(client.call('ISPW', ops.generateAssignment, { path: { assignmentId: 'A1' }, query: { level: 'DEV1' }, body: {} }))).code).toBe('ces_server');
+    expect((await failure(client.call('ISPW', ops.generateAssignment, { path: { assignmentId: 'A1' }, query: { level: 'DEV1' }, body: {} }))).code).toBe(
+      'ces_server',
+    );
     expect(ces.requests).toHaveLength(1);
-    expect((await failure(client.call('ISPW', ops.generateAssignment, { path: { assignmentId: 'A1' }, query: { level: 'DEV1' }, body: {} }))).code).toBe('ces_server');
+    expect((await failure(client.call('ISPW', ops.generateAssignment, { path: { assignmentId: 'A1' }, query: { level: 'DEV1' }, body: {} }))).code).toBe(
+      'ces_server',
+    );
     expect(ces.requests).toHaveLength(2);
   });
 
@@ -230,7 +247,11 @@ describe('retries', () => {
     const { ces, client } = await setup((_req, res, index) =>
       index === 0 ? json(res, 429, { message: 'slow down' }, { 'retry-after': '0' }) : json(res, 200, { setId: 'S2' }),
     );
-    const reply = await client.call('ISPW', ops.generateAssignment, { path: { assignmentId: 'A1' }, query: { level: 'DEV1' }, body: { runtimeConfiguration: 'TPZP' } });
+    const reply = await client.call('ISPW', ops.generateAssignment, {
+      path: { assignmentId: 'A1' },
+      query: { level: 'DEV1' },
+      body: { runtimeConfiguration: 'TPZP' },
+    });
     expect(reply.setId).toBe('S2');
     expect(ces.requests).toHaveLength(2);
     expect(ces.requests[1]?.body).toBe(ces.requests[0]?.body);
@@ -373,7 +394,13 @@ describe('secrets', () => {
     for (const error of errors) {
       expect(error).toBeInstanceOf(CesError);
       const cesError = error as CesError;
-      for (const text of [cesError.message, String(cesError), JSON.stringify(cesError), inspect(cesError, { depth: 20, showHidden: true }), cesError.stack ?? '']) {
+      for (const text of [
+        cesError.message,
+        String(cesError),
+        JSON.stringify(cesError),
+        inspect(cesError, { depth: 20, showHidden: true }),
+        cesError.stack ?? '',
+      ]) {
         expect(text).not.toContain(CANARY);
         expect(text).not.toContain(PASSPHRASE);
       }

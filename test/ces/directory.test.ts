@@ -87,7 +87,9 @@ describe('createCesDirectory', () => {
   });
 
   it('reports a missing token with the configured hint', async () => {
-    const dir = directory([instance('a', 'http://127.0.0.1:1', ['A1'], { token: () => undefined, tokenHint: 'the token file /run/secrets/ces-token is missing or empty' })]);
+    const dir = directory([
+      instance('a', 'http://127.0.0.1:1', ['A1'], { token: () => undefined, tokenHint: 'the token file /run/secrets/ces-token is missing or empty' }),
+    ]);
     const error = await dir
       .resolve()
       .call(ops.getSet, { path: { setId: 'S1' } })

@@ -81,7 +81,7 @@ beforeAll(async () => {
 });
 afterAll(() => closeAll());
 
-const call = async (name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args }));
+const call = async (name: string, args: Record<string, unknown>) => await client.callTool({ name, arguments: args });
 
 describe('egress allowlist', () => {
   it('never follows a url from a CES reply, while waiting for a set or otherwise', async () => {
@@ -120,7 +120,10 @@ describe('egress allowlist', () => {
       const error = await transport
         .dispatcher()
         .request({ origin: elsewhere.url, path: '/', method: 'GET' })
-        .then(() => undefined, (e: unknown) => e);
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(error).toBeInstanceOf(CesError);
       expect((error as Error).message).toMatch(/egress allowlist/);
       // The configured origin still works through the same dispatcher.

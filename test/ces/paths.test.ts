@@ -86,7 +86,9 @@ describe('buildRequestUrl', () => {
   it('names the parameter in the error', () => {
     expect(inputError(() => buildRequestUrl(BASE, 'ISPW', ops.getAssignment, {})).message).toContain('assignmentId');
     expect(inputError(() => buildRequestUrl(BASE, 'bad/srid', ops.getAssignment, { path: { assignmentId: 'A' } })).message).toContain('srid');
-    expect(inputError(() => buildRequestUrl(BASE, 'ISPW', ops.getAssignment, { path: { assignmentId: 'A' }, query: { level: 'DEV1' } })).message).toContain('level');
+    expect(inputError(() => buildRequestUrl(BASE, 'ISPW', ops.getAssignment, { path: { assignmentId: 'A' }, query: { level: 'DEV1' } })).message).toContain(
+      'level',
+    );
   });
 
   it('refuses control characters and odd types in query values', () => {
@@ -135,9 +137,7 @@ describe('buildRequestUrl property', () => {
           }
           expect(url.origin).toBe(BASE);
           expect(url.hash).toBe('');
-          expect(url.pathname).toBe(
-            `/ispw/${encodeURIComponent(srid)}/releases/${encodeURIComponent(releaseId)}/tasks/${encodeURIComponent(taskId)}`,
-          );
+          expect(url.pathname).toBe(`/ispw/${encodeURIComponent(srid)}/releases/${encodeURIComponent(releaseId)}/tasks/${encodeURIComponent(taskId)}`);
           const segments = url.pathname.split('/').slice(1);
           expect(segments).toHaveLength(6);
           expect(segments.map(decodeURIComponent)).toEqual(['ispw', srid, 'releases', releaseId, 'tasks', taskId]);

@@ -46,7 +46,10 @@ afterEach(async () => {
 async function clientFor(handler: Handler): Promise<CesClient> {
   const ces = await startFakeCes(handler);
   const client = createCesClient({ name: 'test', url: ces.url, token: () => TOKEN, timeoutMs: 2000, retries: 0, tls: { clientKeyPassphrase: PASSPHRASE } });
-  cleanup.push(() => ces.close(), () => client.close());
+  cleanup.push(
+    () => ces.close(),
+    () => client.close(),
+  );
   return client;
 }
 
@@ -64,7 +67,9 @@ describe('redaction of secrets CES echoes', () => {
   });
 
   it.each(ECHOES)("a successful reply's message with the token %s", async (_name, form) => {
-    const client = await clientFor((_req, res) => json(res, 200, { setId: 'S000123', message: `Set S000123 created for ${form}`, url: 'http://ces/ispw/CW09/sets/S000123' }));
+    const client = await clientFor((_req, res) =>
+      json(res, 200, { setId: 'S000123', message: `Set S000123 created for ${form}`, url: 'http://ces/ispw/CW09/sets/S000123' }),
+    );
     const reply = await client.call('CW09', ops.generateTasks, { path: { assignmentId: 'PLAY000313' }, query: { level: 'DEV1' }, body: {} });
     expect(carries(JSON.stringify(reply))).toEqual([]);
     expect(reply.message).toContain('[redacted]');

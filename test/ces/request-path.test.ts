@@ -78,8 +78,18 @@ function actual(srid: string, operation: Operation<unknown>, input: CallInput): 
 
 const OPERATIONS = Object.values(ops) as Operation<unknown>[];
 const idChar = fc.constantFrom(...'ABCXYZabcxyz0189._~-@#$/?%&= '.split(''));
-const value = fc.oneof(fc.array(idChar, { minLength: 1, maxLength: 12 }).map((c) => c.join('')), fc.constantFrom('', '.', '..', 'A'.repeat(65)), fc.string({ maxLength: 20, unit: 'binary' }));
-const queryValue: fc.Arbitrary<QueryValue> = fc.oneof(value, fc.boolean(), fc.integer(), fc.constantFrom(Number.NaN, undefined, 1.5), fc.array(value, { maxLength: 3 }));
+const value = fc.oneof(
+  fc.array(idChar, { minLength: 1, maxLength: 12 }).map((c) => c.join('')),
+  fc.constantFrom('', '.', '..', 'A'.repeat(65)),
+  fc.string({ maxLength: 20, unit: 'binary' }),
+);
+const queryValue: fc.Arbitrary<QueryValue> = fc.oneof(
+  value,
+  fc.boolean(),
+  fc.integer(),
+  fc.constantFrom(Number.NaN, undefined, 1.5),
+  fc.array(value, { maxLength: 3 }),
+);
 
 describe('buildRequestPath', () => {
   it('builds what the independent expectation says, or refuses the same parameter, for every operation', () => {

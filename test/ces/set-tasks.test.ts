@@ -61,7 +61,13 @@ describe('readSetWithTasks against CES that lists set tasks only with a level', 
       const url = new URL(request.url, 'http://ces');
       if (url.pathname === `/ispw/${SRID}/sets/${SET}`) {
         const level = url.searchParams.get('level');
-        return json(response, 200, { setid: SET, state: 'Closed', applicationId: 'PLAY', streamName: 'PLAY', tasks: level ? TASKS.filter((t) => t.level === level) : [] });
+        return json(response, 200, {
+          setid: SET,
+          state: 'Closed',
+          applicationId: 'PLAY',
+          streamName: 'PLAY',
+          tasks: level ? TASKS.filter((t) => t.level === level) : [],
+        });
       }
       if (url.pathname === `/ispw/${SRID}/sets/${SET}/tasks`) return json(response, 200, { tasks: TASKS });
       return json(response, 404, { message: `no ${url.pathname}` });

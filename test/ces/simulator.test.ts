@@ -21,7 +21,15 @@ let client: CesClient;
 
 beforeAll(async () => {
   sim = await startSimulator({ tokens: [TOKEN], stepMs: 0 });
-  client = createCesClient({ name: 'sim', url: `${sim.url}/compuware`, token: () => TOKEN, timeoutMs: 5_000, retries: 2, retryBaseDelayMs: 5, retryMaxDelayMs: 20 });
+  client = createCesClient({
+    name: 'sim',
+    url: `${sim.url}/compuware`,
+    token: () => TOKEN,
+    timeoutMs: 5_000,
+    retries: 2,
+    retryBaseDelayMs: 5,
+    retryMaxDelayMs: 20,
+  });
 });
 
 afterAll(async () => {
@@ -44,7 +52,10 @@ const setCreated = (reply: Record<string, unknown>): void => {
 // cancel/close last. Every catalogue operation must appear (checked below).
 const cases: [OperationName, Case][] = [
   ['getAssignment', { input: { path: { assignmentId: A }, query: { rtConfig: DEMO.runtimeConfig } }, check: (r) => expect(r.assignmentId).toBe(A) }],
-  ['listAssignmentTasks', { input: { path: { assignmentId: A }, query: { level: DEMO.assignmentLevel } }, check: (r) => expect((r.tasks as unknown[]).length).toBeGreaterThan(0) }],
+  [
+    'listAssignmentTasks',
+    { input: { path: { assignmentId: A }, query: { level: DEMO.assignmentLevel } }, check: (r) => expect((r.tasks as unknown[]).length).toBeGreaterThan(0) },
+  ],
   ['getAssignmentTask', { input: { path: { assignmentId: A, taskId: T } }, check: (r) => expect(r.taskId).toBe(T) }],
   ['getRelease', { input: { path: { releaseId: R } }, check: (r) => expect(r.releaseId).toBe(R) }],
   ['listReleaseTasks', { input: { path: { releaseId: R } }, check: (r) => expect(Array.isArray(r.tasks)).toBe(true) }],
@@ -52,14 +63,26 @@ const cases: [OperationName, Case][] = [
   ['getSet', { input: { path: { setId: DEMO.sets.closedGenerate }, query: { level: 'DEV1' } }, check: (r) => expect(r.setid).toBe(DEMO.sets.closedGenerate) }],
   ['listSetTasks', { input: { path: { setId: DEMO.sets.closedGenerate } }, check: (r) => expect(Array.isArray(r.tasks)).toBe(true) }],
   ['getSetDeployment', { input: { path: { setId: DEMO.sets.closedDeploy } } }],
-  ['listContainers', { input: { query: { containerType: 'A', application: 'PLAY', includeClosedContainers: false } }, check: (r) => expect((r.containers as unknown[]).length).toBeGreaterThan(0) }],
+  [
+    'listContainers',
+    {
+      input: { query: { containerType: 'A', application: 'PLAY', includeClosedContainers: false } },
+      check: (r) => expect((r.containers as unknown[]).length).toBeGreaterThan(0),
+    },
+  ],
   ['getWorkList', { input: { query: { application: 'PLAY', inProgress: true } } }],
   ['listDeployments', { input: { query: { priorWeek: true } } }],
   ['getGenerateParms', { input: { path: { taskId: T }, query: { containerId: A, containerType: 'A' } } }],
   ['generateWithParms', { input: { path: { taskId: T }, body: { containerId: A, containerType: 'A', updateDetails: [] } } }],
-  ['generateAssignment', { input: { path: { assignmentId: A }, query: { level: 'DEV1' }, body: { runtimeConfiguration: DEMO.runtimeConfig } }, check: setCreated }],
+  [
+    'generateAssignment',
+    { input: { path: { assignmentId: A }, query: { level: 'DEV1' }, body: { runtimeConfiguration: DEMO.runtimeConfig } }, check: setCreated },
+  ],
   ['generateTasks', { input: { path: { assignmentId: A }, query: { taskId: [T, DEMO.taskIds.TPROG02], level: 'DEV1' }, body: {} }, check: setCreated }],
-  ['generateTasksAwait', { input: { path: { assignmentId: A }, query: { taskId: [T], level: 'DEV1' }, body: {} }, check: (r) => expect(r.awaitStatus ?? r.message).toBeDefined() }],
+  [
+    'generateTasksAwait',
+    { input: { path: { assignmentId: A }, query: { taskId: [T], level: 'DEV1' }, body: {} }, check: (r) => expect(r.awaitStatus ?? r.message).toBeDefined() },
+  ],
   ['buildAssignment', { input: { path: { assignmentId: A }, query: { level: 'DEV1' }, body: {} } }],
   ['buildTasks', { input: { query: { taskId: [T] }, body: {} } }],
   ['buildAwait', { input: { query: { assignmentId: A, level: 'DEV1' }, body: {} } }],
@@ -88,19 +111,72 @@ const cases: [OperationName, Case][] = [
   ['setAction', { input: { path: { setId: DEMO.sets.waitingApproval, action: 'approve' }, query: { approver: 'USER02' }, body: {} } }],
   ['fallbackSet', { input: { path: { setId: DEMO.sets.closedDeploy }, body: {} } }],
   ['cancelDeployment', { input: { path: { requestId: String(DEMO.deployments.pending) }, body: {} } }],
-  ['createAssignment', { input: { body: { stream: 'PLAY', application: 'PLAY', defaultPath: 'DEV1', description: 'client test', assignmentPrefix: 'PLAY', owner: 'USER01' } }, check: (r) => expect(r.assignmentId).toMatch(/^PLAY\d{6}$/) }],
-  ['createRelease', { input: { body: { stream: 'PLAY', application: 'PLAY', description: 'client test', releaseId: 'RELCT1' } }, check: (r) => expect(r.releaseId).toBe('RELCT1') }],
-  ['loadTask', { input: { path: { assignmentId: DEMO.dev2AssignmentId }, body: { stream: 'PLAY', application: 'PLAY', moduleName: 'TNEW01', moduleType: 'COB', currentLevel: 'DEV2', startingLevel: 'DEV2', userId: 'USER01' } } }],
-  ['addTask', { input: { path: { assignmentId: DEMO.dev2AssignmentId }, query: { checkout: false }, body: { taskName: 'TNEW02', type: 'COB', stream: 'PLAY', application: 'PLAY', path: 'DEV2', checkoutFromLevel: 'PRD', owner: 'USER01' } } }],
-  ['transferTasks', { input: { path: { assignmentId: DEMO.dev2AssignmentId }, query: { mname: 'TNEW01', mtype: 'COB', level: 'DEV2' }, body: { containerId: A, containerType: 'A' } } }],
+  [
+    'createAssignment',
+    {
+      input: { body: { stream: 'PLAY', application: 'PLAY', defaultPath: 'DEV1', description: 'client test', assignmentPrefix: 'PLAY', owner: 'USER01' } },
+      check: (r) => expect(r.assignmentId).toMatch(/^PLAY\d{6}$/),
+    },
+  ],
+  [
+    'createRelease',
+    {
+      input: { body: { stream: 'PLAY', application: 'PLAY', description: 'client test', releaseId: 'RELCT1' } },
+      check: (r) => expect(r.releaseId).toBe('RELCT1'),
+    },
+  ],
+  [
+    'loadTask',
+    {
+      input: {
+        path: { assignmentId: DEMO.dev2AssignmentId },
+        body: { stream: 'PLAY', application: 'PLAY', moduleName: 'TNEW01', moduleType: 'COB', currentLevel: 'DEV2', startingLevel: 'DEV2', userId: 'USER01' },
+      },
+    },
+  ],
+  [
+    'addTask',
+    {
+      input: {
+        path: { assignmentId: DEMO.dev2AssignmentId },
+        query: { checkout: false },
+        body: { taskName: 'TNEW02', type: 'COB', stream: 'PLAY', application: 'PLAY', path: 'DEV2', checkoutFromLevel: 'PRD', owner: 'USER01' },
+      },
+    },
+  ],
+  [
+    'transferTasks',
+    {
+      input: {
+        path: { assignmentId: DEMO.dev2AssignmentId },
+        query: { mname: 'TNEW01', mtype: 'COB', level: 'DEV2' },
+        body: { containerId: A, containerType: 'A' },
+      },
+    },
+  ],
   ['removeFromRelease', { input: { path: { releaseId: R }, query: { taskId: [T] }, body: {} } }],
   ['cancelAssignment', { input: { path: { assignmentId: DEMO.payrollAssignmentId }, body: {} } }],
   ['closeAssignment', { input: { path: { assignmentId: DEMO.failingDeployAssignmentId }, body: {} } }],
   ['cancelRelease', { input: { path: { releaseId: 'RELCT1' }, body: {} } }],
   ['closeRelease', { input: { path: { releaseId: DEMO.payrollReleaseId }, body: {} } }],
-  ['downloadContainer', { input: { path: { containerType: 'Assignment', containerId: DEMO.approvalAssignmentId }, body: {} }, check: (r) => expect((r.zip as Uint8Array | undefined)?.length).toBeGreaterThan(0) }],
-  ['downloadRepository', { input: { path: { stream: 'PLAY', application: 'PLAY', level: 'QA' }, body: {} }, check: (r) => expect(r.fileName).toBe('PLAY_QA.zip') }],
-  ['downloadRepositorySubAppl', { input: { path: { stream: 'PLAY', application: 'PAYR', subAppl: 'PAYB', level: 'DEV1' }, body: {} }, check: (r) => expect(r.message).toContain('No members') }],
+  [
+    'downloadContainer',
+    {
+      input: { path: { containerType: 'Assignment', containerId: DEMO.approvalAssignmentId }, body: {} },
+      check: (r) => expect((r.zip as Uint8Array | undefined)?.length).toBeGreaterThan(0),
+    },
+  ],
+  [
+    'downloadRepository',
+    { input: { path: { stream: 'PLAY', application: 'PLAY', level: 'QA' }, body: {} }, check: (r) => expect(r.fileName).toBe('PLAY_QA.zip') },
+  ],
+  [
+    'downloadRepositorySubAppl',
+    {
+      input: { path: { stream: 'PLAY', application: 'PAYR', subAppl: 'PAYB', level: 'DEV1' }, body: {} },
+      check: (r) => expect(r.message).toContain('No members'),
+    },
+  ],
 ];
 
 describe('every catalogue operation against the simulator', () => {
@@ -198,9 +274,19 @@ describe('simulator faults', () => {
 describe('simulator over HTTPS with mutual TLS', () => {
   it('works with the CA and a client certificate, and refuses without one', async () => {
     const pki = await createTestPki();
-    const secure = await startSimulator({ tokens: [TOKEN], stepMs: 0, tls: { cert: pki.server.cert, key: pki.server.key, ca: pki.ca.cert, requireClientCert: true } });
+    const secure = await startSimulator({
+      tokens: [TOKEN],
+      stepMs: 0,
+      tls: { cert: pki.server.cert, key: pki.server.key, ca: pki.ca.cert, requireClientCert: true },
+    });
     const url = secure.url.replace('127.0.0.1', 'localhost');
-    const withCert = createCesClient({ name: 'mtls', url, token: () => TOKEN, retries: 0, tls: { caPem: pki.ca.cert, clientCertPem: pki.client.cert, clientKeyPem: pki.client.key } });
+    const withCert = createCesClient({
+      name: 'mtls',
+      url,
+      token: () => TOKEN,
+      retries: 0,
+      tls: { caPem: pki.ca.cert, clientCertPem: pki.client.cert, clientKeyPem: pki.client.key },
+    });
     const withoutCert = createCesClient({ name: 'mtls', url, token: () => TOKEN, retries: 0, tls: { caPem: pki.ca.cert } });
     try {
       expect((await withCert.call(SRID, ops.getAssignment, { path: { assignmentId: A } })).assignmentId).toBe(A);

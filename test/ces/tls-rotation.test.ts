@@ -33,11 +33,14 @@ const fingerprint = (pem: string) => new X509Certificate(pem).fingerprint256;
 /** An mTLS server that records the fingerprint of the client certificate of every request. */
 async function mtlsServer() {
   const seen: string[] = [];
-  const server: Server = createServer({ cert: pki.server.cert, key: pki.server.key, requestCert: true, rejectUnauthorized: true, ca: pki.ca.cert }, (req, res) => {
-    seen.push((req.socket as TLSSocket).getPeerX509Certificate()?.fingerprint256 ?? 'none');
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ setid: 'S1', state: 'Closed' }));
-  });
+  const server: Server = createServer(
+    { cert: pki.server.cert, key: pki.server.key, requestCert: true, rejectUnauthorized: true, ca: pki.ca.cert },
+    (req, res) => {
+      seen.push((req.socket as TLSSocket).getPeerX509Certificate()?.fingerprint256 ?? 'none');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ setid: 'S1', state: 'Closed' }));
+    },
+  );
   server.on('tlsClientError', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   cleanup.push(
@@ -116,7 +119,10 @@ describe('client certificate rotation', () => {
       tls: { caPem: pki.ca.cert, clientCertPem: pki.client2.cert, clientKeyPem: pki.client.key },
     });
     cleanup.push(() => client.close());
-    await expect(client.call('ISPW', ops.getSet, { path: { setId: 'S1' } })).rejects.toMatchObject({ code: 'ces_unavailable', message: expect.stringMatching(/cannot be loaded/) });
+    await expect(client.call('ISPW', ops.getSet, { path: { setId: 'S1' } })).rejects.toMatchObject({
+      code: 'ces_unavailable',
+      message: expect.stringMatching(/cannot be loaded/),
+    });
     expect(seen).toEqual([]);
   });
 });

@@ -128,7 +128,12 @@ describe('mutual TLS', () => {
   it('reports a wrong passphrase without revealing it', async () => {
     const ces = await server(pki.server, mtls());
     const c = client(`https://localhost:${ces.port}`, {
-      tls: { caPem: pki.ca.cert, clientCertPem: pki.client.cert, clientKeyPem: encryptKey(pki.client.key, 'right-passphrase'), clientKeyPassphrase: 'wrong-passphrase-canary' },
+      tls: {
+        caPem: pki.ca.cert,
+        clientCertPem: pki.client.cert,
+        clientKeyPem: encryptKey(pki.client.key, 'right-passphrase'),
+        clientKeyPassphrase: 'wrong-passphrase-canary',
+      },
     });
     const error = await failure(getSet(c));
     expect(error.code).toBe('ces_unavailable');
@@ -169,10 +174,11 @@ describe('proxy', () => {
     return {
       url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
       tunnels,
-      close: () => new Promise<void>((resolve) => {
-        proxy.closeAllConnections();
-        proxy.close(() => resolve());
-      }),
+      close: () =>
+        new Promise<void>((resolve) => {
+          proxy.closeAllConnections();
+          proxy.close(() => resolve());
+        }),
     };
   }
 
@@ -184,7 +190,10 @@ describe('proxy', () => {
     expect((await getSet(viaProxy)).state).toBe('Closed');
     expect(proxy.tunnels).toEqual([`localhost:${ces.port}`]);
 
-    const bypass = client(`https://localhost:${ces.port}`, { tls: { caPem: pki.ca.cert }, proxy: { httpsProxy: proxy.url, noProxy: 'example.com, localhost' } });
+    const bypass = client(`https://localhost:${ces.port}`, {
+      tls: { caPem: pki.ca.cert },
+      proxy: { httpsProxy: proxy.url, noProxy: 'example.com, localhost' },
+    });
     expect((await getSet(bypass)).state).toBe('Closed');
     expect(proxy.tunnels).toHaveLength(1);
 

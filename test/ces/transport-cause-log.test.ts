@@ -39,7 +39,14 @@ async function refusedUrl(): Promise<string> {
 describe('the cause of a CES transport failure', () => {
   it('is logged at debug with the code and message Node gave, and no secret', async () => {
     const log = capture('debug');
-    const client = createCesClient({ name: 'down', url: await refusedUrl(), token: () => TOKEN, retries: 0, logger: log.logger, tls: { clientKeyPassphrase: PASSPHRASE } });
+    const client = createCesClient({
+      name: 'down',
+      url: await refusedUrl(),
+      token: () => TOKEN,
+      retries: 0,
+      logger: log.logger,
+      tls: { clientKeyPassphrase: PASSPHRASE },
+    });
     cleanup.push(() => client.close());
     const error = await failure(client.call('ISPW', ops.getSet, { path: { setId: 'S1' } }));
     expect(error.message).toMatch(/refused/);
@@ -47,7 +54,10 @@ describe('the cause of a CES transport failure', () => {
     const failed = log.records().find((r) => r.msg === 'CES call failed');
     expect(failed, log.lines.join('')).toBeDefined();
     const cause = failed!.cause as { name: string; code?: string; message: string }[];
-    expect(cause.some((c) => c.code === 'ECONNREFUSED'), JSON.stringify(cause)).toBe(true);
+    expect(
+      cause.some((c) => c.code === 'ECONNREFUSED'),
+      JSON.stringify(cause),
+    ).toBe(true);
     expect(cause.every((c) => typeof c.message === 'string')).toBe(true);
     expect(log.lines.join('')).not.toContain(TOKEN);
     expect(log.lines.join('')).not.toContain(PASSPHRASE);

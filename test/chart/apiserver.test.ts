@@ -62,7 +62,8 @@ describe.each(MATRIX)('scenario %s applied to the API server', (scenario) => {
     objects = r.objects;
     // A cluster prerequisite of a scenario: its PriorityClass (priority admission refuses pods without it).
     for (const name of new Set(objects.map((o) => (o.kind === 'Deployment' ? podSpecOf(o).priorityClassName : undefined)).filter(Boolean))) {
-      if ((await kubectl(['get', 'priorityclass', name])).code !== 0) await kubectlOk(['create', 'priorityclass', name, '--value=100000', '--description=chart test']);
+      if ((await kubectl(['get', 'priorityclass', name])).code !== 0)
+        await kubectlOk(['create', 'priorityclass', name, '--value=100000', '--description=chart test']);
     }
     applied = await kubectl(['apply', '--server-side', '--field-manager=chart-test', '-f', '-'], r.text);
   });
@@ -71,7 +72,13 @@ describe.each(MATRIX)('scenario %s applied to the API server', (scenario) => {
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.stderr).not.toMatch(/violate|PodSecurity/i);
     for (const o of objects) {
-      const stored = await getJson(['get', `${o.kind}.${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}`.replace(/\.$/, ''), o.metadata.name, '-n', namespace]);
+      const stored = await getJson([
+        'get',
+        `${o.kind}.${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}`.replace(/\.$/, ''),
+        o.metadata.name,
+        '-n',
+        namespace,
+      ]);
       expect(stored.metadata.uid, `${o.kind}/${o.metadata.name}`).toBeTruthy();
     }
   });
@@ -123,9 +130,16 @@ describe('HPA and PDB as stored by the API server', () => {
       maxReplicas: 10,
       behavior: { scaleDown: { stabilizationWindowSeconds: 600, policies: [{ type: 'Pods', value: 1, periodSeconds: 120 }] } },
     });
-    expect(hpa.spec.metrics).toContainEqual({ type: 'Pods', pods: { metric: { name: 'ispw_mcp_inflight_tool_calls' }, target: { type: 'AverageValue', averageValue: '8' } } });
+    expect(hpa.spec.metrics).toContainEqual({
+      type: 'Pods',
+      pods: { metric: { name: 'ispw_mcp_inflight_tool_calls' }, target: { type: 'AverageValue', averageValue: '8' } },
+    });
     const pdb = await getJson(['get', 'pdb', 'ispw-ispw-mcp', '-n', namespace]);
-    expect(pdb.spec).toMatchObject({ maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow', selector: { matchLabels: { 'app.kubernetes.io/name': 'ispw-mcp' } } });
+    expect(pdb.spec).toMatchObject({
+      maxUnavailable: 1,
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'ispw-mcp' } },
+    });
   });
 });
 
@@ -144,18 +158,49 @@ describe('PodSecurity admission refuses what restricted forbids', () => {
   };
   const dryRun = (manifest: string) => kubectl(['apply', '--dry-run=server', '-f', '-'], manifest);
 
-  it('admits the chart\'s own pod (the control for the cases below)', async () => {
+  it("admits the chart's own pod (the control for the cases below)", async () => {
     await kubectlOk(['create', 'serviceaccount', 'ispw-ispw-mcp', '-n', namespace]);
     const result = await dryRun(bare(() => undefined, 'as-rendered'));
     expect(result.code, result.stderr).toBe(0);
   });
 
   it.each([
-    ['runs as root', (s: Loose) => { s.containers[0].securityContext.runAsUser = 0; }, /runAsUser=0/],
-    ['adds a capability', (s: Loose) => { s.containers[0].securityContext.capabilities.add = ['NET_ADMIN']; }, /unrestricted capabilities.*NET_ADMIN/],
-    ['allows privilege escalation', (s: Loose) => { s.containers[0].securityContext.allowPrivilegeEscalation = true; }, /allowPrivilegeEscalation != false/],
-    ['mounts a hostPath', (s: Loose) => { s.volumes.push({ name: 'host', hostPath: { path: '/etc' } }); }, /restricted volume type "hostPath"/],
-    ['drops the seccomp profile', (s: Loose) => { delete s.securityContext.seccompProfile; delete s.containers[0].securityContext.seccompProfile; }, /seccompProfile/],
+    [
+      'runs as root',
+      (s: Loose) => {
+        s.containers[0].securityContext.runAsUser = 0;
+      },
+      /runAsUser=0/,
+    ],
+    [
+      'adds a capability',
+      (s: Loose) => {
+        s.containers[0].securityContext.capabilities.add = ['NET_ADMIN'];
+      },
+      /unrestricted capabilities.*NET_ADMIN/,
+    ],
+    [
+      'allows privilege escalation',
+      (s: Loose) => {
+        s.containers[0].securityContext.allowPrivilegeEscalation = true;
+      },
+      /allowPrivilegeEscalation != false/,
+    ],
+    [
+      'mounts a hostPath',
+      (s: Loose) => {
+        s.volumes.push({ name: 'host', hostPath: { path: '/etc' } });
+      },
+      /restricted volume type "hostPath"/,
+    ],
+    [
+      'drops the seccomp profile',
+      (s: Loose) => {
+        delete s.securityContext.seccompProfile;
+        delete s.containers[0].securityContext.seccompProfile;
+      },
+      /seccompProfile/,
+    ],
   ])('refuses a bare pod that %s (--dry-run=server)', async (_what, mutate, message) => {
     const result = await dryRun(bare(mutate, 'variant'));
     expect(result.code).not.toBe(0);
@@ -200,12 +245,16 @@ describe('an agent chart that includes the sidecar templates (library use)', () 
     expect(applied.stderr).not.toMatch(/violate/i);
     // The subchart renders the supporting objects; the agent's own Deployment carries the sidecar.
     const kinds = (await getJson(['get', 'configmaps,networkpolicies,deployments', '-n', namespace])).items.map((o: Loose) => `${o.kind}/${o.metadata.name}`);
-    expect(kinds, JSON.stringify(kinds)).toEqual(expect.arrayContaining(['ConfigMap/agent-ispw-mcp-config', 'NetworkPolicy/agent-ispw-mcp', 'Deployment/release-agent']));
+    expect(kinds, JSON.stringify(kinds)).toEqual(
+      expect.arrayContaining(['ConfigMap/agent-ispw-mcp-config', 'NetworkPolicy/agent-ispw-mcp', 'Deployment/release-agent']),
+    );
     expect(kinds).not.toContain('Deployment/agent-ispw-mcp');
-    const pod = (await eventually('the agent pod', async () => {
-      const items = (await getJson(['get', 'pods', '-n', namespace, '-l', 'app=release-agent'])).items as Loose[];
-      return items.length === 1 ? items : undefined;
-    }))[0];
+    const pod = (
+      await eventually('the agent pod', async () => {
+        const items = (await getJson(['get', 'pods', '-n', namespace, '-l', 'app=release-agent'])).items as Loose[];
+        return items.length === 1 ? items : undefined;
+      })
+    )[0];
     expect(pod.spec.initContainers.map((c: Loose) => [c.name, c.restartPolicy])).toEqual([['ispw-mcp', 'Always']]);
     expect(pod.spec.containers[0].env).toContainEqual({ name: 'ISPW_MCP_URL', value: 'http://127.0.0.1:8080/mcp' });
     const policy = await getJson(['get', 'networkpolicy', 'agent-ispw-mcp', '-n', namespace]);

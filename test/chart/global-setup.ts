@@ -30,7 +30,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     for (let attempt = 0; attempt < 120; attempt++) {
       openapi = await kubectl(['get', '--raw', '/openapi/v2']);
       const served = new Set(
-        Object.values((JSON.parse(openapi) as { definitions: Record<string, { 'x-kubernetes-group-version-kind'?: { group: string; version: string; kind: string }[] }> }).definitions)
+        Object.values(
+          (JSON.parse(openapi) as { definitions: Record<string, { 'x-kubernetes-group-version-kind'?: { group: string; version: string; kind: string }[] }> })
+            .definitions,
+        )
           .flatMap((d) => d['x-kubernetes-group-version-kind'] ?? [])
           .map((g) => `${g.group}/${g.version}/${g.kind}`),
       );

@@ -31,10 +31,16 @@ describe('helm lint --strict', () => {
   });
 });
 
-async function kubeconform(manifests: string): Promise<{ code: number; summary: { valid: number; invalid: number; errors: number; skipped: number }; output: string }> {
-  const result = await run(tool('kubeconform'), ['-strict', '-summary', '-output', 'json', '-kubernetes-version', KUBE_VERSION, '-schema-location', inject('schemaLocation'), '-'], {
-    input: manifests,
-  });
+async function kubeconform(
+  manifests: string,
+): Promise<{ code: number; summary: { valid: number; invalid: number; errors: number; skipped: number }; output: string }> {
+  const result = await run(
+    tool('kubeconform'),
+    ['-strict', '-summary', '-output', 'json', '-kubernetes-version', KUBE_VERSION, '-schema-location', inject('schemaLocation'), '-'],
+    {
+      input: manifests,
+    },
+  );
   const report = JSON.parse(result.stdout) as { summary: { valid: number; invalid: number; errors: number; skipped: number } };
   return { code: result.code, summary: report.summary, output: result.stdout };
 }
@@ -65,12 +71,14 @@ const CHECKOV_SKIPS: { check: string; resource: RegExp; scenarios?: string[]; re
   {
     check: 'CKV_K8S_43',
     resource: /.*/,
-    reason: 'image digest: the chart supports image.digest and docs/kubernetes.md asks for it; before a release no digest exists, so the default is the appVersion tag (the prod scenario pins a digest)',
+    reason:
+      'image digest: the chart supports image.digest and docs/kubernetes.md asks for it; before a release no digest exists, so the default is the appVersion tag (the prod scenario pins a digest)',
   },
   {
     check: 'CKV_K8S_15',
     resource: /.*/,
-    reason: 'imagePullPolicy Always: with a digest or an immutable release tag, IfNotPresent pulls the same image and keeps nodes working when the registry is briefly away; set image.pullPolicy if your policy demands Always',
+    reason:
+      'imagePullPolicy Always: with a digest or an immutable release tag, IfNotPresent pulls the same image and keeps nodes working when the registry is briefly away; set image.pullPolicy if your policy demands Always',
   },
   {
     check: 'CKV_K8S_8',
@@ -86,24 +94,27 @@ const CHECKOV_SKIPS: { check: string; resource: RegExp; scenarios?: string[]; re
     check: 'CKV_K8S_8',
     resource: /^Deployment\.[^.]+\.ispw-ispw-mcp$/,
     scenarios: ['sidecar-deployment'],
-    reason: 'liveness probe: in the sidecar topology the agent containers are the user\'s; ispw-mcp itself (the native sidecar, an init container checkov does not look at) has startup, liveness and readiness probes',
+    reason:
+      "liveness probe: in the sidecar topology the agent containers are the user's; ispw-mcp itself (the native sidecar, an init container checkov does not look at) has startup, liveness and readiness probes",
   },
   {
     check: 'CKV_K8S_9',
     resource: /^Deployment\.[^.]+\.ispw-ispw-mcp$/,
     scenarios: ['sidecar-deployment'],
-    reason: 'readiness probe: as for the liveness probe of the sidecar topology\'s agent containers',
+    reason: "readiness probe: as for the liveness probe of the sidecar topology's agent containers",
   },
   {
     check: 'CKV_K8S_31',
     resource: /.*/,
-    reason: 'seccomp: checkov accepts only runtime/default, but seccompProfile Localhost with the project\'s allow-list (deploy/seccomp/ispw-mcp.json) is stricter; RuntimeDefault is the default',
+    reason:
+      "seccomp: checkov accepts only runtime/default, but seccompProfile Localhost with the project's allow-list (deploy/seccomp/ispw-mcp.json) is stricter; RuntimeDefault is the default",
   },
   {
     check: 'CKV_K8S_40',
     resource: /.*/,
     scenarios: ['openshift', 'sidecar-cronjob'],
-    reason: 'high UID: on OpenShift the chart leaves runAsUser out on purpose, and the restricted-v2 SCC assigns one from the namespace range (1000000000 and up); elsewhere it is 65532',
+    reason:
+      'high UID: on OpenShift the chart leaves runAsUser out on purpose, and the restricted-v2 SCC assigns one from the namespace range (1000000000 and up); elsewhere it is 65532',
   },
 ];
 
@@ -125,7 +136,9 @@ async function checkov(file: string): Promise<CheckovFinding[]> {
 
 const unexplained = (findings: CheckovFinding[], scenario: string) =>
   findings
-    .filter((f) => !CHECKOV_SKIPS.some((skip) => skip.check === f.check_id && skip.resource.test(f.resource) && (skip.scenarios ?? [scenario]).includes(scenario)))
+    .filter(
+      (f) => !CHECKOV_SKIPS.some((skip) => skip.check === f.check_id && skip.resource.test(f.resource) && (skip.scenarios ?? [scenario]).includes(scenario)),
+    )
     .map((f) => `${scenario}: ${f.check_id} ${f.resource}: ${f.check_name}`);
 
 describe('checkov (kubernetes framework)', () => {
@@ -143,7 +156,12 @@ describe('checkov (kubernetes framework)', () => {
   it('reports a privileged container with added capabilities', async () => {
     const r = await helmTemplate({
       scenario: 'default',
-      set: { 'extraContainers[0].name': 'bad', 'extraContainers[0].image': 'busybox', 'extraContainers[0].securityContext.privileged': 'true', 'extraContainers[0].securityContext.capabilities.add[0]': 'SYS_ADMIN' },
+      set: {
+        'extraContainers[0].name': 'bad',
+        'extraContainers[0].image': 'busybox',
+        'extraContainers[0].securityContext.privileged': 'true',
+        'extraContainers[0].securityContext.capabilities.add[0]': 'SYS_ADMIN',
+      },
     });
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, r.stdout);

@@ -16,7 +16,11 @@ import { CHART, KUBE_VERSION, ROOT, run, tool } from './support/tools.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ispw-mcp-chart-monitoring-'));
 const chart = join(dir, 'ispw-mcp');
-const enabled = { 'metrics.prometheusRule.enabled': 'true', 'metrics.dashboards.enabled': 'true', 'metrics.prometheusRule.labels.release': 'kube-prometheus-stack' };
+const enabled = {
+  'metrics.prometheusRule.enabled': 'true',
+  'metrics.dashboards.enabled': 'true',
+  'metrics.prometheusRule.labels.release': 'kube-prometheus-stack',
+};
 
 beforeAll(() => {
   cpSync(CHART, chart, { recursive: true });
@@ -39,10 +43,16 @@ describe('monitoring artefacts rendered by the chart', () => {
 
   it('passes kubeconform -strict and the API server (server-side dry run against the CRD)', async () => {
     const r = await render({ scenario: 'default', chart, set: enabled, namespace: 'default' });
-    const conform = await run(tool('kubeconform'), ['-strict', '-summary', '-kubernetes-version', KUBE_VERSION, '-schema-location', inject('schemaLocation'), '-'], { input: r.text });
+    const conform = await run(
+      tool('kubeconform'),
+      ['-strict', '-summary', '-kubernetes-version', KUBE_VERSION, '-schema-location', inject('schemaLocation'), '-'],
+      { input: r.text },
+    );
     expect(conform.code, conform.stdout + conform.stderr).toBe(0);
     const manifests = r.objects.filter((o) => o.kind === 'PrometheusRule' || o.metadata.name.includes('dashboard'));
-    const applied = await run(tool('kubectl'), ['--kubeconfig', inject('kubeconfig'), 'apply', '--dry-run=server', '-f', '-'], { input: manifests.map((o) => JSON.stringify(o)).join('\n') });
+    const applied = await run(tool('kubectl'), ['--kubeconfig', inject('kubeconfig'), 'apply', '--dry-run=server', '-f', '-'], {
+      input: manifests.map((o) => JSON.stringify(o)).join('\n'),
+    });
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.stdout).toMatch(/prometheusrule.monitoring.coreos.com\/ispw-ispw-mcp created \(server dry run\)/);
   });
@@ -58,7 +68,9 @@ describe('monitoring artefacts rendered by the chart', () => {
     const dashboard = r.one('ConfigMap', 'ispw-ispw-mcp-dashboard-ispw-mcp-overview');
     expect(dashboard.data!['ispw-mcp-overview.json']).toBe(readFileSync(join(ROOT, 'deploy/monitoring/grafana/ispw-mcp-overview.json'), 'utf8'));
     const manifests = r.objects.filter((o) => o.kind === 'PrometheusRule' || o.metadata.name.includes('dashboard'));
-    const applied = await run(tool('kubectl'), ['--kubeconfig', inject('kubeconfig'), 'apply', '--dry-run=server', '-f', '-'], { input: manifests.map((o) => JSON.stringify(o)).join('\n') });
+    const applied = await run(tool('kubectl'), ['--kubeconfig', inject('kubeconfig'), 'apply', '--dry-run=server', '-f', '-'], {
+      input: manifests.map((o) => JSON.stringify(o)).join('\n'),
+    });
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.stdout).toMatch(/prometheusrule.monitoring.coreos.com\/ispw-ispw-mcp created \(server dry run\)/);
   });

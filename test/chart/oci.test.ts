@@ -83,9 +83,22 @@ describe('the chart from an OCI registry', () => {
   });
 
   it('installs by digest, and refuses a wrong digest', async () => {
-    const byDigest = await helm(['template', 'ispw', `oci://${address}/charts/ispw-mcp@${digest}`, '--plain-http', '--kube-version', KUBE_VERSION, '--values', valuesFile('default')]);
+    const byDigest = await helm([
+      'template',
+      'ispw',
+      `oci://${address}/charts/ispw-mcp@${digest}`,
+      '--plain-http',
+      '--kube-version',
+      KUBE_VERSION,
+      '--values',
+      valuesFile('default'),
+    ]);
     expect(byDigest).toMatch(/kind: Deployment/);
-    const wrong = await run(tool('helm'), ['template', 'ispw', `oci://${address}/charts/ispw-mcp@sha256:${'0'.repeat(64)}`, '--plain-http', '--kube-version', KUBE_VERSION], { env: helmEnv });
+    const wrong = await run(
+      tool('helm'),
+      ['template', 'ispw', `oci://${address}/charts/ispw-mcp@sha256:${'0'.repeat(64)}`, '--plain-http', '--kube-version', KUBE_VERSION],
+      { env: helmEnv },
+    );
     expect(wrong.code).not.toBe(0);
   });
 
@@ -102,7 +115,8 @@ describe('helm install, upgrade and rollback from oci:// against the API server'
   const kube = { ...helmEnv, KUBECONFIG: inject('kubeconfig') };
   const helmKube = (args: string[]) => run(tool('helm'), [...args, '--namespace', namespace], { env: kube });
   const kubectl = (args: string[]) => runOk(tool('kubectl'), ['--kubeconfig', inject('kubeconfig'), '--namespace', namespace, ...args]);
-  const checksum = async () => (await kubectl(['get', 'deployment', 'ispw-ispw-mcp', '-o', "jsonpath={.spec.template.metadata.annotations['checksum/config']}"])).trim();
+  const checksum = async () =>
+    (await kubectl(['get', 'deployment', 'ispw-ispw-mcp', '-o', "jsonpath={.spec.template.metadata.annotations['checksum/config']}"])).trim();
   let original: string;
 
   beforeAll(async () => {
@@ -111,7 +125,16 @@ describe('helm install, upgrade and rollback from oci:// against the API server'
   });
 
   it('installs, and prints the notes', async () => {
-    const installed = await helmKube(['install', 'ispw', `oci://${address}/charts/ispw-mcp`, '--version', chartVersion, '--plain-http', '--values', valuesFile('default')]);
+    const installed = await helmKube([
+      'install',
+      'ispw',
+      `oci://${address}/charts/ispw-mcp`,
+      '--version',
+      chartVersion,
+      '--plain-http',
+      '--values',
+      valuesFile('default'),
+    ]);
     expect(installed.code, installed.stderr).toBe(0);
     expect(installed.stderr).not.toMatch(/violate/i);
     expect(installed.stdout).toMatch(/STATUS: deployed/);
@@ -122,14 +145,36 @@ describe('helm install, upgrade and rollback from oci:// against the API server'
   });
 
   it('refuses an upgrade with values the schema refuses, and keeps the release', async () => {
-    const refused = await helmKube(['upgrade', 'ispw', `oci://${address}/charts/ispw-mcp`, '--version', chartVersion, '--plain-http', '--values', valuesFile('default'), '--set', 'replicas=3']);
+    const refused = await helmKube([
+      'upgrade',
+      'ispw',
+      `oci://${address}/charts/ispw-mcp`,
+      '--version',
+      chartVersion,
+      '--plain-http',
+      '--values',
+      valuesFile('default'),
+      '--set',
+      'replicas=3',
+    ]);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/additional properties 'replicas' not allowed/);
     expect(await checksum()).toBe(original);
   });
 
   it('upgrades with a changed configuration (a new pod template), then rolls back to the first', async () => {
-    const upgraded = await helmKube(['upgrade', 'ispw', `oci://${address}/charts/ispw-mcp`, '--version', chartVersion, '--plain-http', '--values', valuesFile('default'), '--set', 'log.level=debug']);
+    const upgraded = await helmKube([
+      'upgrade',
+      'ispw',
+      `oci://${address}/charts/ispw-mcp`,
+      '--version',
+      chartVersion,
+      '--plain-http',
+      '--values',
+      valuesFile('default'),
+      '--set',
+      'log.level=debug',
+    ]);
     expect(upgraded.code, upgraded.stderr).toBe(0);
     expect(await checksum()).not.toBe(original);
     const rolledBack = await helmKube(['rollback', 'ispw', '1']);

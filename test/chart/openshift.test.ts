@@ -27,7 +27,13 @@ const NAME = `issue-14-chart-${process.env.ISPW_MCP_CHART_RUN_ID ?? `p${process.
 const podman = (args: string[]) => run('podman', ['--runtime', process.env.PODMAN_RUNTIME ?? 'runc', ...args], { timeoutMs: 120_000 });
 const podmanOk = (args: string[]) => runOk('podman', ['--runtime', process.env.PODMAN_RUNTIME ?? 'runc', ...args], { timeoutMs: 120_000 });
 const HARDENING = [
-  '--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--security-opt', `seccomp=${join(ROOT, 'deploy/seccomp/ispw-mcp.json')}`,
+  '--read-only',
+  '--cap-drop',
+  'ALL',
+  '--security-opt',
+  'no-new-privileges',
+  '--security-opt',
+  `seccomp=${join(ROOT, 'deploy/seccomp/ispw-mcp.json')}`,
   ...(process.env.PODMAN_ULIMITS ?? '--ulimit nofile=4096:4096 --ulimit nproc=4096:4096').split(' '),
   // Like CRI-O on OpenShift: no /etc/passwd entry is made up for the arbitrary UID.
   '--passwd=false',
@@ -61,13 +67,40 @@ async function startServer(name: string, withFsGroup: boolean): Promise<number> 
   const port = await freePort();
   started.push(name);
   await podmanOk([
-    'run', '--detach', '--name', name, ...HARDENING, '--user', `${UID}:0`, ...(withFsGroup ? ['--group-add', String(FS_GROUP)] : []),
-    '--network', 'host', '-v', `${secrets.dir}:/var/run/secrets/ispw-mcp/server:ro`,
-    '-e', 'ISPW_MCP_PROFILE=prod', '-e', `ISPW_MCP_CES_URL=${sim.url}`, '-e', `ISPW_MCP_SRID=${DEMO.srid}`,
-    '-e', 'ISPW_MCP_CES_TOKEN_FILE=/var/run/secrets/ispw-mcp/server/ces.token',
-    '-e', 'ISPW_MCP_CA_FILE=/var/run/secrets/ispw-mcp/server/ca.crt', '-e', 'ISPW_MCP_CA_MODE=replace',
-    '-e', 'ISPW_MCP_HOST=127.0.0.1', '-e', `ISPW_MCP_PORT=${port}`, '-e', 'ISPW_MCP_HTTP_SESSIONS=stateless',
-    IMAGE, 'serve', '--transport', 'http',
+    'run',
+    '--detach',
+    '--name',
+    name,
+    ...HARDENING,
+    '--user',
+    `${UID}:0`,
+    ...(withFsGroup ? ['--group-add', String(FS_GROUP)] : []),
+    '--network',
+    'host',
+    '-v',
+    `${secrets.dir}:/var/run/secrets/ispw-mcp/server:ro`,
+    '-e',
+    'ISPW_MCP_PROFILE=prod',
+    '-e',
+    `ISPW_MCP_CES_URL=${sim.url}`,
+    '-e',
+    `ISPW_MCP_SRID=${DEMO.srid}`,
+    '-e',
+    'ISPW_MCP_CES_TOKEN_FILE=/var/run/secrets/ispw-mcp/server/ces.token',
+    '-e',
+    'ISPW_MCP_CA_FILE=/var/run/secrets/ispw-mcp/server/ca.crt',
+    '-e',
+    'ISPW_MCP_CA_MODE=replace',
+    '-e',
+    'ISPW_MCP_HOST=127.0.0.1',
+    '-e',
+    `ISPW_MCP_PORT=${port}`,
+    '-e',
+    'ISPW_MCP_HTTP_SESSIONS=stateless',
+    IMAGE,
+    'serve',
+    '--transport',
+    'http',
   ]);
   return port;
 }
@@ -112,7 +145,12 @@ describe(`the image under an arbitrary UID (${UID}) with GID 0, as on OpenShift`
     expect(status).toMatch(/^Gid:\s+0\s+0\s+0\s+0$/m);
     expect(status).toMatch(new RegExp(`^Groups:.*\\b${FS_GROUP}\\b`, 'm'));
     expect(status).toMatch(/^CapEff:\s+0+$/m);
-    expect((await podmanOk(['diff', name])).trim().split('\n').filter((l) => l && !/^[AC] \/var(\/run(\/secrets(\/ispw-mcp(\/server)?)?)?)?$/.test(l))).toEqual([]);
+    expect(
+      (await podmanOk(['diff', name]))
+        .trim()
+        .split('\n')
+        .filter((l) => l && !/^[AC] \/var(\/run(\/secrets(\/ispw-mcp(\/server)?)?)?)?$/.test(l)),
+    ).toEqual([]);
   });
 
   it('can read every file of the application and the runtime (group 0 or world readable)', async () => {
@@ -147,4 +185,3 @@ describe('without the fsGroup', () => {
     expect(logs.stderr + logs.stdout).not.toContain(TOKEN);
   }, 60_000);
 });
-

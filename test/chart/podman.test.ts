@@ -85,7 +85,7 @@ async function mcpClient(): Promise<Client> {
 async function callTool(): Promise<{ isError?: boolean; structuredContent?: unknown; content?: unknown }> {
   const client = await mcpClient();
   try {
-    return (await client.callTool({ name: 'ispw_get_assignment', arguments: { assignment_id: DEMO.assignmentId } }));
+    return await client.callTool({ name: 'ispw_get_assignment', arguments: { assignment_id: DEMO.assignmentId } });
   } finally {
     await client.close();
   }
@@ -101,7 +101,11 @@ beforeAll(async () => {
     [`${NAME}-sim-tls`, new KubeletSecretDir(GID, { 'tls.crt': pki.server.cert, 'tls.key': pki.server.key, 'ca.crt': pki.ca.cert })],
   ]);
   const restricted = {
-    allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] },
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    privileged: false,
+    runAsNonRoot: true,
+    capabilities: { drop: ['ALL'] },
   };
   const values = {
     profile: 'prod',
@@ -109,25 +113,51 @@ beforeAll(async () => {
     replicaCount: 1,
     image: { repository: IMAGE_REPOSITORY, tag: IMAGE_TAG, pullPolicy: 'Never' },
     ces: {
-      instances: [{
-        name: 'podman-plex', url: 'https://127.0.0.1:48226', srids: [DEMO.srid], cidrs: ['127.0.0.1/32'],
-        caBundle: { pem: pki.ca.cert }, caMode: 'replace', clientCertificate: { existingSecret: `${NAME}-ces-client` },
-      }],
+      instances: [
+        {
+          name: 'podman-plex',
+          url: 'https://127.0.0.1:48226',
+          srids: [DEMO.srid],
+          cidrs: ['127.0.0.1/32'],
+          caBundle: { pem: pki.ca.cert },
+          caMode: 'replace',
+          clientCertificate: { existingSecret: `${NAME}-ces-client` },
+        },
+      ],
     },
     secrets: { existingSecret: `${NAME}-secrets` },
     listener: { tls: { enabled: true, existingSecret: `${NAME}-listener`, clientCa: { secretName: `${NAME}-client-ca` }, clientScopes: ['ispw:read'] } },
     seccompProfile: { type: 'Localhost', localhostProfile: 'ispw-mcp.json' },
     // A short readiness cache, so the rotation below shows in /readyz within a second.
     config: { health: { readyCacheSeconds: 1 } },
-    extraContainers: [{
-      name: 'ces-simulator',
-      image: IMAGE,
-      imagePullPolicy: 'Never',
-      args: ['simulator', '--host', '127.0.0.1', '--port', '48226', '--token', TOKENS.first, TOKENS.second, '--step-ms', '0',
-        '--tls-cert', '/sim/tls.crt', '--tls-key', '/sim/tls.key', '--tls-ca', '/sim/ca.crt', '--require-client-cert'],
-      securityContext: { ...restricted, runAsUser: 65532, runAsGroup: 65532 },
-      volumeMounts: [{ name: 'sim-tls', mountPath: '/sim', readOnly: true }],
-    }],
+    extraContainers: [
+      {
+        name: 'ces-simulator',
+        image: IMAGE,
+        imagePullPolicy: 'Never',
+        args: [
+          'simulator',
+          '--host',
+          '127.0.0.1',
+          '--port',
+          '48226',
+          '--token',
+          TOKENS.first,
+          TOKENS.second,
+          '--step-ms',
+          '0',
+          '--tls-cert',
+          '/sim/tls.crt',
+          '--tls-key',
+          '/sim/tls.key',
+          '--tls-ca',
+          '/sim/ca.crt',
+          '--require-client-cert',
+        ],
+        securityContext: { ...restricted, runAsUser: 65532, runAsGroup: 65532 },
+        volumeMounts: [{ name: 'sim-tls', mountPath: '/sim', readOnly: true }],
+      },
+    ],
     extraVolumes: [{ name: 'sim-tls', secret: { secretName: `${NAME}-sim-tls`, defaultMode: 288 } }],
   };
   const valuesFile = join(work, 'values.yaml');
@@ -143,13 +173,25 @@ beforeAll(async () => {
   expect(podIp).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
   agent = new Agent({
     connect: (options, callback) => {
-      const socket = tlsConnect({ host: podIp, port: Number(options.port), servername: SERVICE_HOST, ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key, ALPNProtocols: ['http/1.1'] });
+      const socket = tlsConnect({
+        host: podIp,
+        port: Number(options.port),
+        servername: SERVICE_HOST,
+        ca: pki.ca.cert,
+        cert: pki.client.cert,
+        key: pki.client.key,
+        ALPNProtocols: ['http/1.1'],
+      });
       socket.once('secureConnect', () => callback(null, socket));
       socket.once('error', (error) => callback(error, null));
     },
   });
   try {
-    await eventually('/readyz 200 (the server reached the simulator with its token over mTLS)', async () => ((await probe('/readyz')) === 200 ? true : undefined), 90_000);
+    await eventually(
+      '/readyz 200 (the server reached the simulator with its token over mTLS)',
+      async () => ((await probe('/readyz')) === 200 ? true : undefined),
+      90_000,
+    );
   } catch (error) {
     const logs = await podman(['logs', container]);
     throw new Error(`${String(error)}\n${logs.stderr}${logs.stdout}`);
@@ -194,7 +236,7 @@ describe('podman kube play of the rendered Deployment', () => {
     expect(refused).toMatch(/error|closed/);
   });
 
-  it('runs with the chart\'s security context: uid/gid 65532, no capabilities, no new privileges, our seccomp profile, read-only root', async () => {
+  it("runs with the chart's security context: uid/gid 65532, no capabilities, no new privileges, our seccomp profile, read-only root", async () => {
     const inspect = JSON.parse(await podmanOk(['inspect', container]))[0];
     const pid = inspect.State.Pid as number;
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -214,7 +256,11 @@ describe('podman kube play of the rendered Deployment', () => {
     expect(audit.trim()).toMatch(/\.jsonl$/);
     // podman diff lists only the mount points the runtime created for the volumes; nothing else changed.
     const mounts = (JSON.parse(await podmanOk(['inspect', container]))[0].Mounts as { Destination: string }[]).map((m) => m.Destination);
-    const changed = (await podmanOk(['diff', container])).trim().split('\n').filter(Boolean).map((line) => line.slice(2));
+    const changed = (await podmanOk(['diff', container]))
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.slice(2));
     expect(changed.filter((path) => !mounts.some((m) => m === path || m.startsWith(`${path}/`)))).toEqual([]);
   });
 

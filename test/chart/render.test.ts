@@ -31,7 +31,6 @@ const serverContainer = (r: Render): Loose => {
 const configOf = (r: Render): Loose => parse(r.one('ConfigMap', 'ispw-ispw-mcp-config').data!['ispw-mcp.yaml']!);
 const valuesOf = (scenario: string): Loose => parse(readFileSync(valuesFile(scenario), 'utf8'));
 
-
 describe.each(MATRIX)('scenario %s', (scenario) => {
   it('every pod meets Pod Security restricted, read-only root included', () => {
     const r = get(scenario);
@@ -50,11 +49,18 @@ describe.each(MATRIX)('scenario %s', (scenario) => {
     const config = configOf(r);
     const files: string[] = [
       ...config.ces.instances.flatMap((i: Loose) => [i.tokenFile, i.caFile, i.clientCertFile, i.clientKeyFile, i.clientKeyPassphraseFile]),
-      config.auth?.tls?.certFile, config.auth?.tls?.keyFile, config.auth?.tls?.clientCaFile,
-      config.access.policyFile, config.access.confirmKeyFile, config.identity.userTokenDir,
+      config.auth?.tls?.certFile,
+      config.auth?.tls?.keyFile,
+      config.auth?.tls?.clientCaFile,
+      config.access.policyFile,
+      config.access.confirmKeyFile,
+      config.identity.userTokenDir,
     ].filter(Boolean);
     for (const file of files) {
-      expect(container.volumeMounts.some((m: Loose) => file === m.mountPath || file.startsWith(`${m.mountPath}/`)), file).toBe(true);
+      expect(
+        container.volumeMounts.some((m: Loose) => file === m.mountPath || file.startsWith(`${m.mountPath}/`)),
+        file,
+      ).toBe(true);
     }
     // Secrets never reach the environment.
     for (const env of container.env) expect(env.valueFrom?.secretKeyRef, env.name).toBeUndefined();
@@ -65,7 +71,10 @@ describe.each(MATRIX)('scenario %s', (scenario) => {
     const file = join(dir, `${scenario}.yaml`);
     writeFileSync(file, get(scenario).one('ConfigMap', 'ispw-ispw-mcp-config').data!['ispw-mcp.yaml']!);
     // A clean environment: the server's prod profile refuses unknown ISPW_MCP_* variables (the test's own).
-    const result = await run(process.execPath, [join(ROOT, 'dist/src/main.js'), 'config', 'check', '--config', file], { env: { PATH: process.env.PATH ?? '' }, replaceEnv: true });
+    const result = await run(process.execPath, [join(ROOT, 'dist/src/main.js'), 'config', 'check', '--config', file], {
+      env: { PATH: process.env.PATH ?? '' },
+      replaceEnv: true,
+    });
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toMatch(/Result: OK/);
   });
@@ -116,14 +125,16 @@ describe('the Pod Security check itself', () => {
       },
     });
     const violations = restrictedViolations(r.objects, { openshift: false });
-    expect(violations).toEqual(expect.arrayContaining([
-      'Deployment/ispw-ispw-mcp container bad: privileged',
-      'Deployment/ispw-ispw-mcp container bad: adds capabilities',
-      'Deployment/ispw-ispw-mcp container bad: runs as root',
-      'Deployment/ispw-ispw-mcp container bad: capabilities not dropped',
-      'Deployment/ispw-ispw-mcp container bad: root filesystem is writable',
-      'Deployment/ispw-ispw-mcp: volume host is a hostPath',
-    ]));
+    expect(violations).toEqual(
+      expect.arrayContaining([
+        'Deployment/ispw-ispw-mcp container bad: privileged',
+        'Deployment/ispw-ispw-mcp container bad: adds capabilities',
+        'Deployment/ispw-ispw-mcp container bad: runs as root',
+        'Deployment/ispw-ispw-mcp container bad: capabilities not dropped',
+        'Deployment/ispw-ispw-mcp container bad: root filesystem is writable',
+        'Deployment/ispw-ispw-mcp: volume host is a hostPath',
+      ]),
+    );
     // And an OpenShift expectation catches a fixed UID.
     expect(restrictedViolations(get('default').objects, { openshift: true })).toContain('Deployment/ispw-ispw-mcp: runAsUser is fixed on OpenShift');
   });
@@ -134,7 +145,10 @@ describe('config passthrough', () => {
     const r = await render({ scenario: 'default', set: { 'config.wait.maxWaitSecs': '900' } });
     const file = join(dir, 'typo.yaml');
     writeFileSync(file, r.one('ConfigMap', 'ispw-ispw-mcp-config').data!['ispw-mcp.yaml']!);
-    const result = await run(process.execPath, [join(ROOT, 'dist/src/main.js'), 'config', 'check', '--config', file], { env: { PATH: process.env.PATH ?? '' }, replaceEnv: true });
+    const result = await run(process.execPath, [join(ROOT, 'dist/src/main.js'), 'config', 'check', '--config', file], {
+      env: { PATH: process.env.PATH ?? '' },
+      replaceEnv: true,
+    });
     expect(result.code).toBe(1);
     expect(result.stdout + result.stderr).toMatch(/wait.maxWaitSecs.*unknown/);
   });
@@ -210,7 +224,9 @@ describe('topology B (service)', () => {
     const r = get('csi');
     const volumes = podSpecOf(r.one('Deployment')).volumes;
     expect(volumes.find((v: Loose) => v.name === 'ispw-mcp-secrets').csi).toEqual({
-      driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'ispw-ispw-mcp-secrets' },
+      driver: 'secrets-store.csi.k8s.io',
+      readOnly: true,
+      volumeAttributes: { secretProviderClass: 'ispw-ispw-mcp-secrets' },
     });
     expect(volumes.find((v: Loose) => v.name === 'ispw-mcp-users').csi.volumeAttributes.secretProviderClass).toBe('ispw-mcp-user-tokens');
     expect(r.one('SecretProviderClass').spec.provider).toBe('vault');
@@ -297,7 +313,13 @@ describe('topology A (sidecar)', () => {
     expect(spec.initContainers[0]).toMatchObject({ name: 'ispw-mcp', restartPolicy: 'Always' });
     expect(spec.initContainers[0].ports).toBeUndefined();
     expect(spec.initContainers[0].readinessProbe.exec.command).toEqual([
-      '/nodejs/bin/node', '/app/dist/src/main.js', 'healthcheck', '--url', 'http://127.0.0.1:8080/readyz', '--timeout-ms', '4500',
+      '/nodejs/bin/node',
+      '/app/dist/src/main.js',
+      'healthcheck',
+      '--url',
+      'http://127.0.0.1:8080/readyz',
+      '--timeout-ms',
+      '4500',
     ]);
     expect(configOf(r).http.host).toBe('127.0.0.1');
     expect(configOf(r).metrics).toBeUndefined();
@@ -309,7 +331,7 @@ describe('topology A (sidecar)', () => {
     }
   });
 
-  it('a Job and a CronJob never restart their pods; the agent\'s own security settings win where given', async () => {
+  it("a Job and a CronJob never restart their pods; the agent's own security settings win where given", async () => {
     expect(podSpecOf(get('sidecar-job').one('Job')).restartPolicy).toBe('Never');
     expect(podSpecOf(get('sidecar-cronjob').one('CronJob')).restartPolicy).toBe('Never');
     const r = await render({ scenario: 'sidecar-job', set: { 'sidecar.workload.containers[0].securityContext.runAsUser': '10001' } });
@@ -329,7 +351,10 @@ describe('OpenShift', () => {
 describe('objects the chart renders only on request', () => {
   it('no Role or RoleBinding unless rbac.create, and then only the rules given, with the token mounted', async () => {
     for (const scenario of MATRIX) expect(get(scenario).all('Role')).toEqual([]);
-    const r = await render({ scenario: 'default', set: { 'rbac.create': 'true', 'rbac.rules[0].apiGroups[0]': '', 'rbac.rules[0].resources[0]': 'configmaps', 'rbac.rules[0].verbs[0]': 'get' } });
+    const r = await render({
+      scenario: 'default',
+      set: { 'rbac.create': 'true', 'rbac.rules[0].apiGroups[0]': '', 'rbac.rules[0].resources[0]': 'configmaps', 'rbac.rules[0].verbs[0]': 'get' },
+    });
     expect(r.one('Role').rules).toEqual([{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]);
     expect(r.one('RoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'ispw-ispw-mcp', namespace: 'ispw-mcp' }]);
     expect(podSpecOf(r.one('Deployment')).automountServiceAccountToken).toBe(true);
@@ -338,8 +363,27 @@ describe('objects the chart renders only on request', () => {
   it('objects in the matrix', () => {
     const kinds = new Set(MATRIX.flatMap((s) => get(s).objects.map((o: K8sObject) => o.kind)));
     expect([...kinds].sort()).toEqual(
-      ['BackendTLSPolicy', 'Certificate', 'CiliumNetworkPolicy', 'ConfigMap', 'CronJob', 'Deployment', 'ExternalSecret', 'HTTPRoute', 'HorizontalPodAutoscaler',
-        'Ingress', 'Job', 'NetworkPolicy', 'Pod', 'PodDisruptionBudget', 'Secret', 'SecretProviderClass', 'Service', 'ServiceAccount', 'ServiceMonitor'].sort(),
+      [
+        'BackendTLSPolicy',
+        'Certificate',
+        'CiliumNetworkPolicy',
+        'ConfigMap',
+        'CronJob',
+        'Deployment',
+        'ExternalSecret',
+        'HTTPRoute',
+        'HorizontalPodAutoscaler',
+        'Ingress',
+        'Job',
+        'NetworkPolicy',
+        'Pod',
+        'PodDisruptionBudget',
+        'Secret',
+        'SecretProviderClass',
+        'Service',
+        'ServiceAccount',
+        'ServiceMonitor',
+      ].sort(),
     );
   });
 });

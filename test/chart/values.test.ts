@@ -39,11 +39,21 @@ describe('values.schema.json refuses bad values', () => {
   const refused: [string, object, string, RegExp][] = [
     ['an unknown top-level key (a typo)', { replicas: 3 }, 'default', /additional properties 'replicas' not allowed/],
     ['an unknown nested key', { image: { tga: 'x' } }, 'default', /additional properties 'tga' not allowed/],
-    ['an inline token with profile prod', { secrets: { existingSecret: '', inline: { 'prod-plex.token': 'abc' } } }, 'default', /inline.*maxProperties|minimum 0 properties|maximum 0 properties/i],
+    [
+      'an inline token with profile prod',
+      { secrets: { existingSecret: '', inline: { 'prod-plex.token': 'abc' } } },
+      'default',
+      /inline.*maxProperties|minimum 0 properties|maximum 0 properties/i,
+    ],
     ['an inline token with profile stage', { profile: 'stage', secrets: { existingSecret: '', inline: { 'prod-plex.token': 'abc' } } }, 'default', /inline/],
     ['several replicas with stateful sessions', { replicaCount: 3, http: { sessions: 'stateful' } }, 'default', /replicaCount.*maximum|maximum.*1/],
     ['the HPA with stateful sessions', { replicaCount: 1, http: { sessions: 'stateful' }, autoscaling: { enabled: true } }, 'default', /enabled|const/],
-    ['an http:// CES URL in prod', { ces: { instances: [{ name: 'prod-plex', url: 'http://ces.example.com:48080', srids: ['CW09-47623'], cidrs: ['10.0.0.0/8'] }] } }, 'default', /https/],
+    [
+      'an http:// CES URL in prod',
+      { ces: { instances: [{ name: 'prod-plex', url: 'http://ces.example.com:48080', srids: ['CW09-47623'], cidrs: ['10.0.0.0/8'] }] } },
+      'default',
+      /https/,
+    ],
     ['running as root', { podSecurityContext: { runAsUser: 0 } }, 'default', /runAsUser.*minimum|minimum.*1/],
     ['an Unconfined AppArmor profile', { appArmorProfile: { type: 'Unconfined' } }, 'default', /Unconfined|enum|value must be one of/],
     ['a Localhost seccomp profile without its path', { seccompProfile: { type: 'Localhost' } }, 'default', /localhostProfile/],
@@ -67,15 +77,40 @@ describe('the templates refuse unsafe or incomplete combinations with an actiona
   const refused: [string, object, string, RegExp][] = [
     ['no CES instance', { ces: { instances: [] } }, 'default', /ces.instances: list at least one CES instance/],
     ['no source for the CES token', { secrets: { existingSecret: '' } }, 'default', /secrets: the CES tokens need a source/],
-    ['two sources for the server secret', { secrets: { externalSecret: { enabled: true, secretStoreRef: { name: 'vault' } } } }, 'default', /choose one source of the server secret/],
-    ['an unauthenticated service on the pod network', { auth: { oauth: { issuer: '', audience: '' } } }, 'default', /authenticate callers with OAuth .* or mutual TLS/],
-    ['egress without the CES addresses', { ces: { instances: [{ name: 'prod-plex', url: 'https://ces.example.com:48226', srids: ['CW09-47623'] }] } }, 'default', /cidrs: list the addresses of this CES endpoint/],
-    ['confirmations across replicas without a shared key', { access: { policy: { version: 1, default: 'allow', rules: [{ name: 'c', match: { operations: ['promote'] }, decision: 'confirm' }] } } }, 'default', /secrets.confirmKey/],
+    [
+      'two sources for the server secret',
+      { secrets: { externalSecret: { enabled: true, secretStoreRef: { name: 'vault' } } } },
+      'default',
+      /choose one source of the server secret/,
+    ],
+    [
+      'an unauthenticated service on the pod network',
+      { auth: { oauth: { issuer: '', audience: '' } } },
+      'default',
+      /authenticate callers with OAuth .* or mutual TLS/,
+    ],
+    [
+      'egress without the CES addresses',
+      { ces: { instances: [{ name: 'prod-plex', url: 'https://ces.example.com:48226', srids: ['CW09-47623'] }] } },
+      'default',
+      /cidrs: list the addresses of this CES endpoint/,
+    ],
+    [
+      'confirmations across replicas without a shared key',
+      { access: { policy: { version: 1, default: 'allow', rules: [{ name: 'c', match: { operations: ['promote'] }, decision: 'confirm' }] } } },
+      'default',
+      /secrets.confirmKey/,
+    ],
     ['a chart-owned setting in config', { config: { http: { port: 9999 } } }, 'default', /config.http.port: the chart sets this itself/],
     ['mutual TLS without the metrics port for the probes', { metrics: { enabled: false } }, 'openshift', /metrics.enabled: keep the metrics port/],
     ['a sidecar with no agent container', { sidecar: { workload: { containers: [] } } }, 'sidecar-deployment', /sidecar.workload.containers/],
     ['an unknown default instance', { ces: { defaultInstance: 'nope' } }, 'default', /ces.defaultInstance: "nope" is not one of/],
-    ['an HPA whose maximum is below its minimum', { autoscaling: { enabled: true, minReplicas: 4, maxReplicas: 3 } }, 'default', /autoscaling.maxReplicas \(3\) is below autoscaling.minReplicas \(4\)/],
+    [
+      'an HPA whose maximum is below its minimum',
+      { autoscaling: { enabled: true, minReplicas: 4, maxReplicas: 3 } },
+      'default',
+      /autoscaling.maxReplicas \(3\) is below autoscaling.minReplicas \(4\)/,
+    ],
     ['a PersistentVolumeClaim for the audit files without its name', { audit: { storage: 'persistentVolumeClaim' } }, 'default', /audit.existingClaim/],
   ];
   it.each(refused)('refuses %s', async (_what, overlay, scenario, message) => {
@@ -177,7 +212,10 @@ describe('monitoring artefacts in the chart', () => {
   it('a copy that differs fails the check', async () => {
     const root = tempDir();
     cpSync(join(ROOT, 'scripts/chart'), join(root, 'scripts/chart'), { recursive: true });
-    for (const [dir, text] of [['deploy/monitoring/prometheus', 'groups: []\n'], ['charts/ispw-mcp/files/monitoring/prometheus', 'groups: [{name: changed, rules: []}]\n']] as const) {
+    for (const [dir, text] of [
+      ['deploy/monitoring/prometheus', 'groups: []\n'],
+      ['charts/ispw-mcp/files/monitoring/prometheus', 'groups: [{name: changed, rules: []}]\n'],
+    ] as const) {
       mkdirSync(join(root, dir), { recursive: true });
       writeFileSync(join(root, dir, 'ispw-mcp.rules.yaml'), text);
     }

@@ -52,7 +52,12 @@ describe('config check', () => {
     const ces = { ISPW_MCP_CES_URL: 'https://ces.example.com:48226', ISPW_MCP_SRID: 'A-1', ISPW_MCP_CES_TOKEN_FILE: '/t' };
     const open = { ...ces, ISPW_MCP_TRANSPORT: 'http', ISPW_MCP_HOST: '0.0.0.0' };
     expect(inspectConfig({ env: { ...open, ISPW_MCP_ALLOW_UNAUTHENTICATED: 'true' }, readFile: () => '' }).errors).toEqual([]);
-    expect(inspectConfig({ env: { ...open, ISPW_MCP_AUTH_ISSUER: 'https://idp.example.com', ISPW_MCP_AUTH_AUDIENCE: 'https://mcp.example.com/mcp' }, readFile: () => '' }).errors).toEqual([]);
+    expect(
+      inspectConfig({
+        env: { ...open, ISPW_MCP_AUTH_ISSUER: 'https://idp.example.com', ISPW_MCP_AUTH_AUDIENCE: 'https://mcp.example.com/mcp' },
+        readFile: () => '',
+      }).errors,
+    ).toEqual([]);
     // prod lists the open binding once, as its refusal.
     const prod = inspectConfig({ env: { ...open, ISPW_MCP_PROFILE: 'prod' }, readFile: () => '' });
     expect(prod.errors).toEqual([]);

@@ -77,17 +77,30 @@ describe('healthcheck from the configuration', () => {
       ISPW_MCP_HTTP_CLIENT_CA_FILE: file('m-ca.crt', pki.ca.cert),
       ISPW_MCP_HTTP_SESSIONS: 'stateless',
     });
-    const client = { ISPW_MCP_HEALTHCHECK_CLIENT_CERT_FILE: file('probe.crt', pki.client.cert), ISPW_MCP_HEALTHCHECK_CLIENT_KEY_FILE: file('probe.key', pki.client.key) };
+    const client = {
+      ISPW_MCP_HEALTHCHECK_CLIENT_CERT_FILE: file('probe.crt', pki.client.cert),
+      ISPW_MCP_HEALTHCHECK_CLIENT_KEY_FILE: file('probe.key', pki.client.key),
+    };
     const probe = await healthcheck({ ...env, ...client });
     expect(probe.code, probe.stderr).toBe(0);
-    const flags = await healthcheck(env, '--client-cert', client.ISPW_MCP_HEALTHCHECK_CLIENT_CERT_FILE, '--client-key', client.ISPW_MCP_HEALTHCHECK_CLIENT_KEY_FILE);
+    const flags = await healthcheck(
+      env,
+      '--client-cert',
+      client.ISPW_MCP_HEALTHCHECK_CLIENT_CERT_FILE,
+      '--client-key',
+      client.ISPW_MCP_HEALTHCHECK_CLIENT_KEY_FILE,
+    );
     expect(flags.code, flags.stderr).toBe(0);
     // The listener's own certificate is for servers only (extended key usage serverAuth): refused.
     const own = await healthcheck(env);
     expect(own.code, own.stderr).toBe(1);
     expect(own.stderr).toMatch(/may have refused the client certificate: it needs one from ISPW_MCP_HTTP_CLIENT_CA_FILE/);
     // A client certificate from another CA: refused.
-    const foreign = await healthcheck({ ...env, ISPW_MCP_HEALTHCHECK_CLIENT_CERT_FILE: file('bad.crt', pki.untrustedClient.cert), ISPW_MCP_HEALTHCHECK_CLIENT_KEY_FILE: file('bad.key', pki.untrustedClient.key) });
+    const foreign = await healthcheck({
+      ...env,
+      ISPW_MCP_HEALTHCHECK_CLIENT_CERT_FILE: file('bad.crt', pki.untrustedClient.cert),
+      ISPW_MCP_HEALTHCHECK_CLIENT_KEY_FILE: file('bad.key', pki.untrustedClient.key),
+    });
     expect(foreign.code, foreign.stderr).toBe(1);
   });
 

@@ -22,7 +22,14 @@ describe('loadConfig', () => {
     expect(config.http).toMatchObject({ host: '127.0.0.1', port: 8080, sessions: 'stateful' });
     expect(config.wait.pollIntervalMs).toBe(2000);
     expect(config.ces.instances).toEqual([
-      expect.objectContaining({ name: 'default', url: baseEnv.ISPW_MCP_CES_URL, srids: ['CW09-47623'], tokenFile: '/run/token', timeoutSeconds: 30, retries: 2 }),
+      expect.objectContaining({
+        name: 'default',
+        url: baseEnv.ISPW_MCP_CES_URL,
+        srids: ['CW09-47623'],
+        tokenFile: '/run/token',
+        timeoutSeconds: 30,
+        retries: 2,
+      }),
     ]);
   });
 
@@ -87,7 +94,10 @@ describe('loadConfig', () => {
   });
 
   it('never silently ignores unknown keys in the config file: a warning in dev, a refusal in prod (issue #3)', () => {
-    const input = (profile: string) => ({ env: { ...baseEnv, ISPW_MCP_CONFIG: '/c.yaml', ISPW_MCP_PROFILE: profile }, readFile: files({ '/c.yaml': 'http:\n  prot: 80\n' }) });
+    const input = (profile: string) => ({
+      env: { ...baseEnv, ISPW_MCP_CONFIG: '/c.yaml', ISPW_MCP_PROFILE: profile },
+      readFile: files({ '/c.yaml': 'http:\n  prot: 80\n' }),
+    });
     expect(inspectConfig(input('dev')).warnings.join('\n')).toMatch(/http\.prot/);
     expect(() => loadConfig(input('prod'))).toThrow(/http\.prot/);
   });

@@ -16,13 +16,22 @@ const safe = {
   ISPW_MCP_SRID: 'CW09-47623',
   ISPW_MCP_CES_TOKEN_FILE: '/run/secrets/token',
 };
-const input = (env: Record<string, string>, extra: Partial<LoadConfigInput> = {}): LoadConfigInput => ({ env, readFile: files({}), fileStat: () => ({ mode: 0o100600, uid: 1000, gid: 1000 }), processGroups: [1000, 2000], ...extra });
+const input = (env: Record<string, string>, extra: Partial<LoadConfigInput> = {}): LoadConfigInput => ({
+  env,
+  readFile: files({}),
+  fileStat: () => ({ mode: 0o100600, uid: 1000, gid: 1000 }),
+  processGroups: [1000, 2000],
+  ...extra,
+});
 
 describe('precedence and sources', () => {
   it('layers defaults < profile < file < env < flags and records where each value came from', () => {
     const file = 'http:\n  sessions: stateful\n  port: 9000\nlog:\n  level: debug\n';
     const report = inspectConfig(
-      input({ ...safe, ISPW_MCP_PROFILE: 'prod', ISPW_MCP_CONFIG: '/c.yaml', ISPW_MCP_PORT: '9100' }, { flags: { port: '9200' }, readFile: files({ '/c.yaml': file }) }),
+      input(
+        { ...safe, ISPW_MCP_PROFILE: 'prod', ISPW_MCP_CONFIG: '/c.yaml', ISPW_MCP_PORT: '9100' },
+        { flags: { port: '9200' }, readFile: files({ '/c.yaml': file }) },
+      ),
     );
     expect(report.errors).toEqual([]);
     expect(report.config!.http.sessions).toBe('stateful'); // file beats the prod profile's stateless
@@ -49,13 +58,35 @@ describe('precedence and sources', () => {
 
 describe('prod refuses unsafe settings in one message', () => {
   it('lists every violation at once', () => {
-    const file = ['http:', '  prot: 80', 'ces:', '  instances:', '    - name: main', '      url: http://ces.example.com:48080', '      srids: [CW09-47623]', '      token: inline-secret-value', '      clientCertFile: /k/tls.crt', '      clientKeyFile: /k/tls.key'].join('\n');
+    const file = [
+      'http:',
+      '  prot: 80',
+      'ces:',
+      '  instances:',
+      '    - name: main',
+      '      url: http://ces.example.com:48080',
+      '      srids: [CW09-47623]',
+      '      token: inline-secret-value',
+      '      clientCertFile: /k/tls.crt',
+      '      clientKeyFile: /k/tls.key',
+    ].join('\n');
     let error: ConfigError | undefined;
     try {
       loadConfig(
         input(
-          { ISPW_MCP_PROFILE: 'prod', ISPW_MCP_CONFIG: '/c.yaml', ISPW_MCP_CES_TOKEN: 'env-secret-value', ISPW_MCP_TRANSPORT: 'http', ISPW_MCP_HOST: '0.0.0.0', ISPW_MCP_CES_TOKN_FILE: '/x' },
-          { readFile: files({ '/c.yaml': file }), dotenvFiles: ['/app/.env'], fileStat: (p) => ({ mode: p === '/k/tls.key' ? 0o100644 : 0o100600, uid: 1000, gid: 1000 }) },
+          {
+            ISPW_MCP_PROFILE: 'prod',
+            ISPW_MCP_CONFIG: '/c.yaml',
+            ISPW_MCP_CES_TOKEN: 'env-secret-value',
+            ISPW_MCP_TRANSPORT: 'http',
+            ISPW_MCP_HOST: '0.0.0.0',
+            ISPW_MCP_CES_TOKN_FILE: '/x',
+          },
+          {
+            readFile: files({ '/c.yaml': file }),
+            dotenvFiles: ['/app/.env'],
+            fileStat: (p) => ({ mode: p === '/k/tls.key' ? 0o100644 : 0o100600, uid: 1000, gid: 1000 }),
+          },
         ),
       );
     } catch (e) {
@@ -80,7 +111,14 @@ describe('prod refuses unsafe settings in one message', () => {
 
   it('accepts a safe configuration: files for secrets, https, loopback HTTP, private key 0600', () => {
     const config = loadConfig(
-      input({ ...safe, ISPW_MCP_PROFILE: 'prod', ISPW_MCP_TRANSPORT: 'http', ISPW_MCP_HOST: '127.0.0.1', ISPW_MCP_CLIENT_CERT_FILE: '/k/tls.crt', ISPW_MCP_CLIENT_KEY_FILE: '/k/tls.key' }),
+      input({
+        ...safe,
+        ISPW_MCP_PROFILE: 'prod',
+        ISPW_MCP_TRANSPORT: 'http',
+        ISPW_MCP_HOST: '127.0.0.1',
+        ISPW_MCP_CLIENT_CERT_FILE: '/k/tls.crt',
+        ISPW_MCP_CLIENT_KEY_FILE: '/k/tls.key',
+      }),
     );
     expect(config.profile).toBe('prod');
   });
@@ -93,7 +131,9 @@ describe('stage and dev', () => {
     const report = inspectConfig(input({ ...unsafe, ISPW_MCP_PROFILE: 'stage' }));
     expect(report.refusals).toEqual([]);
     expect(report.warnings.join('\n')).toMatch(/is http:\/\//);
-    expect(() => loadConfig(input({ ...safe, ISPW_MCP_PROFILE: 'stage', ISPW_MCP_POLL_INTERVAL: '5' }))).toThrow(/ISPW_MCP_POLL_INTERVAL \(environment\): unknown setting/);
+    expect(() => loadConfig(input({ ...safe, ISPW_MCP_PROFILE: 'stage', ISPW_MCP_POLL_INTERVAL: '5' }))).toThrow(
+      /ISPW_MCP_POLL_INTERVAL \(environment\): unknown setting/,
+    );
   });
 
   it('dev warns about unknown keys (name only) and is silent about the rest', () => {
@@ -112,10 +152,16 @@ describe('helpers', () => {
   it('counts OAuth or client certificates as client authentication, not --allow-unauthenticated', () => {
     expect(hasClientAuthentication(loadConfig(input(safe)))).toBe(false);
     expect(hasClientAuthentication(loadConfig(input({ ...safe, ISPW_MCP_ALLOW_UNAUTHENTICATED: 'true' })))).toBe(false);
-    expect(hasClientAuthentication(loadConfig(input({ ...safe, ISPW_MCP_AUTH_ISSUER: 'https://idp.example.com', ISPW_MCP_AUTH_AUDIENCE: 'https://mcp.example.com/mcp' })))).toBe(true);
+    expect(
+      hasClientAuthentication(
+        loadConfig(input({ ...safe, ISPW_MCP_AUTH_ISSUER: 'https://idp.example.com', ISPW_MCP_AUTH_AUDIENCE: 'https://mcp.example.com/mcp' })),
+      ),
+    ).toBe(true);
     const open = { ...safe, ISPW_MCP_PROFILE: 'prod', ISPW_MCP_TRANSPORT: 'http', ISPW_MCP_HOST: '0.0.0.0' };
     expect(() => loadConfig(input(open))).toThrow(/not a loopback address/);
-    expect(() => loadConfig(input({ ...open, ISPW_MCP_AUTH_ISSUER: 'https://idp.example.com', ISPW_MCP_AUTH_AUDIENCE: 'https://mcp.example.com/mcp' }))).not.toThrow();
+    expect(() =>
+      loadConfig(input({ ...open, ISPW_MCP_AUTH_ISSUER: 'https://idp.example.com', ISPW_MCP_AUTH_AUDIENCE: 'https://mcp.example.com/mcp' })),
+    ).not.toThrow();
   });
 });
 

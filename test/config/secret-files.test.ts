@@ -35,7 +35,9 @@ describe('file sources follow rotation', () => {
     cleanup.push(() => secret.remove());
     const warnings: unknown[] = [];
     // Reads alone would not re-check for a minute: only the watch can notice the swap.
-    const source = track(fileSource(secret.path('token'), { checkEveryMs: 60_000, logger: { warn: (...a: unknown[]) => warnings.push(a), info: () => undefined } as never }));
+    const source = track(
+      fileSource(secret.path('token'), { checkEveryMs: 60_000, logger: { warn: (...a: unknown[]) => warnings.push(a), info: () => undefined } as never }),
+    );
     expect(source()).toBe('first');
     secret.update({ token: 'second' });
     const ms = await until(() => source() === 'second');

@@ -17,10 +17,14 @@ export const ULIMITS = (process.env.PODMAN_ULIMITS ?? '--ulimit nofile=4096:4096
 /** The hardening the issue demands, exactly as an operator would run it. */
 export const HARDENED = [
   '--read-only',
-  '--user', '65532:65532',
-  '--cap-drop', 'ALL',
-  '--security-opt', 'no-new-privileges',
-  '--security-opt', `seccomp=${SECCOMP}`,
+  '--user',
+  '65532:65532',
+  '--cap-drop',
+  'ALL',
+  '--security-opt',
+  'no-new-privileges',
+  '--security-opt',
+  `seccomp=${SECCOMP}`,
   ...ULIMITS,
 ];
 

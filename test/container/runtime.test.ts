@@ -61,11 +61,26 @@ describe('HTTP mode (serve --transport http)', () => {
     base = `http://127.0.0.1:${port}`;
     containers.push(name);
     await podmanOk([
-      'run', '--detach', '--name', name, ...HARDENED, '--network', 'host',
+      'run',
+      '--detach',
+      '--name',
+      name,
+      ...HARDENED,
+      '--network',
+      'host',
       // Host networking shares the host's loopback, so the server binds 127.0.0.1 (the image's
       // 0.0.0.0 default requires client authentication, which is tested elsewhere).
-      ...cesEnv(), '-e', `ISPW_MCP_PORT=${port}`, '-e', 'ISPW_MCP_HOST=127.0.0.1', '-e', 'ISPW_MCP_LOG_LEVEL=info',
-      IMAGE, 'serve', '--transport', 'http',
+      ...cesEnv(),
+      '-e',
+      `ISPW_MCP_PORT=${port}`,
+      '-e',
+      'ISPW_MCP_HOST=127.0.0.1',
+      '-e',
+      'ISPW_MCP_LOG_LEVEL=info',
+      IMAGE,
+      'serve',
+      '--transport',
+      'http',
     ]);
     await waitForReady(`${base}/readyz`, name);
   }, 90_000);
@@ -97,7 +112,17 @@ describe('HTTP mode (serve --transport http)', () => {
     expect(probe.code, probe.stderr).toBe(0);
     expect(probe.stderr).toMatch(/healthy/);
     // And it fails, with exit 1, where nothing answers.
-    const down = await podman(['exec', name, '/nodejs/bin/node', '/app/dist/src/main.js', 'healthcheck', '--url', 'http://127.0.0.1:1/readyz', '--timeout-ms', '2000']);
+    const down = await podman([
+      'exec',
+      name,
+      '/nodejs/bin/node',
+      '/app/dist/src/main.js',
+      'healthcheck',
+      '--url',
+      'http://127.0.0.1:1/readyz',
+      '--timeout-ms',
+      '2000',
+    ]);
     expect(down.code).toBe(1);
   });
 

@@ -50,7 +50,19 @@ describe('image configuration', () => {
   it('has no shell, package manager or build tooling in its filesystem', async () => {
     const mount = (await podmanOk(['image', 'mount', IMAGE])).trim();
     try {
-      for (const path of ['bin/sh', 'bin/bash', 'bin/dash', 'bin/busybox', 'usr/bin/apt', 'usr/bin/apt-get', 'usr/bin/dpkg', 'sbin/apk', 'usr/local/bin/npm', 'app/src', 'app/test']) {
+      for (const path of [
+        'bin/sh',
+        'bin/bash',
+        'bin/dash',
+        'bin/busybox',
+        'usr/bin/apt',
+        'usr/bin/apt-get',
+        'usr/bin/dpkg',
+        'sbin/apk',
+        'usr/local/bin/npm',
+        'app/src',
+        'app/test',
+      ]) {
         expect(existsSync(join(mount, path)), `/${path} must not exist`).toBe(false);
       }
       expect(existsSync(join(mount, 'nodejs/bin/node'))).toBe(true);
@@ -82,9 +94,11 @@ describe('Dockerfile', () => {
     // Every ignored rule must carry a written reason on its line.
     for (const line of config.split('\n').filter((l) => /^\s*-\s*(DL|SC)\d+/.test(l))) expect(line, 'ignored rule without a reason').toMatch(/#\s*\S{10,}/);
     const hadolint = join(ROOT, '.tools/bin/hadolint');
-    const { stdout } = await exec(hadolint, ['--no-color', '--config', join(ROOT, '.hadolint.yaml'), join(ROOT, 'Dockerfile')]).catch((e: { stdout: string }) => {
-      throw new Error(`hadolint found problems:\n${e.stdout}`);
-    });
+    const { stdout } = await exec(hadolint, ['--no-color', '--config', join(ROOT, '.hadolint.yaml'), join(ROOT, 'Dockerfile')]).catch(
+      (e: { stdout: string }) => {
+        throw new Error(`hadolint found problems:\n${e.stdout}`);
+      },
+    );
     expect(stdout.trim()).toBe('');
   });
 
@@ -110,7 +124,11 @@ describe('Dockerfile', () => {
 });
 
 describe('seccomp profile', () => {
-  interface Rule { names: string[]; action: string; args?: unknown[] }
+  interface Rule {
+    names: string[];
+    action: string;
+    args?: unknown[];
+  }
   const profile = JSON.parse(readFileSync(join(ROOT, 'deploy/seccomp/ispw-mcp.json'), 'utf8')) as { defaultAction: string; syscalls: Rule[] };
   const allowed = new Set(profile.syscalls.filter((r) => r.action === 'SCMP_ACT_ALLOW').flatMap((r) => r.names));
 
@@ -127,7 +145,42 @@ describe('seccomp profile', () => {
   });
 
   it('leaves out what a network server never needs', () => {
-    for (const name of ['ptrace', 'process_vm_readv', 'process_vm_writev', 'keyctl', 'add_key', 'request_key', 'unshare', 'setns', 'mount', 'umount2', 'pivot_root', 'chroot', 'bpf', 'perf_event_open', 'userfaultfd', 'io_uring_setup', 'io_uring_enter', 'personality', 'setuid', 'setgid', 'setgroups', 'capset', 'memfd_create', 'execveat', 'fork', 'vfork', 'chown', 'fchownat', 'mknod', 'unlinkat', 'renameat2', 'init_module', 'kexec_load', 'reboot']) {
+    for (const name of [
+      'ptrace',
+      'process_vm_readv',
+      'process_vm_writev',
+      'keyctl',
+      'add_key',
+      'request_key',
+      'unshare',
+      'setns',
+      'mount',
+      'umount2',
+      'pivot_root',
+      'chroot',
+      'bpf',
+      'perf_event_open',
+      'userfaultfd',
+      'io_uring_setup',
+      'io_uring_enter',
+      'personality',
+      'setuid',
+      'setgid',
+      'setgroups',
+      'capset',
+      'memfd_create',
+      'execveat',
+      'fork',
+      'vfork',
+      'chown',
+      'fchownat',
+      'mknod',
+      'unlinkat',
+      'renameat2',
+      'init_module',
+      'kexec_load',
+      'reboot',
+    ]) {
       expect(allowed.has(name), name).toBe(false);
     }
     // clone only without namespace flags; clone3 (flags unreadable by seccomp) is refused.
@@ -159,6 +212,7 @@ describe('AppArmor profile', () => {
   it('denies writes and privileged operations, allows the network and reads of app and secrets', () => {
     const text = readFileSync(join(ROOT, 'deploy/apparmor/ispw-mcp'), 'utf8');
     expect(text).toMatch(/^\s*deny \/\{app,nodejs,etc,usr,[^}]*\}\/\*\* wl,$/m);
-    for (const rule of ['deny mount,', 'deny ptrace,', 'deny capability,', 'network inet stream,', '/app/** r,', '/run/secrets/** r,']) expect(text).toContain(rule);
+    for (const rule of ['deny mount,', 'deny ptrace,', 'deny capability,', 'network inet stream,', '/app/** r,', '/run/secrets/** r,'])
+      expect(text).toContain(rule);
   });
 });

@@ -13,7 +13,13 @@ import { IMAGE, ROOT, podman, podmanOk } from './podman.js';
 const exec = promisify(execFile);
 const CONTEXT = process.env.ISPW_MCP_TEST_CONTEXT; // the snapshot the image under test was built from
 
-interface LockEntry { version?: string; dev?: boolean; optional?: boolean; devOptional?: boolean; link?: boolean }
+interface LockEntry {
+  version?: string;
+  dev?: boolean;
+  optional?: boolean;
+  devOptional?: boolean;
+  link?: boolean;
+}
 function productionDependencies(lockPath: string): string[] {
   const lock = JSON.parse(readFileSync(lockPath, 'utf8')) as { packages: Record<string, LockEntry> };
   return Object.entries(lock.packages)
@@ -51,25 +57,32 @@ describe('reproducible build', () => {
   // Two builds from scratch (no layer cache) of the same commit must give the same image. A build
   // that reuses cached layers is not compared: buildah keeps the history entries of the build that
   // first produced a cached layer, so the image ID depends on what the cache held before.
-  it.skipIf(!CONTEXT)('building the same commit twice without cache gives the same image digest', async () => {
-    const base = IMAGE.replace(/:[^:/]+$/, '');
-    const tags = [`${base}:repro-a-${process.pid}`, `${base}:repro-b-${process.pid}`];
-    try {
-      for (const tag of tags) {
-        const started = Date.now();
-        await exec('bash', [join(ROOT, 'scripts/image/build.sh'), '--no-cache', '--context', CONTEXT!, '--tag', tag], { timeout: 900_000, maxBuffer: 16 * 1024 * 1024 });
-        console.log(`no-cache build ${tag} took ${Math.round((Date.now() - started) / 1000)} s`);
+  it.skipIf(!CONTEXT)(
+    'building the same commit twice without cache gives the same image digest',
+    async () => {
+      const base = IMAGE.replace(/:[^:/]+$/, '');
+      const tags = [`${base}:repro-a-${process.pid}`, `${base}:repro-b-${process.pid}`];
+      try {
+        for (const tag of tags) {
+          const started = Date.now();
+          await exec('bash', [join(ROOT, 'scripts/image/build.sh'), '--no-cache', '--context', CONTEXT!, '--tag', tag], {
+            timeout: 900_000,
+            maxBuffer: 16 * 1024 * 1024,
+          });
+          console.log(`no-cache build ${tag} took ${Math.round((Date.now() - started) / 1000)} s`);
+        }
+        const [first, second] = await Promise.all(
+          tags.map(async (image) => (await podmanOk(['image', 'inspect', '--format', '{{.Id}} {{.Digest}}', image])).trim()),
+        );
+        expect(second).toBe(first);
+        // The timestamps really are fixed to SOURCE_DATE_EPOCH (the commit time), not "now".
+        const created = (await podmanOk(['image', 'inspect', '--format', '{{.Created.Unix}}', tags[1]!])).trim();
+        const commitTime = (await exec('git', ['-C', ROOT, 'log', '-1', '--format=%ct'])).stdout.trim();
+        expect(created).toBe(commitTime);
+      } finally {
+        for (const tag of tags) await podman(['rmi', '--force', tag]);
       }
-      const [first, second] = await Promise.all(
-        tags.map(async (image) => (await podmanOk(['image', 'inspect', '--format', '{{.Id}} {{.Digest}}', image])).trim()),
-      );
-      expect(second).toBe(first);
-      // The timestamps really are fixed to SOURCE_DATE_EPOCH (the commit time), not "now".
-      const created = (await podmanOk(['image', 'inspect', '--format', '{{.Created.Unix}}', tags[1]!])).trim();
-      const commitTime = (await exec('git', ['-C', ROOT, 'log', '-1', '--format=%ct'])).stdout.trim();
-      expect(created).toBe(commitTime);
-    } finally {
-      for (const tag of tags) await podman(['rmi', '--force', tag]);
-    }
-  }, 900_000);
+    },
+    900_000,
+  );
 });

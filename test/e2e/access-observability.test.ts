@@ -105,7 +105,7 @@ async function as(user: string, scope?: string) {
   const c = new Client({ name: `access-obs-${user}`, version: '1' });
   await c.connect(new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: { authorization: `Bearer ${bearer}` } } }));
   clients.push(c);
-  return async (name: string, args: Record<string, unknown>) => (await c.callTool({ name, arguments: args }));
+  return async (name: string, args: Record<string, unknown>) => await c.callTool({ name, arguments: args });
 }
 
 const text = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
@@ -114,7 +114,12 @@ const rawCall = (headers: Record<string, string>, name = 'ispw_generate', url = 
   fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name, arguments: { container_type: 'assignment', container_id: DEMO.assignmentId, level: 'DEV1' } } }),
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 7,
+      method: 'tools/call',
+      params: { name, arguments: { container_type: 'assignment', container_id: DEMO.assignmentId, level: 'DEV1' } },
+    }),
   });
 
 const events = (): AuditEvent[] =>
@@ -146,14 +151,25 @@ describe('audit events of denials and confirmations', () => {
     const postsBefore = posts();
     const cases: [Record<string, unknown>, string, string][] = [
       [{ tool: 'ispw_deploy', args: deployPrd }, 'rule:no-prd', 'production is out of bounds'],
-      [{ tool: 'ispw_fallback', args: { container_type: 'assignment', container_id: DEMO.qaAssignmentId, level: 'QA' } }, 'freeze:year-end', 'year-end change freeze'],
-      [{ tool: 'ispw_generate', args: { container_type: 'assignment', container_id: DEMO.dev2AssignmentId, level: 'DEV2', change_type: 'E' } }, 'ticket', 'needs a ticket'],
+      [
+        { tool: 'ispw_fallback', args: { container_type: 'assignment', container_id: DEMO.qaAssignmentId, level: 'QA' } },
+        'freeze:year-end',
+        'year-end change freeze',
+      ],
+      [
+        { tool: 'ispw_generate', args: { container_type: 'assignment', container_id: DEMO.dev2AssignmentId, level: 'DEV2', change_type: 'E' } },
+        'ticket',
+        'needs a ticket',
+      ],
     ];
     for (const [{ tool, args }, rule, reason] of cases) {
       let result: CallToolResult | undefined;
       const got = await added(async () => (result = await alice(tool as string, args as Record<string, unknown>)));
       expect(result!.isError, rule).toBe(true);
-      expect(got.map((e) => e.type), rule).toEqual(['policy.denied']);
+      expect(
+        got.map((e) => e.type),
+        rule,
+      ).toEqual(['policy.denied']);
       const [e] = got as [AuditEvent];
       expect(e.actor).toMatchObject(httpActor('alice'));
       expect(e.ces).toEqual({ instance: 'default', srid: sim.srids[0], mainframeUser: 'user:alice' });
@@ -386,7 +402,8 @@ describe('the mTLS listener', () => {
       await expect(get('/readyz', pki.untrustedClient)).rejects.toThrow();
       expect((await get('/readyz', pki.client)).status).toBe(200);
       const { samples } = parsePrometheus((await get('/metrics', pki.client)).text);
-      const auth = (reason: string) => samples.filter((s) => s.name === 'ispw_mcp_auth_failures_total' && s.labels.reason === reason).reduce((n, s) => n + s.value, 0);
+      const auth = (reason: string) =>
+        samples.filter((s) => s.name === 'ispw_mcp_auth_failures_total' && s.labels.reason === reason).reduce((n, s) => n + s.value, 0);
       expect(auth('no_client_certificate')).toBe(1);
       // Node reports a certificate from another CA as a reset handshake (no OpenSSL verify code
       // reaches tlsClientError), so it is counted as tls_handshake unless a verify code is present.
@@ -399,7 +416,9 @@ describe('the mTLS listener', () => {
         report = await get('/readyz', pki.client);
       }
       expect(report.status).toBe(503);
-      expect((JSON.parse(report.text) as { checks: { secrets: { missing: string[] } } }).checks.secrets.missing).toEqual([`auth.tls.keyFile (${join(tlsDir, 'server.key')})`]);
+      expect((JSON.parse(report.text) as { checks: { secrets: { missing: string[] } } }).checks.secrets.missing).toEqual([
+        `auth.tls.keyFile (${join(tlsDir, 'server.key')})`,
+      ]);
       expect(report.text).not.toContain('not a key any more');
     } finally {
       await srv.stop();

@@ -58,7 +58,14 @@ const writeArgs = { container_type: 'assignment', container_id: DEMO.assignmentI
 async function startServer(failMode: 'closed' | 'open', file: string) {
   return startServerProcess(
     ['serve', '--transport', 'http', '--port', '0'],
-    serverEnv({ ISPW_MCP_CES_URL: sim.url, ISPW_MCP_SRID: sim.srids[0]!, ISPW_MCP_CES_TOKEN: TOKEN, ISPW_MCP_READY_CACHE_SECONDS: '0', ISPW_MCP_AUDIT_FILE: file, ISPW_MCP_AUDIT_FAIL_MODE: failMode }),
+    serverEnv({
+      ISPW_MCP_CES_URL: sim.url,
+      ISPW_MCP_SRID: sim.srids[0]!,
+      ISPW_MCP_CES_TOKEN: TOKEN,
+      ISPW_MCP_READY_CACHE_SECONDS: '0',
+      ISPW_MCP_AUDIT_FILE: file,
+      ISPW_MCP_AUDIT_FAIL_MODE: failMode,
+    }),
   );
 }
 
@@ -69,7 +76,10 @@ describe.skipIf(!fs)('readiness and the audit sink on a full disk', () => {
     const server = await startServer('closed', file);
     try {
       const { client } = await connectHttp(server.url, '2025');
-      expect(await readyz(server)).toMatchObject({ status: 200, report: { ready: true, status: 'ready', checks: { audit: { ok: true, state: 'writable', failMode: 'closed' } } } });
+      expect(await readyz(server)).toMatchObject({
+        status: 200,
+        report: { ready: true, status: 'ready', checks: { audit: { ok: true, state: 'writable', failMode: 'closed' } } },
+      });
       expect((await client.callTool({ name: 'ispw_generate', arguments: writeArgs })).isError).toBeFalsy();
 
       const filler = join(fs!.dir, 'filler');
@@ -81,7 +91,10 @@ describe.skipIf(!fs)('readiness and the audit sink on a full disk', () => {
       }
       expect(refused).toBe(true);
       const down = await readyz(server);
-      expect(down).toMatchObject({ status: 503, report: { ready: false, status: 'not_ready', checks: { audit: { ok: false, state: 'refusing_writes', reason: 'ENOSPC' } } } });
+      expect(down).toMatchObject({
+        status: 503,
+        report: { ready: false, status: 'not_ready', checks: { audit: { ok: false, state: 'refusing_writes', reason: 'ENOSPC' } } },
+      });
       expect(await metric(server, /^ispw_mcp_audit_sink_writable (\d+)$/m)).toBe(0);
       expect(await metric(server, /^ispw_mcp_audit_write_failures_total\{type="write.attempt"\} (\d+)$/m)).toBeGreaterThanOrEqual(1);
       // Reads do not need the audit trail.
@@ -115,7 +128,10 @@ describe.skipIf(!fs)('readiness and the audit sink on a full disk', () => {
         warned = /audit record of this outcome could not be written/.test(textOf(result));
       }
       expect(warned).toBe(true);
-      expect(await readyz(server)).toMatchObject({ status: 200, report: { ready: true, status: 'degraded', checks: { audit: { ok: false, failMode: 'open' } } } });
+      expect(await readyz(server)).toMatchObject({
+        status: 200,
+        report: { ready: true, status: 'degraded', checks: { audit: { ok: false, failMode: 'open' } } },
+      });
       await client.close();
     } finally {
       expect(await server.stop(), server.stderr().slice(-3000)).toBe(0);

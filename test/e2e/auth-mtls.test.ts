@@ -48,7 +48,15 @@ afterAll(async () => {
 function post(body: unknown, client?: { cert: string; key: string }): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: url.port, path: '/mcp', method: 'POST', ca: pki.ca.cert, ...(client ?? {}), headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' } },
+      {
+        host: '127.0.0.1',
+        port: url.port,
+        path: '/mcp',
+        method: 'POST',
+        ca: pki.ca.cert,
+        ...(client ?? {}),
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');

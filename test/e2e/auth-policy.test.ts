@@ -73,7 +73,7 @@ async function as(user: string, server: ServerProcess, scope = 'ispw:read ispw:w
   const c = new Client({ name: `policy-e2e-${user}`, version: '1' });
   await c.connect(new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: { authorization: `Bearer ${bearer}` } } }));
   clients.push(c);
-  return async (name: string, args: Record<string, unknown>) => (await c.callTool({ name, arguments: args }));
+  return async (name: string, args: Record<string, unknown>) => await c.callTool({ name, arguments: args });
 }
 
 const text = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
@@ -112,7 +112,13 @@ describe('lifecycle policy', () => {
 
   it('denies an emergency change without a valid ticket', async () => {
     const alice = await as('alice', a);
-    const result = await alice('ispw_generate', { container_type: 'assignment', container_id: DEMO.dev2AssignmentId, level: 'DEV2', change_type: 'E', ticket: 'nope' });
+    const result = await alice('ispw_generate', {
+      container_type: 'assignment',
+      container_id: DEMO.dev2AssignmentId,
+      level: 'DEV2',
+      change_type: 'E',
+      ticket: 'nope',
+    });
     expect(result.isError).toBe(true);
     expect(text(result)).toMatch(/denied by policy ticket: change type E needs a ticket argument matching CHG\[0-9\]\{7\}/);
   });
@@ -132,7 +138,13 @@ describe('confirmations across replicas', () => {
     const s = first.structuredContent as { confirmation_required: boolean; confirmation_token: string; expires_at: string; preview: Record<string, unknown> };
     expect(s.confirmation_required).toBe(true);
     expect(Date.parse(s.expires_at)).toBeGreaterThan(Date.now());
-    expect(s.preview).toMatchObject({ container: { type: 'assignment', id: DEMO.assignmentId }, level: 'DEV1', stream: DEMO.stream, policy_rule: 'rule:promote-dev-confirm', ces_identity: 'user:alice' });
+    expect(s.preview).toMatchObject({
+      container: { type: 'assignment', id: DEMO.assignmentId },
+      level: 'DEV1',
+      stream: DEMO.stream,
+      policy_rule: 'rule:promote-dev-confirm',
+      ces_identity: 'user:alice',
+    });
     expect((s.preview.tasks as unknown[]).length).toBeGreaterThan(0);
     expect(posts().length).toBe(postsBefore); // nothing changed in CES
 

@@ -37,7 +37,12 @@ afterAll(async () => {
 const token = (claims: Record<string, unknown> = {}, options?: Parameters<TestIssuer['mint']>[1]) =>
   issuer.mint({ sub: 'alice', aud: AUDIENCE, scope: 'ispw:read ispw:write', ...claims }, options);
 
-const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
+const initialize = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+};
 
 async function post(body: unknown, headers: Record<string, string> = {}, url = srv.url): Promise<Response> {
   return fetch(url, {
@@ -88,16 +93,23 @@ describe('OAuth resource server', () => {
     ['wrong audience', () => token({ aud: 'https://other.example/mcp' })],
     ['bad signature', () => token({}, { key: issuer.strangerKey })],
     ['unknown kid', () => token({}, { key: issuer.strangerKey, kid: 'not-published' })],
-    ['alg none', async () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'alice', aud: AUDIENCE, iss: issuer.issuer, exp: now() + 300, scope: 'ispw:read ispw:write ispw:deploy' })}.`],
-    ['HS256 signed with the public key material', async () => {
-      const { SignJWT } = await import('jose');
-      const jwks = (await (await fetch(issuer.jwksUrl)).json()) as { keys: { n: string }[] };
-      return new SignJWT({ sub: 'alice', aud: AUDIENCE, scope: 'ispw:read' })
-        .setProtectedHeader({ alg: 'HS256', kid: 'test-key-1' })
-        .setIssuer(issuer.issuer)
-        .setExpirationTime('5m')
-        .sign(new TextEncoder().encode(jwks.keys[0]!.n));
-    }],
+    [
+      'alg none',
+      async () =>
+        `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'alice', aud: AUDIENCE, iss: issuer.issuer, exp: now() + 300, scope: 'ispw:read ispw:write ispw:deploy' })}.`,
+    ],
+    [
+      'HS256 signed with the public key material',
+      async () => {
+        const { SignJWT } = await import('jose');
+        const jwks = (await (await fetch(issuer.jwksUrl)).json()) as { keys: { n: string }[] };
+        return new SignJWT({ sub: 'alice', aud: AUDIENCE, scope: 'ispw:read' })
+          .setProtectedHeader({ alg: 'HS256', kid: 'test-key-1' })
+          .setIssuer(issuer.issuer)
+          .setExpirationTime('5m')
+          .sign(new TextEncoder().encode(jwks.keys[0]!.n));
+      },
+    ],
   ];
   it.each(refusals)('answers 401 invalid_token for a token that is %s', async (_name, make) => {
     expectChallenge(await post(initialize, { authorization: `Bearer ${await make()}` }), 401, 'invalid_token');
@@ -111,10 +123,14 @@ describe('OAuth resource server', () => {
   it('answers 403 insufficient_scope naming the scope a tools/call needs', async () => {
     const readOnly = await token({ scope: 'ispw:read' });
     const call = (name: string, args: object) => ({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name, arguments: args } });
-    const promote = await post(call('ispw_promote', { container_type: 'assignment', container_id: DEMO.assignmentId, level: 'DEV1' }), { authorization: `Bearer ${readOnly}` });
+    const promote = await post(call('ispw_promote', { container_type: 'assignment', container_id: DEMO.assignmentId, level: 'DEV1' }), {
+      authorization: `Bearer ${readOnly}`,
+    });
     expect(expectChallenge(promote, 403, 'insufficient_scope')).toContain('scope="ispw:write"');
     const writer = await token({ scope: 'ispw:read ispw:write' });
-    const deploy = await post(call('ispw_deploy', { container_type: 'assignment', container_id: DEMO.assignmentId, level: 'QA' }), { authorization: `Bearer ${writer}` });
+    const deploy = await post(call('ispw_deploy', { container_type: 'assignment', container_id: DEMO.assignmentId, level: 'QA' }), {
+      authorization: `Bearer ${writer}`,
+    });
     expect(expectChallenge(deploy, 403, 'insufficient_scope')).toContain('scope="ispw:deploy"');
     const terminate = await post(call('ispw_set_action', { set_id: DEMO.sets.closedPromote, action: 'terminate' }), { authorization: `Bearer ${writer}` });
     expect(expectChallenge(terminate, 403, 'insufficient_scope')).toContain('scope="ispw:deploy"');
@@ -126,10 +142,19 @@ describe('OAuth resource server', () => {
     const { request } = await import('node:http');
     const raw = await new Promise<number>((resolve, reject) => {
       const u = new URL(srv.url);
-      const req = request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { host: 'attacker.example', 'content-type': 'application/json', authorization: `Bearer ${valid}` } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        {
+          host: u.hostname,
+          port: u.port,
+          path: u.pathname,
+          method: 'POST',
+          headers: { host: 'attacker.example', 'content-type': 'application/json', authorization: `Bearer ${valid}` },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end(JSON.stringify(initialize));
     });

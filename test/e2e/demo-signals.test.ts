@@ -61,7 +61,12 @@ function npmRunDemo(): NpmDemo {
   const [name, value] = MARK.split('=') as [string, string];
   // npm from PATH, the pinned Node first on it; a clean environment besides the mark.
   // TMPDIR inside the scratch copy: the demo's folder (token, audit trail) goes with it.
-  const env = { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? tmpdir(), TMPDIR: join(scratch, 'tmp'), [name]: value };
+  const env = {
+    PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
+    HOME: process.env.HOME ?? tmpdir(),
+    TMPDIR: join(scratch, 'tmp'),
+    [name]: value,
+  };
   const npm = spawn('npm', ['run', 'demo', '--', '--port', '0', '--step-ms', '100'], { cwd: scratch, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   npm.stdout!.setEncoding('utf8').on('data', (c: string) => (output += c));

@@ -101,7 +101,9 @@ describe('ispw-mcp demo', () => {
     expect(server.env.ISPW_MCP_CES_TOKEN_FILE).toBe(printed(demo.stderr(), 'CES token file'));
     // Exactly what a client would run, plus PATH; nothing from this test's environment.
     const client = new Client({ name: 'demo-stdio-e2e', version: '1.0.0' });
-    await client.connect(new StdioClientTransport({ command: server.command, args: server.args, env: { PATH: process.env.PATH ?? '', ...server.env }, stderr: 'pipe' }));
+    await client.connect(
+      new StdioClientTransport({ command: server.command, args: server.args, env: { PATH: process.env.PATH ?? '', ...server.env }, stderr: 'pipe' }),
+    );
     const result = await client.callTool({ name: 'ispw_get_assignment', arguments: { assignment_id: DEMO.assignmentId } });
     expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
     expect(JSON.stringify(result.structuredContent)).toContain(DEMO.assignmentId);
@@ -114,7 +116,10 @@ describe('ispw-mcp demo', () => {
     const demo = await startDemo(['--audit-stderr']);
     expect(demo.stderr()).toContain('Audit trail:                    on stderr');
     const { client } = await connectHttp(demo.url, '2026');
-    const result = await client.callTool({ name: 'ispw_generate', arguments: { container_type: 'assignment', container_id: DEMO.assignmentId, level: DEMO.assignmentLevel } });
+    const result = await client.callTool({
+      name: 'ispw_generate',
+      arguments: { container_type: 'assignment', container_id: DEMO.assignmentId, level: DEMO.assignmentLevel },
+    });
     expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
     await client.close();
     expect(await demo.stop('SIGINT')).toBe(0);
@@ -141,7 +146,9 @@ describe('the demo port', () => {
 
   it('a busy --port is refused with the npm command that picks another', async () => {
     const busy = await hold();
-    await expect(choosePort(String(busy), () => undefined)).rejects.toThrow(`port ${busy} on 127.0.0.1 is already in use: choose another with \`npm run demo -- --port ${busy + 1}\``);
+    await expect(choosePort(String(busy), () => undefined)).rejects.toThrow(
+      `port ${busy} on 127.0.0.1 is already in use: choose another with \`npm run demo -- --port ${busy + 1}\``,
+    );
     await expect(choosePort('eighty', () => undefined)).rejects.toThrow('expected a port number');
   });
 

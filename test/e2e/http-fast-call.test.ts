@@ -45,16 +45,44 @@ interface Pair {
 /** Two listeners over one factory (and one gate), as `serve` wires them: fast path on and off. */
 async function pair(sessions: 'stateful' | 'stateless', env: Record<string, string> = {}): Promise<Pair> {
   const config = loadConfig({
-    env: { ISPW_MCP_TRANSPORT: 'http', ISPW_MCP_RATE_LIMIT_PER_MINUTE: '0', ISPW_MCP_CES_URL: sim.url, ISPW_MCP_SRID: sim.srids[0]!, ISPW_MCP_CES_TOKEN: CES_TOKEN, ...env },
+    env: {
+      ISPW_MCP_TRANSPORT: 'http',
+      ISPW_MCP_RATE_LIMIT_PER_MINUTE: '0',
+      ISPW_MCP_CES_URL: sim.url,
+      ISPW_MCP_SRID: sim.srids[0]!,
+      ISPW_MCP_CES_TOKEN: CES_TOKEN,
+      ...env,
+    },
     readFile: () => '',
   });
   const logger = silentLogger();
   const access = setupAccess(config, { logger, tools: ALL_TOOLS, toolsets: TOOLSETS });
   const directory: CesDirectory = createCesDirectory(
-    { instances: [{ name: 'sim', url: sim.url, srids: sim.srids, token: () => CES_TOKEN, runtimeConfig: DEMO.runtimeConfig, timeoutMs: 5000, retries: 0, retryBaseDelayMs: 1, retryMaxDelayMs: 5 }] },
+    {
+      instances: [
+        {
+          name: 'sim',
+          url: sim.url,
+          srids: sim.srids,
+          token: () => CES_TOKEN,
+          runtimeConfig: DEMO.runtimeConfig,
+          timeoutMs: 5000,
+          retries: 0,
+          retryBaseDelayMs: 1,
+          retryMaxDelayMs: 5,
+        },
+      ],
+    },
     { logger },
   );
-  const factory = createServerFactory({ tools: access.tools, guard: callGuard(access.access, { confirmable: access.confirmable }), directory, logger, wait: { pollIntervalMs: 20, maxWaitSeconds: 5 }, transport: 'http' });
+  const factory = createServerFactory({
+    tools: access.tools,
+    guard: callGuard(access.access, { confirmable: access.confirmable }),
+    directory,
+    logger,
+    wait: { pollIntervalMs: 20, maxWaitSeconds: 5 },
+    transport: 'http',
+  });
   const drain = new Drain();
   const options = { ...config.http, host: '127.0.0.1', port: 0, sessions, gate: access.gate };
   const fast = await startHttpServer(factory, options, logger, { drain });
@@ -105,10 +133,21 @@ const envelope = (extra: Record<string, unknown> = {}) => ({
   'io.modelcontextprotocol/clientCapabilities': {},
   ...extra,
 });
-const call = (id: unknown, name: string, args: unknown, meta?: Record<string, unknown>) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args, ...(meta && { _meta: meta }) } });
+const call = (id: unknown, name: string, args: unknown, meta?: Record<string, unknown>) => ({
+  jsonrpc: '2.0',
+  id,
+  method: 'tools/call',
+  params: { name, arguments: args, ...(meta && { _meta: meta }) },
+});
 const call26 = (id: unknown, name: string, args: unknown, meta: Record<string, unknown> = {}) => call(id, name, args, envelope(meta));
 const BASE = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-const headers26 = (name: string, extra: Record<string, string> = {}) => ({ ...BASE, 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/call', 'mcp-name': name, ...extra });
+const headers26 = (name: string, extra: Record<string, string> = {}) => ({
+  ...BASE,
+  'mcp-protocol-version': MODERN,
+  'mcp-method': 'tools/call',
+  'mcp-name': name,
+  ...extra,
+});
 const headers25 = (extra: Record<string, string> = {}) => ({ ...BASE, 'mcp-protocol-version': '2025-11-25', ...extra });
 const without = (headers: Record<string, string>, name: string) => Object.fromEntries(Object.entries(headers).filter(([key]) => key !== name));
 
@@ -136,7 +175,8 @@ async function same(p: Pair, body: unknown, headers: Record<string, string>, tak
   return viaFast;
 }
 
-const resultOf = (e: Exchange) => (e.messages.at(-1) as { result?: { isError?: boolean; content?: { text: string }[]; structuredContent?: Record<string, unknown> } }).result;
+const resultOf = (e: Exchange) =>
+  (e.messages.at(-1) as { result?: { isError?: boolean; content?: { text: string }[]; structuredContent?: Record<string, unknown> } }).result;
 const errorOf = (e: Exchange) => (e.messages.at(-1) as { error?: { code: number; message: string } }).error;
 
 describe('tools/call fast path, 2026-07-28 era', () => {
@@ -171,7 +211,12 @@ describe('tools/call fast path, 2026-07-28 era', () => {
     await same(p, call26(10, 'ispw_get_assignment', args), without(headers26('ispw_get_assignment'), 'accept'), 'fast');
     await same(p, call26(11, 'ispw_get_assignment', args), headers26('ispw_get_assignment', { accept: 'application/json' }), 'fast');
     await same(p, call26(12, 'ispw_get_assignment', args), headers26('ispw_get_assignment', { accept: 'text/html' }), 'fast');
-    await same(p, call26(13, 'ispw_get_assignment', args, { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }), headers26('ispw_get_assignment'), 'fast');
+    await same(
+      p,
+      call26(13, 'ispw_get_assignment', args, { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }),
+      headers26('ispw_get_assignment'),
+      'fast',
+    );
     await same(p, call26(14, 'ispw_get_assignment', args, { 'io.modelcontextprotocol/logLevel': 'debug' }), headers26('ispw_get_assignment'), 'fast');
     await same(p, call26(15, 'ispw_get_assignment', args), headers26('ispw_get_assignment', { 'mcp-name': ' ispw_get_assignment ' }), 'fast');
   });
@@ -187,7 +232,12 @@ describe('tools/call fast path, 2026-07-28 era', () => {
     await same(p, call26(22, 'ispw_get_assignment', args), { ...h, 'mcp-method': 'tools/list' }, 'sdk');
     await same(p, call26(23, 'ispw_get_assignment', args), { ...h, 'mcp-protocol-version': '2025-11-25' }, 'sdk');
     await same(p, call26(24, 'ispw_get_assignment', args), { ...h, 'mcp-name': `=?base64?${Buffer.from('ispw_get_assignment').toString('base64')}?=` }, 'sdk');
-    await same(p, call(25, 'ispw_get_assignment', args, envelope({ 'io.modelcontextprotocol/protocolVersion': '2099-01-01' })), { ...h, 'mcp-protocol-version': '2099-01-01' }, 'sdk');
+    await same(
+      p,
+      call(25, 'ispw_get_assignment', args, envelope({ 'io.modelcontextprotocol/protocolVersion': '2099-01-01' })),
+      { ...h, 'mcp-protocol-version': '2099-01-01' },
+      'sdk',
+    );
     await same(p, call(26, 'ispw_get_assignment', args, { 'io.modelcontextprotocol/protocolVersion': MODERN }), h, 'sdk');
   });
 
@@ -266,7 +316,12 @@ describe('tools/call fast path, 2025 era', () => {
     expect(errorOf(unknown)?.code).toBe(-32602);
     await same(stateless, call(4, 'ispw_get_assignment', { assignment_id: DEMO.assignmentId }), without(headers25(), 'mcp-protocol-version'), 'fast');
     await same(stateless, call(5, 'ispw_get_assignment', { assignment_id: DEMO.assignmentId }), headers25({ 'mcp-protocol-version': '2025-06-18' }), 'fast');
-    await same(stateless, call(6, 'ispw_get_assignment', { assignment_id: DEMO.assignmentId }, { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }), headers25(), 'fast');
+    await same(
+      stateless,
+      call(6, 'ispw_get_assignment', { assignment_id: DEMO.assignmentId }, { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }),
+      headers25(),
+      'fast',
+    );
   });
 
   it('leaves Accept variants, unknown versions, progress, reserved _meta and malformed bodies to the SDK', async () => {
@@ -278,7 +333,12 @@ describe('tools/call fast path, 2025 era', () => {
     await same(stateless, '{not json', headers25(), 'sdk');
     await same(stateless, [call(14, 'ispw_get_assignment', args)], headers25(), 'sdk');
     await same(stateless, { jsonrpc: '2.0', id: 15, method: 'tools/list' }, headers25(), 'sdk');
-    const progress = await same(stateless, call(16, 'ispw_generate', { container_type: 'assignment', container_id: DEMO.assignmentId, level: 'DEV1', wait_seconds: 5 }, { progressToken: 16 }), headers25(), 'sdk');
+    const progress = await same(
+      stateless,
+      call(16, 'ispw_generate', { container_type: 'assignment', container_id: DEMO.assignmentId, level: 'DEV1', wait_seconds: 5 }, { progressToken: 16 }),
+      headers25(),
+      'sdk',
+    );
     expect(progress.messages[0]).toMatchObject({ method: 'notifications/progress', params: { progressToken: 16 } });
   });
 
@@ -304,8 +364,16 @@ describe('tools/call fast path behind OAuth', () => {
       const h = era === '2026' ? headers26('ispw_get_assignment') : headers25();
       expect((await same(p, body, h, 'sdk')).status).toBe(401);
       expect((await same(p, body, { ...h, authorization: 'Bearer not-a-jwt' }, 'sdk')).status).toBe(401);
-      const promote = era === '2026' ? call26(2, 'ispw_promote', { assignment_id: DEMO.assignmentId, level: 'DEV1' }) : call(2, 'ispw_promote', { assignment_id: DEMO.assignmentId, level: 'DEV1' });
-      const underScoped = await same(p, promote, { ...(era === '2026' ? headers26('ispw_promote') : h), authorization: `Bearer ${await token('ispw:read')}` }, 'sdk');
+      const promote =
+        era === '2026'
+          ? call26(2, 'ispw_promote', { assignment_id: DEMO.assignmentId, level: 'DEV1' })
+          : call(2, 'ispw_promote', { assignment_id: DEMO.assignmentId, level: 'DEV1' });
+      const underScoped = await same(
+        p,
+        promote,
+        { ...(era === '2026' ? headers26('ispw_promote') : h), authorization: `Bearer ${await token('ispw:read')}` },
+        'sdk',
+      );
       expect(underScoped.status).toBe(403);
       expect(underScoped.headers['www-authenticate']).toContain('insufficient_scope');
     }
@@ -313,12 +381,22 @@ describe('tools/call fast path behind OAuth', () => {
 
   it('answers an authorised call on the fast path, and a tool outside the token scopes as unknown', async () => {
     const read = await token('ispw:read');
-    const ok = await same(p, call26(3, 'ispw_get_assignment', { assignment_id: DEMO.assignmentId }), { ...headers26('ispw_get_assignment'), authorization: `Bearer ${read}` }, 'fast');
+    const ok = await same(
+      p,
+      call26(3, 'ispw_get_assignment', { assignment_id: DEMO.assignmentId }),
+      { ...headers26('ispw_get_assignment'), authorization: `Bearer ${read}` },
+      'fast',
+    );
     expect(resultOf(ok)?.isError).toBeFalsy();
     await same(p, call(4, 'ispw_get_assignment', { assignment_id: DEMO.assignmentId }), { ...headers25(), authorization: `Bearer ${read}` }, 'fast');
     // A token without ispw:read may not call a read tool: the gate's 403, on both paths.
     const none = await token('ispw:write');
-    const hidden = await same(p, call26(5, 'ispw_get_assignment', { assignment_id: DEMO.assignmentId }), { ...headers26('ispw_get_assignment'), authorization: `Bearer ${none}` }, 'sdk');
+    const hidden = await same(
+      p,
+      call26(5, 'ispw_get_assignment', { assignment_id: DEMO.assignmentId }),
+      { ...headers26('ispw_get_assignment'), authorization: `Bearer ${none}` },
+      'sdk',
+    );
     expect(hidden.status).toBe(403);
   });
 });

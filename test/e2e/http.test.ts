@@ -48,7 +48,11 @@ async function roundRobin(targets: string[]): Promise<{ url: string; close(): Pr
   await new Promise<void>((resolve) => lb.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(lb.address() as AddressInfo).port}/mcp`,
-    close: () => new Promise((resolve) => { lb.closeAllConnections(); lb.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        lb.closeAllConnections();
+        lb.close(() => resolve());
+      }),
   };
 }
 
@@ -102,7 +106,12 @@ describe('HTTP sessions (2025 era)', () => {
     await second.transport.terminateSession();
     const after = await fetch(srv.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25' },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-session-id': id,
+        'mcp-protocol-version': '2025-11-25',
+      },
       body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }),
     });
     expect(after.status).toBe(404);
@@ -111,7 +120,12 @@ describe('HTTP sessions (2025 era)', () => {
 });
 
 describe('HTTP request checks', () => {
-  const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
+  const init = {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+  };
   const post = (url: string, headers: Record<string, string>, body: string = JSON.stringify(init)) =>
     fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body });
 
@@ -120,10 +134,19 @@ describe('HTTP request checks', () => {
     // fetch sets Host from the URL; a raw request is needed to send another one.
     const status = await new Promise<number>((resolve, reject) => {
       const u = new URL(srv.url);
-      const req = httpRequest({ host: u.hostname, port: u.port, path: '/mcp', method: 'POST', headers: { host: 'evil.example.com', 'content-type': 'application/json', accept: 'application/json, text/event-stream' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = httpRequest(
+        {
+          host: u.hostname,
+          port: u.port,
+          path: '/mcp',
+          method: 'POST',
+          headers: { host: 'evil.example.com', 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end(JSON.stringify(init));
     });

@@ -40,9 +40,15 @@ describe('health', () => {
       const at = (path: string) => new URL(path, server.url).toString();
       expect((await fetch(at('/livez'))).status).toBe(200);
       const ready = await fetch(at('/readyz'));
-      const report = (await ready.json()) as { ready: boolean; checks: { config: string; secrets: { ok: boolean }; ces: { status: string; breaker: string }[] } };
+      const report = (await ready.json()) as {
+        ready: boolean;
+        checks: { config: string; secrets: { ok: boolean }; ces: { status: string; breaker: string }[] };
+      };
       expect(ready.status).toBe(200);
-      expect(report).toMatchObject({ ready: true, checks: { config: 'ok', secrets: { ok: true }, ces: [{ status: 'ok', breaker: 'closed', srid: DEMO.srid }] } });
+      expect(report).toMatchObject({
+        ready: true,
+        checks: { config: 'ok', secrets: { ok: true }, ces: [{ status: 'ok', breaker: 'closed', srid: DEMO.srid }] },
+      });
       const probe = sim.requests.findLast((r) => r.path.endsWith('/containers/list'));
       expect(probe?.query).toEqual({ containerType: 'A', containerId: 'READYZPROBE' });
       expect((await healthcheck('--url', at('/readyz'))).code).toBe(0);
@@ -71,17 +77,18 @@ describe('health', () => {
   });
 
   it('serves /metrics and /readyz on --metrics-port in stdio mode', async () => {
-    const { client, stderr } = await connectStdio(
-      serverEnv({ ISPW_MCP_CES_URL: sim.url, ISPW_MCP_SRID: sim.srids[0]!, ISPW_MCP_CES_TOKEN: TOKEN }),
-      '2025',
-      ['--metrics-port', '0'],
-    );
+    const { client, stderr } = await connectStdio(serverEnv({ ISPW_MCP_CES_URL: sim.url, ISPW_MCP_SRID: sim.srids[0]!, ISPW_MCP_CES_TOKEN: TOKEN }), '2025', [
+      '--metrics-port',
+      '0',
+    ]);
     try {
       expect((await client.callTool({ name: 'ispw_get_assignment', arguments: { assignment_id: DEMO.assignmentId } })).isError).toBeFalsy();
       const url = /"url":"(http:\/\/127\.0\.0\.1:\d+\/metrics)"/.exec(stderr())?.[1];
       expect(url, stderr()).toBeDefined();
       const metrics = await (await fetch(url!)).text();
-      expect(metrics).toMatch(/mcp_server_operation_duration_seconds_count\{mcp_method_name="tools\/call",gen_ai_tool_name="ispw_get_assignment",error_type=""\} 1/);
+      expect(metrics).toMatch(
+        /mcp_server_operation_duration_seconds_count\{mcp_method_name="tools\/call",gen_ai_tool_name="ispw_get_assignment",error_type=""\} 1/,
+      );
       expect((await fetch(url!.replace('/metrics', '/readyz'))).status).toBe(200);
     } finally {
       await client.close();

@@ -38,7 +38,17 @@ describe('metrics', () => {
       sim.setFaults([]);
       const generated = await call('ispw_generate', { container_type: 'assignment', container_id: DEMO.assignmentId, level: 'DEV1', wait_seconds: 10 });
       expect(generated.isError, JSON.stringify(generated.content)).toBeFalsy();
-      expect((await call('ispw_generate', { container_type: 'assignment', container_id: DEMO.assignmentId, level: 'DEV1', task_ids: ['7E3A5D04D0C2'], module_name: 'X' })).isError).toBe(true);
+      expect(
+        (
+          await call('ispw_generate', {
+            container_type: 'assignment',
+            container_id: DEMO.assignmentId,
+            level: 'DEV1',
+            task_ids: ['7E3A5D04D0C2'],
+            module_name: 'X',
+          })
+        ).isError,
+      ).toBe(true);
     } finally {
       await client.close();
     }
@@ -91,14 +101,17 @@ describe('metrics', () => {
 
     const value = (name: string, labels: Record<string, string>) =>
       samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((sum, s) => sum + s.value, 0);
-    const tool = (t: string, error = '') => value('mcp_server_operation_duration_seconds_count', { mcp_method_name: 'tools/call', gen_ai_tool_name: t, error_type: error });
+    const tool = (t: string, error = '') =>
+      value('mcp_server_operation_duration_seconds_count', { mcp_method_name: 'tools/call', gen_ai_tool_name: t, error_type: error });
     expect(tool('ispw_get_assignment')).toBe(2);
     expect(tool('ispw_get_assignment', 'ces_not_found')).toBe(1);
     expect(tool('ispw_generate')).toBe(1);
     expect(tool('ispw_generate', 'invalid_arguments')).toBe(1);
     expect(value('ispw_mcp_ces_request_duration_seconds_count', { operation: 'assignment.get', status_class: '5xx' })).toBe(1);
     expect(value('ispw_mcp_ces_request_duration_seconds_count', { operation: 'assignment.get', status_class: '4xx' })).toBe(1);
-    expect(value('ispw_mcp_ces_request_duration_seconds_count', { operation: 'assignment.generate', http_request_method: 'POST', status_class: '2xx' })).toBe(1);
+    expect(value('ispw_mcp_ces_request_duration_seconds_count', { operation: 'assignment.generate', http_request_method: 'POST', status_class: '2xx' })).toBe(
+      1,
+    );
     expect(value('ispw_mcp_ces_retries_total', { operation: 'assignment.get' })).toBe(1);
     expect(value('ispw_mcp_rate_limited_total', { source: 'ces' })).toBe(1);
     expect(value('ispw_mcp_set_waits_total', { tool: 'ispw_generate', outcome: 'succeeded' })).toBe(1);
@@ -108,7 +121,8 @@ describe('metrics', () => {
     expect(value('ispw_mcp_inflight_tool_calls', {})).toBe(0);
 
     // Bounded labels: every value comes from a closed set; no ids, tokens or correlation ids.
-    const allowed = /^(tools\/call|ispw_[a-z_]+|ces_[a-z_]+|invalid_arguments|internal|cancelled|audit_unavailable|default|[a-z]+(\.[a-zA-Z]+)*|GET|POST|[2-5]xx|timeout|transport|tls|refused|aborted|closed|open|half-open|write\.(attempt|outcome)|[+\d.e]+|\+Inf|v?\d+\.\d+\.\d+.*|)$/;
+    const allowed =
+      /^(tools\/call|ispw_[a-z_]+|ces_[a-z_]+|invalid_arguments|internal|cancelled|audit_unavailable|default|[a-z]+(\.[a-zA-Z]+)*|GET|POST|[2-5]xx|timeout|transport|tls|refused|aborted|closed|open|half-open|write\.(attempt|outcome)|[+\d.e]+|\+Inf|v?\d+\.\d+\.\d+.*|)$/;
     const ours = samples.filter((s) => /^(ispw_mcp|mcp)_/.test(s.name));
     expect(ours.length).toBeGreaterThan(50);
     for (const s of ours) for (const [k, v] of Object.entries(s.labels)) expect(v, `${s.name} ${k}`).toMatch(allowed);

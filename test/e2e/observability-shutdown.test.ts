@@ -54,7 +54,10 @@ describe('graceful shutdown', () => {
     const posts = () => sim.requests.filter((r) => r.method === 'POST').length;
     const before = posts();
     const calls = clients.map(({ client }, i) =>
-      client.callTool({ name: 'ispw_generate', arguments: { container_type: 'assignment', container_id: DEMO.assignmentId, level: 'DEV1', task_ids: [Object.values(DEMO.taskIds)[i % 3]!] } }),
+      client.callTool({
+        name: 'ispw_generate',
+        arguments: { container_type: 'assignment', container_id: DEMO.assignmentId, level: 'DEV1', task_ids: [Object.values(DEMO.taskIds)[i % 3]!] },
+      }),
     );
     // Every call has reached CES (and so was accepted) before the signal.
     await until(() => posts() - before === CALLS, 'all calls to reach CES');
@@ -83,13 +86,18 @@ describe('graceful shutdown', () => {
     expect(await exited).toBe(0);
     expect(server.stderr()).toContain('"draining"');
 
-    const events = readFileSync(auditFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditEvent);
+    const events = readFileSync(auditFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as AuditEvent);
     const setIds = new Set(results.map((r) => (r.structuredContent as { setId: string }).setId));
     expect(events.filter((e) => e.type === 'write.attempt')).toHaveLength(CALLS);
     const outcomes = events.filter((e) => e.type === 'write.outcome');
     expect(outcomes).toHaveLength(CALLS);
     expect(new Set(outcomes.map((e) => e.outcome!.setId))).toEqual(setIds);
-    expect(new Set(outcomes.map((e) => e.correlation.correlationId))).toEqual(new Set(events.filter((e) => e.type === 'write.attempt').map((e) => e.correlation.correlationId)));
+    expect(new Set(outcomes.map((e) => e.correlation.correlationId))).toEqual(
+      new Set(events.filter((e) => e.type === 'write.attempt').map((e) => e.correlation.correlationId)),
+    );
     const verify = spawnSync(process.execPath, [MAIN, 'audit', 'verify', auditFile], { encoding: 'utf8' });
     expect(verify.status, verify.stdout).toBe(0);
   });

@@ -30,8 +30,7 @@ const bodies: string[] = [];
 const spans: OtlpSpan[] = [];
 const resources: unknown[] = [];
 
-const attrs = (span: OtlpSpan) =>
-  Object.fromEntries((span.attributes ?? []).map((a) => [a.key, Object.values(a.value)[0]])) as Record<string, unknown>;
+const attrs = (span: OtlpSpan) => Object.fromEntries((span.attributes ?? []).map((a) => [a.key, Object.values(a.value)[0]])) as Record<string, unknown>;
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
@@ -127,7 +126,11 @@ describe('tracing', () => {
     expect(request?.headers.traceparent).toBe(`00-${parentTrace}-${ces.spanId}-01`);
     expect(resources.map((r) => JSON.stringify(r)).join()).toContain('deployment.environment.name');
     // Log lines of the call carry the trace and span ids.
-    const logged = server.stderr().split('\n').filter((l) => l.includes('"tool call succeeded"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const logged = server
+      .stderr()
+      .split('\n')
+      .filter((l) => l.includes('"tool call succeeded"'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(logged.some((l) => l.traceId === parentTrace && l.spanId === tool.spanId && l.mcpMethod === 'tools/call')).toBe(true);
   });
 

@@ -31,9 +31,18 @@ beforeAll(async () => {
   assertBuilt();
   kit = await canaryKit();
   const { pki } = kit;
-  sim = await startSimulator({ tokens: [CANARY_TOKEN], stepMs: 0, tls: { cert: pki.server.cert, key: pki.server.key, ca: pki.ca.cert, requireClientCert: true } });
+  sim = await startSimulator({
+    tokens: [CANARY_TOKEN],
+    stepMs: 0,
+    tls: { cert: pki.server.cert, key: pki.server.key, ca: pki.ca.cert, requireClientCert: true },
+  });
   // A CES whose certificate comes from a CA we do not trust: every call to it is a TLS failure.
-  untrusted = await startSimulator({ tokens: [CANARY_TOKEN], srids: [UNTRUSTED_SRID], stepMs: 0, tls: { cert: pki.otherCaServer.cert, key: pki.otherCaServer.key } });
+  untrusted = await startSimulator({
+    tokens: [CANARY_TOKEN],
+    srids: [UNTRUSTED_SRID],
+    stepMs: 0,
+    tls: { cert: pki.otherCaServer.cert, key: pki.otherCaServer.key },
+  });
   secret = kubeSecret({
     token: `${CANARY_TOKEN}\n`,
     'ca.crt': pki.ca.cert,
@@ -87,7 +96,10 @@ function run(args: string[], env: Record<string, string>, stdin?: (write: (line:
     });
     proc.once('error', reject);
     if (stdin) {
-      stdin((line) => proc.stdin.write(`${line}\n`), () => stdout).then(() => proc.stdin.end(), reject);
+      stdin(
+        (line) => proc.stdin.write(`${line}\n`),
+        () => stdout,
+      ).then(() => proc.stdin.end(), reject);
     } else {
       proc.stdin.end();
     }
@@ -114,7 +126,13 @@ describe('no secret appears in anything the process prints or exports', () => {
       const tlsFailure = await call('ispw_get_assignment', { assignment_id: DEMO.assignmentId, srid: UNTRUSTED_SRID });
       expect(text(tlsFailure.content)).toMatch(/unknown certificate authority/);
       // Rotate to a token CES rejects: the auth error text must not echo it.
-      secret.update({ token: CANARY_REJECTED_TOKEN, 'ca.crt': kit.pki.ca.cert, 'tls.crt': kit.pki.client.cert, 'tls.key': kit.encryptedClientKey, passphrase: CANARY_PASSPHRASE });
+      secret.update({
+        token: CANARY_REJECTED_TOKEN,
+        'ca.crt': kit.pki.ca.cert,
+        'tls.crt': kit.pki.client.cert,
+        'tls.key': kit.encryptedClientKey,
+        passphrase: CANARY_PASSPHRASE,
+      });
       let rejected = await call('ispw_get_assignment', { assignment_id: DEMO.assignmentId });
       for (let i = 0; i < 50 && !rejected.isError; i++) {
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -131,7 +149,13 @@ describe('no secret appears in anything the process prints or exports', () => {
       expect([...sinks.keys()]).toEqual(expect.arrayContaining(['HTTP /metrics', 'HTTP /readyz'])); // served by issue #5
       await client.close();
     } finally {
-      secret.update({ token: CANARY_TOKEN, 'ca.crt': kit.pki.ca.cert, 'tls.crt': kit.pki.client.cert, 'tls.key': kit.encryptedClientKey, passphrase: CANARY_PASSPHRASE });
+      secret.update({
+        token: CANARY_TOKEN,
+        'ca.crt': kit.pki.ca.cert,
+        'tls.crt': kit.pki.client.cert,
+        'tls.key': kit.encryptedClientKey,
+        passphrase: CANARY_PASSPHRASE,
+      });
       await server.stop();
       sinks.set('HTTP server stderr', server.stderr());
     }
@@ -140,7 +164,14 @@ describe('no secret appears in anything the process prints or exports', () => {
 
   it('stdio server: the raw stdout (JSON-RPC) and stderr, with a plain-environment token', async () => {
     const result = await run(['serve'], configEnv({ ISPW_MCP_CES_TOKEN: CANARY_TOKEN }), async (write, stdout) => {
-      write(text({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'canary', version: '1' } } }));
+      write(
+        text({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'canary', version: '1' } },
+        }),
+      );
       await untilText(stdout, /"id":1/);
       write(text({ jsonrpc: '2.0', method: 'notifications/initialized' }));
       const calls: Record<string, unknown>[] = [
@@ -160,7 +191,10 @@ describe('no secret appears in anything the process prints or exports', () => {
 
   it('HTTP server: CES echoing the token in other forms reaches no tool result, log line or audit record', async () => {
     const auditFile = join(mkdtempSync(join(tmpdir(), 'ispw-mcp-canary-')), 'audit.jsonl');
-    const server = await startServerProcess(['serve', '--transport', 'http', '--host', '127.0.0.1', '--port', '0'], configEnv({ ISPW_MCP_AUDIT_FILE: auditFile }));
+    const server = await startServerProcess(
+      ['serve', '--transport', 'http', '--host', '127.0.0.1', '--port', '0'],
+      configEnv({ ISPW_MCP_AUDIT_FILE: auditFile }),
+    );
     const results: unknown[] = [];
     try {
       const { client } = await connectHttp(server.url, '2026');

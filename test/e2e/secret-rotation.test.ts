@@ -43,7 +43,7 @@ function load(client: Client, workers = 4) {
   const results: CallToolResult[] = [];
   const loops = Array.from({ length: workers }, async () => {
     while (running) {
-      const result = (await client.callTool({ name: 'ispw_get_assignment', arguments: { assignment_id: DEMO.assignmentId } }));
+      const result = await client.callTool({ name: 'ispw_get_assignment', arguments: { assignment_id: DEMO.assignmentId } });
       results.push(result);
       // A failing call returns at once; do not let a broken run spin the event loop.
       if (result.isError) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -126,7 +126,11 @@ describe('secret rotation under load (Kubernetes ..data swap)', () => {
 
   it('rotates the CA bundle (a CA rollover) with zero failed calls, and drops trust in a removed CA', async () => {
     const one = await createTestPki();
-    const first = await startSimulator({ tokens: [OLD_TOKEN], stepMs: 0, tls: { cert: one.server.cert, key: one.server.key, ca: one.ca.cert, requireClientCert: true } });
+    const first = await startSimulator({
+      tokens: [OLD_TOKEN],
+      stepMs: 0,
+      tls: { cert: one.server.cert, key: one.server.key, ca: one.ca.cert, requireClientCert: true },
+    });
     cleanup.push(() => first.close());
     // Step 1 of a CA rollover: the bundle carries both CAs; step 2: only the new one.
     const secret = kubeSecret({ token: OLD_TOKEN, 'ca.crt': one.ca.cert, 'tls.crt': one.client.cert, 'tls.key': one.client.key });
@@ -143,7 +147,7 @@ describe('secret rotation under load (Kubernetes ..data swap)', () => {
     // With only the new CA in the bundle (replace mode), the old server certificate is no longer trusted.
     secret.update({ token: OLD_TOKEN, 'ca.crt': one.otherCa.cert, 'tls.crt': one.client.cert, 'tls.key': one.client.key });
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    const refused = (await client.callTool({ name: 'ispw_get_assignment', arguments: { assignment_id: DEMO.assignmentId } }));
+    const refused = await client.callTool({ name: 'ispw_get_assignment', arguments: { assignment_id: DEMO.assignmentId } });
     expect(refused.isError).toBe(true);
     expect(JSON.stringify(refused.content)).toMatch(/unknown certificate authority/);
   });

@@ -75,7 +75,14 @@ describe('shutdown answers every call still running when the grace ends', () => 
     const sim = await startSimulator({ tokens: ['stdio-shutdown-token-7c2d'], stepMs: 3_600_000 });
     try {
       const { client, transport, stderr } = await connectStdio(
-        { PATH: process.env.PATH ?? '', ISPW_MCP_CES_URL: sim.url, ISPW_MCP_SRID: sim.srids[0]!, ISPW_MCP_CES_TOKEN: 'stdio-shutdown-token-7c2d', ISPW_MCP_SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS), ISPW_MCP_AUDIT_FILE: `${tempDir()}/audit.jsonl` },
+        {
+          PATH: process.env.PATH ?? '',
+          ISPW_MCP_CES_URL: sim.url,
+          ISPW_MCP_SRID: sim.srids[0]!,
+          ISPW_MCP_CES_TOKEN: 'stdio-shutdown-token-7c2d',
+          ISPW_MCP_SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS),
+          ISPW_MCP_AUDIT_FILE: `${tempDir()}/audit.jsonl`,
+        },
         '2025',
       );
       await client.listTools();

@@ -75,10 +75,14 @@ describe('stdio server before its first tools/list answer', () => {
       /\/dist\/src\/commands\/(demo|simulator|policy|config|audit-verify|healthcheck)\.js$/,
       /\/dist\/simulator\//,
     ];
-    for (const pattern of unwanted) expect(probe.modules.filter((url) => pattern.test(url)), String(pattern)).toEqual([]);
+    for (const pattern of unwanted)
+      expect(
+        probe.modules.filter((url) => pattern.test(url)),
+        String(pattern),
+      ).toEqual([]);
   });
 
-  it('has not let start-up grow the young generation, also under the image\'s semi-space cap', async () => {
+  it("has not let start-up grow the young generation, also under the image's semi-space cap", async () => {
     // Pinned through start-up (1 MB semi-spaces), released once serving: answering initialize and
     // tools/list may grow it once or twice; unpinned, start-up alone takes it to 16 MB per
     // semi-space (32 MB in all). The image's NODE_OPTIONS cap (docs/container.md) keeps the pin.

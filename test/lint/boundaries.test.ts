@@ -18,9 +18,18 @@ async function rulesFor(path: string, code: string): Promise<string[]> {
 
 describe('lint boundaries', () => {
   it('tools import only src/ces and src/mcp/kit', async () => {
-    expect(await rulesFor('src/tools/sets/fixture.ts', "import { ops } from '../../ces/operations.js';\nimport { defineTool } from '../../mcp/kit/define-tool.js';\nexport { ops, defineTool };\n")).toEqual([]);
-    expect(await rulesFor('src/tools/sets/fixture.ts', "import { principalOf } from '../../auth/principal.js';\nexport { principalOf };\n")).toContain('import-x/no-restricted-paths');
-    expect(await rulesFor('src/tools/sets/fixture.ts', "import { toolCallback } from '../../mcp/call.js';\nexport { toolCallback };\n")).toContain('import-x/no-restricted-paths');
+    expect(
+      await rulesFor(
+        'src/tools/sets/fixture.ts',
+        "import { ops } from '../../ces/operations.js';\nimport { defineTool } from '../../mcp/kit/define-tool.js';\nexport { ops, defineTool };\n",
+      ),
+    ).toEqual([]);
+    expect(await rulesFor('src/tools/sets/fixture.ts', "import { principalOf } from '../../auth/principal.js';\nexport { principalOf };\n")).toContain(
+      'import-x/no-restricted-paths',
+    );
+    expect(await rulesFor('src/tools/sets/fixture.ts', "import { toolCallback } from '../../mcp/call.js';\nexport { toolCallback };\n")).toContain(
+      'import-x/no-restricted-paths',
+    );
     expect(await rulesFor('src/tools/sets/fixture.ts', "import { request } from 'node:https';\nexport { request };\n")).toContain('no-restricted-imports');
   });
 
@@ -29,24 +38,41 @@ describe('lint boundaries', () => {
     expect(await rulesFor('src/mcp/fixture.ts', "import { Agent } from 'undici';\nexport { Agent };\n")).toContain('no-restricted-imports');
     expect(await rulesFor('src/mcp/fixture.ts', "export const load = () => import('undici');\n")).toContain('no-restricted-syntax');
     expect(await rulesFor('src/mcp/fixture.ts', 'export const load = () => import(`undici`);\n')).toContain('no-restricted-syntax');
-    expect(await rulesFor('src/shared/fixture.ts', "import { createRequire } from 'node:module';\nexport const agent = createRequire(import.meta.url)('undici');\n")).toContain('no-restricted-syntax');
-    expect(await rulesFor('src/shared/fixture.ts', "import { createRequire } from 'node:module';\nconst load = createRequire(import.meta.url);\nexport const pool = load('undici/lib/pool');\n")).toContain('no-restricted-syntax');
+    expect(
+      await rulesFor('src/shared/fixture.ts', "import { createRequire } from 'node:module';\nexport const agent = createRequire(import.meta.url)('undici');\n"),
+    ).toContain('no-restricted-syntax');
+    expect(
+      await rulesFor(
+        'src/shared/fixture.ts',
+        "import { createRequire } from 'node:module';\nconst load = createRequire(import.meta.url);\nexport const pool = load('undici/lib/pool');\n",
+      ),
+    ).toContain('no-restricted-syntax');
   });
 
   it('only src/main.ts reads the environment or exits', async () => {
     expect(await rulesFor('src/main.ts', 'export const level = process.env.LOG_LEVEL;\n')).toEqual([]);
     expect(await rulesFor('src/config/fixture.ts', 'export const level = process.env.LOG_LEVEL;\n')).toContain('no-restricted-properties');
     expect(await rulesFor('src/config/fixture.ts', 'const { env } = process;\nexport const level = env.LOG_LEVEL;\n')).toContain('no-restricted-syntax');
-    expect(await rulesFor('src/config/fixture.ts', "import { env } from 'node:process';\nexport const level = env.LOG_LEVEL;\n")).toContain('no-restricted-imports');
+    expect(await rulesFor('src/config/fixture.ts', "import { env } from 'node:process';\nexport const level = env.LOG_LEVEL;\n")).toContain(
+      'no-restricted-imports',
+    );
     expect(await rulesFor('src/commands/fixture.ts', 'export const stop = () => process.exit(1);\n')).toContain('no-restricted-properties');
   });
 
   it('layers import downwards only: no cycle between folders', async () => {
     // telemetry sits below auth, audit and config; the kit below the server; ces below everything.
-    expect(await rulesFor('src/telemetry/fixture.ts', "import type { Principal } from '../auth/principal.js';\nexport type P = Principal;\n")).toContain('import-x/no-restricted-paths');
-    expect(await rulesFor('src/mcp/kit/fixture.ts', "import { toolCallback } from '../call.js';\nexport { toolCallback };\n")).toContain('import-x/no-restricted-paths');
-    expect(await rulesFor('src/mcp/fixture.ts', "import { guardCall } from '../policy/guard.js';\nexport { guardCall };\n")).toContain('import-x/no-restricted-paths');
-    expect(await rulesFor('src/ces/fixture.ts', "import type { Config } from '../config/schema.js';\nexport type C = Config;\n")).toContain('import-x/no-restricted-paths');
+    expect(await rulesFor('src/telemetry/fixture.ts', "import type { Principal } from '../auth/principal.js';\nexport type P = Principal;\n")).toContain(
+      'import-x/no-restricted-paths',
+    );
+    expect(await rulesFor('src/mcp/kit/fixture.ts', "import { toolCallback } from '../call.js';\nexport { toolCallback };\n")).toContain(
+      'import-x/no-restricted-paths',
+    );
+    expect(await rulesFor('src/mcp/fixture.ts', "import { guardCall } from '../policy/guard.js';\nexport { guardCall };\n")).toContain(
+      'import-x/no-restricted-paths',
+    );
+    expect(await rulesFor('src/ces/fixture.ts', "import type { Config } from '../config/schema.js';\nexport type C = Config;\n")).toContain(
+      'import-x/no-restricted-paths',
+    );
     expect(await rulesFor('src/policy/fixture.ts', "import type { ChangeSubject } from '../mcp/kit/access.js';\nexport type S = ChangeSubject;\n")).toEqual([]);
   });
 
@@ -60,6 +86,8 @@ describe('lint boundaries', () => {
 
   it('the simulator shares only the wire schemas with src', async () => {
     expect(await rulesFor('simulator/fixture.ts', "import { SetInfo } from '../src/ces/dto/sets.js';\nexport { SetInfo };\n")).toEqual([]);
-    expect(await rulesFor('simulator/fixture.ts', "import { ops } from '../src/ces/operations.js';\nexport { ops };\n")).toContain('import-x/no-restricted-paths');
+    expect(await rulesFor('simulator/fixture.ts', "import { ops } from '../src/ces/operations.js';\nexport { ops };\n")).toContain(
+      'import-x/no-restricted-paths',
+    );
   });
 });

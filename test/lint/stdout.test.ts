@@ -22,8 +22,18 @@ describe('stdout in src/main.ts', () => {
   it('is written only on lines marked as config command output, and only main.ts has such lines', () => {
     const marker = '// stdout-ok: config command output';
     const main = files('src').find((f) => f.path === 'src/main.ts')!;
-    const unmarked = main.text.split('\n').filter((line) => !line.trimEnd().endsWith(marker)).join('\n');
+    const unmarked = main.text
+      .split('\n')
+      .filter((line) => !line.trimEnd().endsWith(marker))
+      .join('\n');
     expect(code(unmarked), 'src/main.ts: use the logger (stderr)').not.toMatch(/console\.(log|info|debug)|process\.stdout\.write/);
-    expect(files('src').flatMap((f) => f.text.split('\n').filter((line) => line.includes(marker)).map(() => f.path))).toEqual(['src/main.ts']);
+    expect(
+      files('src').flatMap((f) =>
+        f.text
+          .split('\n')
+          .filter((line) => line.includes(marker))
+          .map(() => f.path),
+      ),
+    ).toEqual(['src/main.ts']);
   });
 });

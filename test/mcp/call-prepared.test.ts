@@ -42,7 +42,11 @@ describe('directory targets', () => {
     expect(directory.resolve(undefined)).toBe(directory.resolve(''));
     expect(Object.isFrozen(target)).toBe(true);
     expect(() => Object.assign(target, { srid: 'OTHER' })).toThrow(TypeError);
-    expect({ instance: target.instance, srid: target.srid, runtimeConfig: target.runtimeConfig }).toEqual({ instance: 'sim', srid, runtimeConfig: DEMO.runtimeConfig });
+    expect({ instance: target.instance, srid: target.srid, runtimeConfig: target.runtimeConfig }).toEqual({
+      instance: 'sim',
+      srid,
+      runtimeConfig: DEMO.runtimeConfig,
+    });
     const info = await target.call(ops.getAssignment, { path: { assignmentId: DEMO.assignmentId } });
     expect(info.assignmentId).toBe(DEMO.assignmentId);
     expect(sim.requests.at(-1)?.path).toContain(`/ispw/${srid}/assignments/${DEMO.assignmentId}`);
@@ -84,7 +88,7 @@ describe("a call's child logger", () => {
     const client = new Client({ name: 'logger-test', version: '1.0.0' });
     await client.connect(clientSide);
     try {
-      const call = async (args: Record<string, unknown>) => (await client.callTool({ name: 'ispw_get_assignment', arguments: args }));
+      const call = async (args: Record<string, unknown>) => await client.callTool({ name: 'ispw_get_assignment', arguments: args });
       expect((await call({ assignment_id: DEMO.assignmentId })).isError).toBeFalsy();
       expect(lines).toEqual([]); // a successful call at info logs nothing
       expect((await call({ assignment_id: 'NOSUCH01' })).isError).toBe(true);

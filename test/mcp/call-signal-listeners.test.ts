@@ -24,15 +24,35 @@ describe('call wrapper: no listeners left on the shutdown signal', () => {
   let close: () => Promise<void>;
   const listeners = () => getEventListeners(shutdown.signal, 'abort').length;
   const call = async (args: Record<string, unknown>, options?: { signal?: AbortSignal }) =>
-    (await client.callTool({ name: 'ispw_get_assignment', arguments: args }, options));
+    await client.callTool({ name: 'ispw_get_assignment', arguments: args }, options);
 
   beforeAll(async () => {
     sim = await startSimulator({ tokens: [CANARY_TOKEN], stepMs: 0 });
     directory = createCesDirectory(
-      { instances: [{ name: 'sim', url: sim.url, srids: sim.srids, token: () => CANARY_TOKEN, runtimeConfig: DEMO.runtimeConfig, timeoutMs: 5000, retries: 1, retryBaseDelayMs: 1, retryMaxDelayMs: 5 }] },
+      {
+        instances: [
+          {
+            name: 'sim',
+            url: sim.url,
+            srids: sim.srids,
+            token: () => CANARY_TOKEN,
+            runtimeConfig: DEMO.runtimeConfig,
+            timeoutMs: 5000,
+            retries: 1,
+            retryBaseDelayMs: 1,
+            retryMaxDelayMs: 5,
+          },
+        ],
+      },
       { logger: silentLogger() },
     );
-    const server = createServerFactory({ tools: ALL_TOOLS, directory, logger: silentLogger(), wait: { pollIntervalMs: 20, maxWaitSeconds: 5 }, shutdownSignal: shutdown.signal })();
+    const server = createServerFactory({
+      tools: ALL_TOOLS,
+      directory,
+      logger: silentLogger(),
+      wait: { pollIntervalMs: 20, maxWaitSeconds: 5 },
+      shutdownSignal: shutdown.signal,
+    })();
     const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
     await server.connect(serverSide);
     client = new Client({ name: 'listener-test', version: '1.0.0' });

@@ -66,8 +66,12 @@ describe('shutdownAnswer', () => {
   });
 
   it('says what is known when there is no set, and that nothing changed when nothing was sent', () => {
-    expect(shutdownAnswer({ tool: 'ispw_promote', writes: true, setId: undefined, cesPosted: true })).toMatch(/The request reached CES, which may still carry out the work/);
-    expect(shutdownAnswer({ tool: 'ispw_promote', writes: true, setId: undefined, cesPosted: false })).toMatch(/Nothing was sent to CES for it, so nothing was changed\.$/);
+    expect(shutdownAnswer({ tool: 'ispw_promote', writes: true, setId: undefined, cesPosted: true })).toMatch(
+      /The request reached CES, which may still carry out the work/,
+    );
+    expect(shutdownAnswer({ tool: 'ispw_promote', writes: true, setId: undefined, cesPosted: false })).toMatch(
+      /Nothing was sent to CES for it, so nothing was changed\.$/,
+    );
     expect(shutdownAnswer({ tool: 'ispw_get_set', writes: false, setId: undefined, cesPosted: false })).toMatch(/Nothing was changed in CES by this call\.$/);
     for (const cesPosted of [true, false]) expect(shutdownAnswer({ tool: 't', writes: true, setId: undefined, cesPosted })).not.toMatch(forbidden);
   });

@@ -61,7 +61,14 @@ afterAll(async () => {
 
 // Error texts and results of both servers for the same request (thrown protocol errors as text).
 const both = async (ask: (c: Client) => Promise<unknown>) =>
-  Promise.all([fast, reference].map((c) => ask(c).then((r) => JSON.parse(JSON.stringify(r)) as unknown, (e: unknown) => String(e))));
+  Promise.all(
+    [fast, reference].map((c) =>
+      ask(c).then(
+        (r) => JSON.parse(JSON.stringify(r)) as unknown,
+        (e: unknown) => String(e),
+      ),
+    ),
+  );
 
 describe('low-level server factory', () => {
   it('lists the same tools, resources, templates and prompts, with the same capabilities', async () => {
@@ -93,7 +100,10 @@ describe('low-level server factory', () => {
       expect(a, JSON.stringify(request)).toEqual(named);
     }
     const [invalid] = await both((c) => c.callTool(cases[0]!));
-    expect(invalid).toMatchObject({ isError: true, content: [{ text: expect.stringMatching(/^Input validation error: Invalid arguments for tool ispw_get_assignment: assignment_id/) }] });
+    expect(invalid).toMatchObject({
+      isError: true,
+      content: [{ text: expect.stringMatching(/^Input validation error: Invalid arguments for tool ispw_get_assignment: assignment_id/) }],
+    });
   });
 
   it('reads resources and gets prompts alike, errors included', async () => {

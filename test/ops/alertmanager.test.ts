@@ -21,7 +21,14 @@ const scratch = mkdtempSync(join(tmpdir(), 'issue-16-operations-am-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const routeTest = (receiver: string, labels: Record<string, string>, config = repoPath(CONFIG)) =>
-  run(amtool, ['config', 'routes', 'test', `--config.file=${config}`, `--verify.receivers=${receiver}`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)]);
+  run(amtool, [
+    'config',
+    'routes',
+    'test',
+    `--config.file=${config}`,
+    `--verify.receivers=${receiver}`,
+    ...Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+  ]);
 
 describe('amtool', () => {
   it('check-config accepts the example, templates included', async () => {
@@ -73,7 +80,9 @@ async function startNotificationSink(): Promise<{ server: Server; url: string; d
     for await (const chunk of req) text += chunk;
     const receiver = req.url!.startsWith('/pagerduty') ? 'pagerduty' : 'opsgenie';
     deliveries.push({ receiver, path: req.url!, authorization: req.headers.authorization, body: text ? JSON.parse(text) : {} });
-    res.writeHead(202, { 'content-type': 'application/json' }).end(receiver === 'pagerduty' ? '{"status":"success","dedup_key":"x"}' : '{"result":"Request will be processed","requestId":"r"}');
+    res
+      .writeHead(202, { 'content-type': 'application/json' })
+      .end(receiver === 'pagerduty' ? '{"status":"success","dedup_key":"x"}' : '{"result":"Request will be processed","requestId":"r"}');
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -124,9 +133,23 @@ const postAlerts = async (api: string, alerts: { labels: Record<string, string>;
   expect(response.status, await response.text()).toBe(200);
 };
 const annotations = (runbook: string) => ({ summary: 'test summary', description: 'test description', runbook_url: runbook });
-const PAGE = { alertname: 'IspwMcpToolCallErrorBudgetBurn', severity: 'page', category: 'slo', slo: 'tool-call-availability', namespace: 'ispw', job: 'ispw-mcp' };
+const PAGE = {
+  alertname: 'IspwMcpToolCallErrorBudgetBurn',
+  severity: 'page',
+  category: 'slo',
+  slo: 'tool-call-availability',
+  namespace: 'ispw',
+  job: 'ispw-mcp',
+};
 const TICKET_SAME_ALERT = { ...PAGE, severity: 'ticket' };
-const SYMPTOM = { alertname: 'IspwMcpCesCircuitBreakerOpen', severity: 'ticket', category: 'symptom', namespace: 'ispw', job: 'ispw-mcp', ces_instance: 'prod' };
+const SYMPTOM = {
+  alertname: 'IspwMcpCesCircuitBreakerOpen',
+  severity: 'ticket',
+  category: 'symptom',
+  namespace: 'ispw',
+  job: 'ispw-mcp',
+  ces_instance: 'prod',
+};
 const SYMPTOM_ELSEWHERE = { ...SYMPTOM, namespace: 'other' };
 const SECURITY = { alertname: 'IspwMcpSuspiciousAuthFailures', severity: 'ticket', category: 'symptom', team: 'security', namespace: 'ispw', job: 'ispw-mcp' };
 const INCIDENT = [
@@ -156,8 +179,12 @@ describe('a real Alertmanager with the example configuration', () => {
   it('pages PagerDuty, tickets Opsgenie, and mutes the tickets the page explains', async () => {
     await postAlerts(api, INCIDENT);
     const page = await until('the page at PagerDuty', () => sink.deliveries.find((d) => d.receiver === 'pagerduty'));
-    await until('the uninhibited ticket at Opsgenie', () => sink.deliveries.find((d) => d.receiver === 'opsgenie' && firingFor('IspwMcpCesCircuitBreakerOpen', 'other')(d)));
-    const security = await until('the security ticket', () => sink.deliveries.find((d) => d.receiver === 'opsgenie' && JSON.stringify(d.body).includes('IspwMcpSuspiciousAuthFailures')));
+    await until('the uninhibited ticket at Opsgenie', () =>
+      sink.deliveries.find((d) => d.receiver === 'opsgenie' && firingFor('IspwMcpCesCircuitBreakerOpen', 'other')(d)),
+    );
+    const security = await until('the security ticket', () =>
+      sink.deliveries.find((d) => d.receiver === 'opsgenie' && JSON.stringify(d.body).includes('IspwMcpSuspiciousAuthFailures')),
+    );
 
     // PagerDuty: the routing key from its file, the runbook as a link.
     expect(page.body.routing_key).toBe(ROUTING_KEY);
@@ -170,7 +197,10 @@ describe('a real Alertmanager with the example configuration', () => {
     expect(security.body.priority).toBe('P2');
 
     // The muted alerts are marked so in Alertmanager and were never notified.
-    const alerts = (await (await fetch(`${api}/api/v2/alerts`)).json()) as { labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } }[];
+    const alerts = (await (await fetch(`${api}/api/v2/alerts`)).json()) as {
+      labels: Record<string, string>;
+      status: { state: string; inhibitedBy: string[] };
+    }[];
     const state = (labels: Record<string, string>) => alerts.find((a) => Object.entries(labels).every(([k, v]) => a.labels[k] === v))!.status;
     expect(state(TICKET_SAME_ALERT).state).toBe('suppressed');
     expect(state(TICKET_SAME_ALERT).inhibitedBy.length).toBeGreaterThan(0);
@@ -184,8 +214,12 @@ describe('a real Alertmanager with the example configuration', () => {
   });
 
   it('lets the muted tickets through once the page resolves', async () => {
-    await postAlerts(api, [{ labels: PAGE, annotations: annotations('docs/runbooks/tool-call-availability.md'), endsAt: new Date(Date.now() - 1000).toISOString() }]);
-    await until('the symptom ticket after the page resolved', () => sink.deliveries.find((d) => d.receiver === 'opsgenie' && firingFor('IspwMcpCesCircuitBreakerOpen', 'ispw')(d)));
+    await postAlerts(api, [
+      { labels: PAGE, annotations: annotations('docs/runbooks/tool-call-availability.md'), endsAt: new Date(Date.now() - 1000).toISOString() },
+    ]);
+    await until('the symptom ticket after the page resolved', () =>
+      sink.deliveries.find((d) => d.receiver === 'opsgenie' && firingFor('IspwMcpCesCircuitBreakerOpen', 'ispw')(d)),
+    );
     await until('the ticket tier after the page resolved', () =>
       sink.deliveries.find((d) => d.receiver === 'opsgenie' && JSON.stringify(d.body).includes('IspwMcpToolCallErrorBudgetBurn')),
     );
@@ -202,7 +236,9 @@ describe('the inhibition test', () => {
     const { am, api } = await startAlertmanager(sink.url, 'no-inhibitions', true);
     try {
       await postAlerts(api, INCIDENT);
-      await until('the symptom ticket of the paged namespace', () => sink.deliveries.find((d) => d.receiver === 'opsgenie' && firingFor('IspwMcpCesCircuitBreakerOpen', 'ispw')(d)));
+      await until('the symptom ticket of the paged namespace', () =>
+        sink.deliveries.find((d) => d.receiver === 'opsgenie' && firingFor('IspwMcpCesCircuitBreakerOpen', 'ispw')(d)),
+      );
       expect(sink.deliveries.some((d) => d.receiver === 'pagerduty')).toBe(true);
     } finally {
       await am.stop();

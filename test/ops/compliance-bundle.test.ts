@@ -28,7 +28,8 @@ interface Manifest {
   files: { path: string; sha256: string; bytes: number }[];
 }
 
-const bundle = (args: string[]): Promise<RunResult> => run(process.execPath, [repoPath('node_modules/tsx/dist/cli.mjs'), 'scripts/compliance/bundle.ts', ...args], { cwd: ROOT });
+const bundle = (args: string[]): Promise<RunResult> =>
+  run(process.execPath, [repoPath('node_modules/tsx/dist/cli.mjs'), 'scripts/compliance/bundle.ts', ...args], { cwd: ROOT });
 
 /** Extracts an archive and returns its directory and manifest. */
 function open(archive: string): { dir: string; manifest: Manifest } {
@@ -42,9 +43,18 @@ function open(archive: string): { dir: string; manifest: Manifest } {
 const step = (m: Manifest, id: string) => m.steps.find((s) => s.id === id)!;
 
 function expectIntact(dir: string, manifest: Manifest): void {
-  for (const f of manifest.files) expect(createHash('sha256').update(readFileSync(join(dir, f.path))).digest('hex'), f.path).toBe(f.sha256);
+  for (const f of manifest.files)
+    expect(
+      createHash('sha256')
+        .update(readFileSync(join(dir, f.path)))
+        .digest('hex'),
+      f.path,
+    ).toBe(f.sha256);
   const listed = new Set([...manifest.files.map((f) => f.path), 'manifest.json', 'SHA256SUMS']);
-  const present = execFileSync('find', ['.', '-type', 'f'], { cwd: dir, encoding: 'utf8' }).split('\n').filter(Boolean).map((p) => p.slice(2));
+  const present = execFileSync('find', ['.', '-type', 'f'], { cwd: dir, encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
+    .map((p) => p.slice(2));
   expect(present.sort()).toEqual([...listed].sort());
   expect(execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir, encoding: 'utf8' })).not.toMatch(/FAILED/);
 }
@@ -121,7 +131,10 @@ describe('compliance bundle', () => {
     const release = join(scratch, 'release');
     mkdirSync(release);
     // A real application SBOM (npm's own CycloneDX output); the rest are fixtures the bundle only carries.
-    writeFileSync(join(release, 'sbom.app.cdx.json'), execFileSync('npm', ['sbom', '--sbom-format', 'cyclonedx', '--omit', 'dev'], { cwd: ROOT, encoding: 'utf8' }));
+    writeFileSync(
+      join(release, 'sbom.app.cdx.json'),
+      execFileSync('npm', ['sbom', '--sbom-format', 'cyclonedx', '--omit', 'dev'], { cwd: ROOT, encoding: 'utf8' }),
+    );
     writeFileSync(join(release, 'sbom.image.cdx.json'), '{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"name":"fixture"}]}\n');
     writeFileSync(join(release, 'provenance.slsa.json'), '{"fixture":"provenance"}\n');
     writeFileSync(join(release, 'verification.txt'), 'fixture: signature, cyclonedx SBOM, SLSA v1 provenance verified\n');
@@ -131,7 +144,8 @@ describe('compliance bundle', () => {
     const result = await bundle(['--out', join(scratch, 'out-full'), '--date', '2026-12-01', '--release-dir', release, '--audit', auditFile]);
     expect(result.code, result.stderr).toBe(0);
     const { dir, manifest } = open(result.stdout.trim());
-    for (const id of ['sbom', 'provenance', 'signature-verification', 'vulnerability-reports', 'chart-policy-results', 'audit-verify']) expect(step(manifest, id).status, id).toBe('ok');
+    for (const id of ['sbom', 'provenance', 'signature-verification', 'vulnerability-reports', 'chart-policy-results', 'audit-verify'])
+      expect(step(manifest, id).status, id).toBe('ok');
     for (const f of readdirSync(release)) expect(readFileSync(join(dir, 'release', f)).equals(readFileSync(join(release, f))), f).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, 'release/sbom.app.cdx.json'), 'utf8')).bomFormat).toBe('CycloneDX');
     expect(rotatedFiles.length).toBeGreaterThan(0);
@@ -150,7 +164,18 @@ describe('compliance bundle', () => {
     lines[0] = lines[0]!.replace(/"type":"[a-z._]+"/, '"type":"write.outcome"').replace(/"seq":(\d+)/, '"seq":$1 ');
     writeFileSync(victim, `${lines.join('\n')}\n`);
     const tampered = join(scratch, 'tampered', 'audit.jsonl');
-    const result = await bundle(['--out', join(scratch, 'out-tampered'), '--date', '2026-12-02', '--release-dir', join(scratch, 'release'), '--audit', auditFile, '--audit', tampered]);
+    const result = await bundle([
+      '--out',
+      join(scratch, 'out-tampered'),
+      '--date',
+      '2026-12-02',
+      '--release-dir',
+      join(scratch, 'release'),
+      '--audit',
+      auditFile,
+      '--audit',
+      tampered,
+    ]);
     expect(result.code).toBe(1);
     const { dir, manifest } = open(result.stdout.trim());
     const audit = step(manifest, 'audit-verify');

@@ -36,7 +36,10 @@ async function serveAndWrite(name: string, auditFile: string, writes: number): P
     const { client } = await connectHttp(ops.server.url, '2026');
     try {
       for (let i = 0; i < writes; i++) {
-        const result = await client.callTool({ name: 'ispw_generate', arguments: { container_type: 'assignment', container_id: DEMO.dev2AssignmentId, level: 'DEV2' } });
+        const result = await client.callTool({
+          name: 'ispw_generate',
+          arguments: { container_type: 'assignment', container_id: DEMO.dev2AssignmentId, level: 'DEV2' },
+        });
         expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
       }
     } finally {

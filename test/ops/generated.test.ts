@@ -12,12 +12,19 @@ import { repoPath, ROOT } from './support/tools.js';
 describe('generated monitoring files', () => {
   it('are up to date with deploy/monitoring/slos.yaml (npm run monitoring)', () => {
     const files = renderMonitoring(new URL(`file://${ROOT}`));
-    expect([...files.keys()].sort()).toEqual(['deploy/monitoring/grafana/ispw-mcp-overview.json', 'deploy/monitoring/prometheus/ispw-mcp-slo.rules.yaml', 'docs/slo.md']);
+    expect([...files.keys()].sort()).toEqual([
+      'deploy/monitoring/grafana/ispw-mcp-overview.json',
+      'deploy/monitoring/prometheus/ispw-mcp-slo.rules.yaml',
+      'docs/slo.md',
+    ]);
     for (const [path, text] of files) expect(readFileSync(repoPath(path), 'utf8'), `${path} is stale: run npm run monitoring`).toBe(text);
   });
 
   it('the dashboard has a panel for each thing an operator watches', () => {
-    const dashboard = JSON.parse(readFileSync(repoPath('deploy/monitoring/grafana/ispw-mcp-overview.json'), 'utf8')) as { uid: string; panels: { id: number; type: string; title: string; targets?: { expr: string }[] }[] };
+    const dashboard = JSON.parse(readFileSync(repoPath('deploy/monitoring/grafana/ispw-mcp-overview.json'), 'utf8')) as {
+      uid: string;
+      panels: { id: number; type: string; title: string; targets?: { expr: string }[] }[];
+    };
     expect(dashboard.uid).toBe('ispw-mcp-overview');
     const ids = dashboard.panels.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
@@ -46,9 +53,14 @@ describe('the SLO spec', () => {
   });
 
   it('refuses a broken spec, naming every problem and where it is', () => {
-    const broken = valid.replace('objective: 0.995', 'objective: 1.5').replace('window: 28d', 'window: 4 weeks').replace('runbook: docs/runbooks/read-latency.md', 'runbook: https://wiki/read');
+    const broken = valid
+      .replace('objective: 0.995', 'objective: 1.5')
+      .replace('window: 28d', 'window: 4 weeks')
+      .replace('runbook: docs/runbooks/read-latency.md', 'runbook: https://wiki/read');
     expect(() => parseSloSpec(broken)).toThrow(/window: a duration[\s\S]*slos\.0\.objective: Too big[\s\S]*slos\.1\.runbook: a path docs\/runbooks/);
     expect(() => parseSloSpec(valid.replace('name: read-latency', 'name: tool-call-availability'))).toThrow(/"tool-call-availability" is used twice/);
-    expect(() => parseSloSpec(valid.replace('    total: ispw_mcp_set_waits_total\n', '    good: x\n    total: ispw_mcp_set_waits_total\n'))).toThrow(/exactly one of `errors` and `good`/);
+    expect(() => parseSloSpec(valid.replace('    total: ispw_mcp_set_waits_total\n', '    good: x\n    total: ispw_mcp_set_waits_total\n'))).toThrow(
+      /exactly one of `errors` and `good`/,
+    );
   });
 });

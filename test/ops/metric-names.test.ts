@@ -57,7 +57,8 @@ function check(expressions: Expression[], metrics: Map<string, Set<string>>): Pr
     }
     for (const { name, matchers } of selectors) {
       if (recorded.has(name)) {
-        for (const m of matchers.filter((m) => m.label === 'slo' && m.op === '=')) if (!sloNames.has(m.value)) problems.push({ source, problem: `no SLO named "${m.value}"` });
+        for (const m of matchers.filter((m) => m.label === 'slo' && m.op === '='))
+          if (!sloNames.has(m.value)) problems.push({ source, problem: `no SLO named "${m.value}"` });
         continue;
       }
       if (PROMETHEUS_SERIES.has(name)) continue;
@@ -69,7 +70,8 @@ function check(expressions: Expression[], metrics: Map<string, Set<string>>): Pr
       // Label names are known for metrics the workload produced samples of.
       if (labels.size === 0) continue;
       for (const m of matchers) {
-        if (!labels.has(m.label) && !TARGET_LABELS.has(m.label)) problems.push({ source, problem: `metric ${name} has no label ${m.label} (it has ${[...labels].sort().join(', ')})` });
+        if (!labels.has(m.label) && !TARGET_LABELS.has(m.label))
+          problems.push({ source, problem: `metric ${name} has no label ${m.label} (it has ${[...labels].sort().join(', ')})` });
       }
     }
   }

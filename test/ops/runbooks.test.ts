@@ -36,7 +36,12 @@ async function help(path: string[]): Promise<Help> {
   for (const line of stdout.split('\n')) {
     if (/^[A-Z][a-z]+:/.test(line)) section = line.split(':')[0]!;
     else if (section === 'Commands' && /^ {2}[a-z]/.test(line)) commands.add(line.trim().split(/\s+/)[0]!);
-    else if (section === 'Options' && /^ {2}-/.test(line)) for (const f of line.trim().split(/\s{2,}/)[0]!.matchAll(/--[a-z][a-z0-9-]*/g)) flags.add(f[0]);
+    else if (section === 'Options' && /^ {2}-/.test(line))
+      for (const f of line
+        .trim()
+        .split(/\s{2,}/)[0]!
+        .matchAll(/--[a-z][a-z0-9-]*/g))
+        flags.add(f[0]);
   }
   commands.delete('help');
   const parsed = { commands, flags };
@@ -116,7 +121,15 @@ describe('runbooks', () => {
 
   it('the command check catches a misspelt command, subcommand or option', async () => {
     const problems = await commandProblems(
-      ['```sh', 'ispw-mcp audit verfy /var/log/audit.jsonl', 'ispw-mcp config check --profil prod', 'ispw-mcp frobnicate', 'ispw-mcp policy', '```', 'and `ispw-mcp healthcheck --uri http://x`'].join('\n'),
+      [
+        '```sh',
+        'ispw-mcp audit verfy /var/log/audit.jsonl',
+        'ispw-mcp config check --profil prod',
+        'ispw-mcp frobnicate',
+        'ispw-mcp policy',
+        '```',
+        'and `ispw-mcp healthcheck --uri http://x`',
+      ].join('\n'),
     );
     expect(problems).toHaveLength(5);
     expect(problems[0]).toMatch(/ispw-mcp audit verfy is not a command/);
@@ -127,7 +140,10 @@ describe('runbooks', () => {
   });
 
   it('the link check catches a missing page, a missing heading and a path outside the repository', () => {
-    const problems = brokenLinks('docs/runbooks/example.md', '[a](nope.md) [b](ces-down-slow.md#no-such-heading) [c](ces-down-slow.md#breaker-open) [d](../../../etc/passwd)');
+    const problems = brokenLinks(
+      'docs/runbooks/example.md',
+      '[a](nope.md) [b](ces-down-slow.md#no-such-heading) [c](ces-down-slow.md#breaker-open) [d](../../../etc/passwd)',
+    );
     expect(problems.map((p) => p.link)).toEqual(['nope.md', 'ces-down-slow.md#no-such-heading', '../../../etc/passwd']);
   });
 });

@@ -59,7 +59,10 @@ async function startReceiver() {
     const text = body.toString('utf8');
     raw.push(text);
     const payload = JSON.parse(text) as {
-      resourceLogs: { resource?: { attributes?: { key: string; value: OtlpValue }[] }; scopeLogs: { logRecords: { body: OtlpValue; attributes?: { key: string; value: OtlpValue }[]; timeUnixNano: string; severityText?: string }[] }[] }[];
+      resourceLogs: {
+        resource?: { attributes?: { key: string; value: OtlpValue }[] };
+        scopeLogs: { logRecords: { body: OtlpValue; attributes?: { key: string; value: OtlpValue }[]; timeUnixNano: string; severityText?: string }[] }[];
+      }[];
     };
     for (const rl of payload.resourceLogs) {
       const pod = rl.resource?.attributes?.find((a) => a.key === 'k8s.pod.name')?.value.stringValue;
@@ -102,7 +105,11 @@ const collectorEnv = (dir: string, metricsPort: number): NodeJS.ProcessEnv => ({
 
 async function startCollector(dir: string): Promise<Proc> {
   const proc = startProcess(opsTool('otelcol-ispw'), ['--config', repoPath('deploy/siem/otelcol/config.yaml')], collectorEnv(dir, await freePort()));
-  await until('the collector to start', () => (proc.output().includes('Everything is ready') ? true : proc.child.exitCode !== null ? Promise.reject(new Error(proc.output())) : undefined), 30_000);
+  await until(
+    'the collector to start',
+    () => (proc.output().includes('Everything is ready') ? true : proc.child.exitCode !== null ? Promise.reject(new Error(proc.output())) : undefined),
+    30_000,
+  );
   return proc;
 }
 
@@ -116,7 +123,10 @@ async function someWrites(): Promise<void> {
   const { client } = await connectHttp(ops.server.url, '2026');
   try {
     for (let i = 0; i < 3; i++) {
-      const result = await client.callTool({ name: 'ispw_generate', arguments: { container_type: 'assignment', container_id: DEMO.dev2AssignmentId, level: 'DEV2', wait_seconds: 10 } });
+      const result = await client.callTool({
+        name: 'ispw_generate',
+        arguments: { container_type: 'assignment', container_id: DEMO.dev2AssignmentId, level: 'DEV2', wait_seconds: 10 },
+      });
       expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
     }
     await client.callTool({ name: 'ispw_get_assignment', arguments: { assignment_id: 'PLAY999999' } });
@@ -145,7 +155,9 @@ beforeAll(async () => {
   await ops.server.stop();
 
   // The rotated files (audit.jsonl.<UTC time>, names in chain order) and the active one.
-  rotated = readdirSync(ops.dir).filter((f) => f.startsWith(`${basename(ops.auditFile)}.`)).sort();
+  rotated = readdirSync(ops.dir)
+    .filter((f) => f.startsWith(`${basename(ops.auditFile)}.`))
+    .sort();
   auditLines = [...rotated.map((f) => join(ops.dir, f)), ops.auditFile].flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean));
   logLines = readFileSync(logFile, 'utf8').split('\n').filter(Boolean);
   const count = (stream: string) => receiver.records.filter((r) => r.attributes['ispw.stream'] === stream).length;
@@ -155,7 +167,9 @@ beforeAll(async () => {
     90_000,
     250,
   ).catch((error: Error) => {
-    throw new Error(`${error.message}: audit ${count('audit')}/${auditLines.length}, log ${count('log')}/${logLines.length}\n${collector.output().slice(-3000)}`);
+    throw new Error(
+      `${error.message}: audit ${count('audit')}/${auditLines.length}, log ${count('log')}/${logLines.length}\n${collector.output().slice(-3000)}`,
+    );
   });
   await stopCollector(collector);
 }, 240_000);

@@ -36,7 +36,8 @@ beforeAll(() => {
   }
   symlinkSync(join(root, 'node_modules'), join(checkout, 'node_modules'));
   // stdin closed: npm never waits for an answer; a bounded time so a stuck npm fails instead of hanging.
-  const npm = (args: string[], cwd = work) => execFileSync('npm', args, { cwd, env: env(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 });
+  const npm = (args: string[], cwd = work) =>
+    execFileSync('npm', args, { cwd, env: env(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 });
   const out = npm(['pack', '--json', '--pack-destination', work, '--loglevel=error'], checkout);
   packed = (JSON.parse(out) as (typeof packed)[])[0]!;
   npm(['install', '-g', '--prefix', join(work, 'prefix'), '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', join(work, packed.filename)]);

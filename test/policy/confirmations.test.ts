@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { ConfirmationError, createConfirmations } from '../../src/policy/confirmations.js';
 
 const KEY = 'k'.repeat(40);
-const binding = { subject: 'alice', tool: 'ispw_promote', args: { container_id: 'PLAY000313', level: 'STG', srid: 'CW09' }, state: 'digest-1', rule: 'rule:prd' };
+const binding = {
+  subject: 'alice',
+  tool: 'ispw_promote',
+  args: { container_id: 'PLAY000313', level: 'STG', srid: 'CW09' },
+  state: 'digest-1',
+  rule: 'rule:prd',
+};
 const failure = async (p: Promise<unknown>) => {
   try {
     await p;

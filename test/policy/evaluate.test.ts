@@ -67,7 +67,9 @@ describe('policy evaluation', () => {
 
   it('asks for confirmation, with wildcard operations; reads are never confirmed', () => {
     expect(evaluate(policy, { ...base, level: 'STG' }, outside).effect).toBe('confirm');
-    expect(evaluate(policy, { ...base, tool: 'ispw_set_action', operation: callOperation(setAction, { action: 'approve' }), level: 'PRD' }, outside).effect).toBe('confirm');
+    expect(
+      evaluate(policy, { ...base, tool: 'ispw_set_action', operation: callOperation(setAction, { action: 'approve' }), level: 'PRD' }, outside).effect,
+    ).toBe('confirm');
     expect(evaluate(policy, { ...base, tool: 'ispw_set_action', operation: 'set_delete', level: undefined }, outside).rule).toBe('rule:set-delete-confirm');
     expect(evaluate(policy, { tool: 'ispw_get_set', kind: 'read', operation: 'get_set', level: 'PRD' }, outside).effect).toBe('allow');
   });
@@ -107,7 +109,9 @@ describe('policy evaluation', () => {
 
   it('refuses invalid policies with every problem and its path', () => {
     const bad = () =>
-      parsePolicy('version: 1\nrules:\n  - name: x\n    decision: maybe\n    match: { levls: [PRD] }\nfreezes:\n  - name: f\n    start: 2026-12-20\n    end: 2026-12-01T00:00\n    timeZone: Mars/Base\n');
+      parsePolicy(
+        'version: 1\nrules:\n  - name: x\n    decision: maybe\n    match: { levls: [PRD] }\nfreezes:\n  - name: f\n    start: 2026-12-20\n    end: 2026-12-01T00:00\n    timeZone: Mars/Base\n',
+      );
     expect(bad).toThrow(PolicyError);
     try {
       bad();

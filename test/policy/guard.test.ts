@@ -19,7 +19,8 @@ const posts = (s: AuditedServer) => s.sim.requests.filter((r) => r.method === 'P
 describe('guard: policy facts from the tool declaration', () => {
   it('a rule on application applies to ispw_cancel_deployment (request 46158 belongs to a PLAY set)', async () => {
     server = await startAuditedServer({
-      policy: 'version: 1\nrules:\n  - name: no-play-cancel\n    match: { operations: [cancel_deployment], applications: [PLAY] }\n    decision: deny\n    reason: PLAY deployments are cancelled by the release team\n',
+      policy:
+        'version: 1\nrules:\n  - name: no-play-cancel\n    match: { operations: [cancel_deployment], applications: [PLAY] }\n    decision: deny\n    reason: PLAY deployments are cancelled by the release team\n',
     });
     const result = await server.call('ispw_cancel_deployment', { request_id: String(DEMO.deployments.pending) });
     expect(result.isError).toBe(true);
@@ -54,7 +55,13 @@ describe('guard: policy facts from the tool declaration', () => {
 
   it('the preview of a deploy shows the target environments and set options it was given', async () => {
     server = await startAuditedServer({ policy: 'version: 1\ndefault: confirm\n' });
-    const result = await server.call('ispw_deploy', { container_type: 'release', container_id: DEMO.releaseId, level: 'QA', dpenvlst: 'QAT', change_type: 'S' });
+    const result = await server.call('ispw_deploy', {
+      container_type: 'release',
+      container_id: DEMO.releaseId,
+      level: 'QA',
+      dpenvlst: 'QAT',
+      change_type: 'S',
+    });
     const preview = (result.structuredContent as { preview: Record<string, unknown> }).preview;
     expect(preview).toMatchObject({
       operation: 'deploy',

@@ -65,7 +65,23 @@ beforeAll(async () => {
     await runOk(tool('helm'), ['create', join(work.path, 'ispw-mcp')], { env: { ...env, HELM_CONFIG_HOME: join(work.path, 'helm') } });
     chart = join(work.path, 'ispw-mcp');
   }
-  const result = await bash('pipeline.sh', [repository, '--key', join(keyA, 'cosign.key'), '--offline-db', db, '--tag', localTag, '--chart-destination', `oci://${registry.host}/charts`, '--chart', chart], { env, timeoutMs: 1_500_000 });
+  const result = await bash(
+    'pipeline.sh',
+    [
+      repository,
+      '--key',
+      join(keyA, 'cosign.key'),
+      '--offline-db',
+      db,
+      '--tag',
+      localTag,
+      '--chart-destination',
+      `oci://${registry.host}/charts`,
+      '--chart',
+      chart,
+    ],
+    { env, timeoutMs: 1_500_000 },
+  );
   if (result.code !== 0) throw new Error(`pipeline.sh failed (${result.code}):\n${result.stderr.slice(-6000)}`);
   ref = result.stdout.trim().split('\n').at(-1)!;
   chartRef = readFileSync(join(out, 'chart.ref'), 'utf8').trim();
@@ -182,8 +198,14 @@ describe('admission: Kyverno verifyImages against the loopback registry (kyverno
     const dir = join(work.path, `kyverno-${Date.now()}`);
     cpSync(join(ROOT, 'deploy/policies/verify-image-key'), dir, { recursive: true });
     const policyFile = join(dir, 'verify-image-key.yaml');
-    interface KeyAttestor { entries: { keys: { publicKeys: string } }[] }
-    interface VerifyImages { imageReferences: string[]; attestors: KeyAttestor[]; attestations: { attestors: KeyAttestor[] }[] }
+    interface KeyAttestor {
+      entries: { keys: { publicKeys: string } }[];
+    }
+    interface VerifyImages {
+      imageReferences: string[];
+      attestors: KeyAttestor[];
+      attestations: { attestors: KeyAttestor[] }[];
+    }
     const policy = parse(readFileSync(policyFile, 'utf8')) as { spec: { rules: { verifyImages: VerifyImages[] }[] } };
     const pem = readFileSync(join(keyA, 'cosign.pub'), 'utf8');
     const verify = policy.spec.rules[0]!.verifyImages[0]!;

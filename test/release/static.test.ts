@@ -110,7 +110,11 @@ describe('workflow policy (check-workflows.ts)', () => {
   });
 
   it('refuses an action pinned by tag, by a short SHA, or without its version comment', async () => {
-    await violates('tag', release.replace(/actions\/checkout@[0-9a-f]{40} # v7\.0\.1/, 'actions/checkout@v7'), /actions\/checkout@v7 is not pinned by a full commit SHA/);
+    await violates(
+      'tag',
+      release.replace(/actions\/checkout@[0-9a-f]{40} # v7\.0\.1/, 'actions/checkout@v7'),
+      /actions\/checkout@v7 is not pinned by a full commit SHA/,
+    );
     await violates('short', release.replace(/actions\/checkout@([0-9a-f]{7})[0-9a-f]{33}/, 'actions/checkout@$1'), /is not pinned by a full commit SHA/);
     await violates('comment', release.replace(/(actions\/checkout@[0-9a-f]{40}) # v7\.0\.1/, '$1'), /has no version comment/);
   });
@@ -118,34 +122,69 @@ describe('workflow policy (check-workflows.ts)', () => {
   it('refuses missing or non-empty top-level permissions, and a job without permissions', async () => {
     await violates('no-top', release.replace(/^permissions: \{\}\n/m, ''), /missing top-level permissions/);
     await violates('read-all', release.replace(/^permissions: \{\}$/m, 'permissions: read-all'), /top-level permissions must be `\{\}`/);
-    await violates('no-job', minimal('      - run: echo ok\n').replace('    permissions:\n      contents: read # check out the code\n', ''), /job j: missing permissions/);
+    await violates(
+      'no-job',
+      minimal('      - run: echo ok\n').replace('    permissions:\n      contents: read # check out the code\n', ''),
+      /job j: missing permissions/,
+    );
   });
 
   it('refuses id-token: write in a job that neither signs nor attests', async () => {
-    await violates('id-token', minimal('      - run: echo ok\n').replace('      contents: read # check out the code\n', '      contents: read # check out the code\n      id-token: write # sign\n'), /id-token: write without a signing or attesting step/);
+    await violates(
+      'id-token',
+      minimal('      - run: echo ok\n').replace(
+        '      contents: read # check out the code\n',
+        '      contents: read # check out the code\n      id-token: write # sign\n',
+      ),
+      /id-token: write without a signing or attesting step/,
+    );
   });
 
   it('refuses pull_request_target, a checkout that keeps credentials and a missing concurrency group', async () => {
     await violates('prt', minimal('      - run: echo ok\n').replace('  pull_request:\n', '  pull_request_target:\n'), /pull_request_target/);
-    await violates('creds', minimal('      - run: echo ok\n').replace('          persist-credentials: false\n', '          fetch-depth: 0\n'), /persist-credentials: false/);
+    await violates(
+      'creds',
+      minimal('      - run: echo ok\n').replace('          persist-credentials: false\n', '          fetch-depth: 0\n'),
+      /persist-credentials: false/,
+    );
     await violates('concurrency', minimal('      - run: echo ok\n').replace(/^concurrency:\n.*\n.*\n/m, ''), /missing concurrency group/);
   });
 
   it('refuses signing, building or pushing outside scripts/release/ (inline tools and third-party actions)', async () => {
-    await violates('inline-cosign', release.replace('run: bash scripts/release/sign.sh "$IMAGE_REF"', 'run: cosign sign --yes "$IMAGE_REF"'), /Sign the image \(keyless\): calls a build\/push\/SBOM\/scan\/sign tool directly/);
+    await violates(
+      'inline-cosign',
+      release.replace('run: bash scripts/release/sign.sh "$IMAGE_REF"', 'run: cosign sign --yes "$IMAGE_REF"'),
+      /Sign the image \(keyless\): calls a build\/push\/SBOM\/scan\/sign tool directly/,
+    );
     await violates('inline-podman', minimal('      - run: podman build -t x .\n'), /calls a build\/push\/SBOM\/scan\/sign tool directly/);
     await violates(
       'sign-action',
       minimal('      - name: Sign\n        uses: sigstore/cosign-installer@d7543c93d881b35a8faa02e8e3605f69b7a1ce62 # v3.10.0\n'),
       /sigstore\/cosign-installer builds, pushes, scans, signs or attests outside scripts\/release\//,
     );
-    await violates('named-build', minimal('      - name: Build the image\n        run: make image\n'), /a build\/push\/SBOM\/scan\/sign\/attest step must run a scripts\/release\/ script/);
+    await violates(
+      'named-build',
+      minimal('      - name: Build the image\n        run: make image\n'),
+      /a build\/push\/SBOM\/scan\/sign\/attest step must run a scripts\/release\/ script/,
+    );
   });
 });
 
 describe('the workflows run the scripts the offline chain test runs', () => {
   it('release.yml builds, pushes, makes SBOMs, gates, signs, attests, pushes the chart and verifies through scripts/release/', () => {
-    for (const step of ['build-image.sh', 'push-image.sh', 'sbom.sh', 'vuln-deps.sh --live', 'vuln-image.sh', 'vuln-image-live.sh', 'sign.sh', 'attest.sh', 'chart.sh', 'verify.sh', 'registry-login.sh']) {
+    for (const step of [
+      'build-image.sh',
+      'push-image.sh',
+      'sbom.sh',
+      'vuln-deps.sh --live',
+      'vuln-image.sh',
+      'vuln-image-live.sh',
+      'sign.sh',
+      'attest.sh',
+      'chart.sh',
+      'verify.sh',
+      'registry-login.sh',
+    ]) {
       expect(release, step).toContain(`bash scripts/release/${step}`);
     }
     // id-token: write only in the job that signs; the verify job reads.
@@ -153,7 +192,17 @@ describe('the workflows run the scripts the offline chain test runs', () => {
   });
 
   it('ci.yml lints, type-checks, runs the tests, the container tests, the static checks, the OSV gate and CodeQL', () => {
-    for (const command of ['npm run lint', 'npm run typecheck', 'npx vitest run', 'bash scripts/conformance.sh', 'bash scripts/inspector-smoke.sh', 'bash scripts/image/test.sh', 'bash scripts/release/static-checks.sh', 'bash scripts/release/vuln-deps.sh --live', 'github/codeql-action/analyze@']) {
+    for (const command of [
+      'npm run lint',
+      'npm run typecheck',
+      'npx vitest run',
+      'bash scripts/conformance.sh',
+      'bash scripts/inspector-smoke.sh',
+      'bash scripts/image/test.sh',
+      'bash scripts/release/static-checks.sh',
+      'bash scripts/release/vuln-deps.sh --live',
+      'github/codeql-action/analyze@',
+    ]) {
       expect(ci, command).toContain(command);
     }
   });

@@ -23,7 +23,11 @@ export interface Result {
 }
 
 /** Runs a program to completion; resolves with its exit code and output, never rejects. */
-export function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string; timeoutMs?: number } = {}): Promise<Result> {
+export function run(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string; timeoutMs?: number } = {},
+): Promise<Result> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -92,10 +96,15 @@ export function startRegistry(dir: string): Promise<Registry> {
 /** OSV-Scanner's offline layout <dir>/osv-scalibr/npm/all.zip, from the fixture records, with its snapshot note. */
 export async function buildFixtureOsvDb(dir: string): Promise<{ snapshotDate: string; advisories: number }> {
   const records = join(FIXTURES, 'osv');
-  const files = readdirSync(records).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(records)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   mkdirSync(join(dir, 'osv-scalibr', 'npm'), { recursive: true });
   await runOk('zip', ['-q', '-X', join(dir, 'osv-scalibr', 'npm', 'all.zip'), ...files], { cwd: records });
-  const snapshotDate = files.map((f) => (JSON.parse(readFileSync(join(records, f), 'utf8')) as { modified: string }).modified.slice(0, 10)).sort().at(-1)!;
+  const snapshotDate = files
+    .map((f) => (JSON.parse(readFileSync(join(records, f), 'utf8')) as { modified: string }).modified.slice(0, 10))
+    .sort()
+    .at(-1)!;
   writeFileSync(join(dir, 'snapshot.json'), JSON.stringify({ source: 'fixture records test/release/fixtures/osv', date: snapshotDate }));
   return { snapshotDate, advisories: files.length };
 }

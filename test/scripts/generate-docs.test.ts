@@ -25,7 +25,16 @@ describe('generated docs', () => {
   });
   it('every environment variable of the option table is documented in README.md', () => {
     const readme = read('README.md');
-    for (const env of ['ISPW_MCP_CES_URL', 'ISPW_MCP_CES_TOKEN_FILE', 'ISPW_MCP_SRID', 'ISPW_MCP_RUNTIME_CONFIG', 'ISPW_MCP_CA_FILE', 'ISPW_MCP_CLIENT_CERT_FILE', 'ISPW_MCP_CLIENT_KEY_FILE', 'ISPW_MCP_CONFIG']) {
+    for (const env of [
+      'ISPW_MCP_CES_URL',
+      'ISPW_MCP_CES_TOKEN_FILE',
+      'ISPW_MCP_SRID',
+      'ISPW_MCP_RUNTIME_CONFIG',
+      'ISPW_MCP_CA_FILE',
+      'ISPW_MCP_CLIENT_CERT_FILE',
+      'ISPW_MCP_CLIENT_KEY_FILE',
+      'ISPW_MCP_CONFIG',
+    ]) {
       expect(readme).toContain(env);
     }
   });

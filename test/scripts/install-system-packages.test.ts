@@ -86,7 +86,7 @@ describe.skipIf(!isRoot)('install-system-packages.sh as root with apt-get', () =
     expect(result.stderr).toContain('missing: apparmor_parser');
   });
 
-  it('no Go: installs the distribution\'s Go when it is 1.21 or later, and Python venv when missing', () => {
+  it("no Go: installs the distribution's Go when it is 1.21 or later, and Python venv when missing", () => {
     const dir = pathWith(tools);
     const log = fakeApt(dir, '2:1.24~2', false);
     const result = run(dir);
@@ -104,4 +104,3 @@ describe.skipIf(!isRoot)('install-system-packages.sh as root with apt-get', () =
     expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(1); // update only
   });
 });
-

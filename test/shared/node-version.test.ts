@@ -22,9 +22,7 @@ function runtimeEngineRanges(): { name: string; range: string }[] {
 
 /** The Node version a set of engine ranges needs at least: the highest of their lowest versions. */
 function highestFloor(ranges: { name: string; range: string }[]): { name: string; floor: string } {
-  return ranges
-    .map(({ name, range }) => ({ name, floor: semver.minVersion(range)!.version }))
-    .reduce((a, b) => (semver.gt(b.floor, a.floor) ? b : a));
+  return ranges.map(({ name, range }) => ({ name, floor: semver.minVersion(range)!.version })).reduce((a, b) => (semver.gt(b.floor, a.floor) ? b : a));
 }
 
 describe('the Node.js minimum', () => {

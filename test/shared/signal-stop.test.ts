@@ -9,7 +9,11 @@ function harness() {
   const handlers = new Map<string, (signal: NodeJS.Signals) => void>();
   const exits: number[] = [];
   const lines: string[] = [];
-  const setStop = handleStopSignals({ on: (signal, handler) => handlers.set(signal, handler), exit: (code) => exits.push(code), report: (line) => lines.push(line) });
+  const setStop = handleStopSignals({
+    on: (signal, handler) => handlers.set(signal, handler),
+    exit: (code) => exits.push(code),
+    report: (line) => lines.push(line),
+  });
   const send = (signal: NodeJS.Signals) => handlers.get(signal)!(signal);
   return { setStop, send, exits, lines, handlers };
 }

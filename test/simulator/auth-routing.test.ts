@@ -177,12 +177,7 @@ describe('parameters', () => {
 
   it('accepts the Jenkins regress encoding of the whole query string (§1.6)', async () => {
     const sim = await simulator();
-    const res = await rawRequest(
-      sim.url,
-      'POST',
-      `/ispw/${SRID}/assignments/${DEMO.qaAssignmentId}/tasks/regress?level%3DQA%26mname%3DTPROG11`,
-      '{}',
-    );
+    const res = await rawRequest(sim.url, 'POST', `/ispw/${SRID}/assignments/${DEMO.qaAssignmentId}/tasks/regress?level%3DQA%26mname%3DTPROG11`, '{}');
     expect(res.status).toBe(200);
     const setId = JSON.parse(res.text).setId as string;
     const set = await call(sim, 'GET', `/sets/${setId}`);
@@ -230,8 +225,26 @@ describe('robustness', () => {
   it('never answers 5xx to arbitrary paths and bodies', async () => {
     const sim = await simulator();
     const segment = fc.oneof(
-      fc.constantFrom('assignments', 'releases', 'sets', 'tasks', 'taskIds', 'generate', 'promote', 'build', 'deployments',
-        'containers', 'list', 'worklist', 'approve', 'cancel', DEMO.assignmentId, DEMO.releaseId, DEMO.sets.held, '46150'),
+      fc.constantFrom(
+        'assignments',
+        'releases',
+        'sets',
+        'tasks',
+        'taskIds',
+        'generate',
+        'promote',
+        'build',
+        'deployments',
+        'containers',
+        'list',
+        'worklist',
+        'approve',
+        'cancel',
+        DEMO.assignmentId,
+        DEMO.releaseId,
+        DEMO.sets.held,
+        '46150',
+      ),
       fc.string({ maxLength: 12 }).map((s) => encodeURIComponent(s)),
     );
     await fc.assert(
@@ -241,7 +254,12 @@ describe('robustness', () => {
         fc.oneof(fc.json(), fc.string({ maxLength: 30 })),
         fc.string({ maxLength: 20 }).map((s) => encodeURIComponent(s)),
         async (segments, method, body, level) => {
-          const res = await rawRequest(sim.url, method, `/ispw/${SRID}/${segments.join('/')}?level=${level}&taskId=${level}`, method === 'POST' ? body : undefined);
+          const res = await rawRequest(
+            sim.url,
+            method,
+            `/ispw/${SRID}/${segments.join('/')}?level=${level}&taskId=${level}`,
+            method === 'POST' ? body : undefined,
+          );
           expect(res.status).toBeLessThan(500);
           expect(JSON.parse(res.text)).toBeTypeOf('object');
         },

@@ -9,7 +9,11 @@ import { DEMO } from '../../simulator/index.js';
 import { simulator, SRID, TOKEN } from './helpers.js';
 
 async function post(url: string, path: string, body: Record<string, unknown> = {}) {
-  const response = await fetch(`${url}/ispw/${SRID}${path}`, { method: 'POST', headers: { authorization: TOKEN, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${url}/ispw/${SRID}${path}`, {
+    method: 'POST',
+    headers: { authorization: TOKEN, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, headers: response.headers, bytes: new Uint8Array(await response.arrayBuffer()) };
 }
 
@@ -29,7 +33,13 @@ describe('simulator source downloads', () => {
     const set = await post(sim.url, `/downloads/Set/${DEMO.sets.closedDeploy}`);
     expect(Object.keys(unzipSync(set.bytes))).toEqual(['PLAY/MF_Source/TPROG10.cbl']);
     const repository = unzipSync((await post(sim.url, '/downloads/repository/PLAY/PLAY/QA', { componentTypes: 'COB, LOAD' })).bytes);
-    expect(Object.keys(repository).sort()).toEqual(['PLAY/MF_Source/TBIGPROG.cbl', 'PLAY/MF_Source/TBINLOAD.load', 'PLAY/MF_Source/TLONGPRG.cbl', 'PLAY/MF_Source/TPROG10.cbl', 'PLAY/MF_Source/TPROG11.cbl']);
+    expect(Object.keys(repository).sort()).toEqual([
+      'PLAY/MF_Source/TBIGPROG.cbl',
+      'PLAY/MF_Source/TBINLOAD.load',
+      'PLAY/MF_Source/TLONGPRG.cbl',
+      'PLAY/MF_Source/TPROG10.cbl',
+      'PLAY/MF_Source/TPROG11.cbl',
+    ]);
     expect(repository['PLAY/MF_Source/TBIGPROG.cbl']!.length).toBeGreaterThan(2 * 1024 * 1024 - 1000);
     expect(repository['PLAY/MF_Source/TBINLOAD.load']).toContain(0);
   });

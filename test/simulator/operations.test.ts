@@ -31,7 +31,15 @@ describe('assignments (§2.1)', () => {
   it('creates an assignment from the prefix, then reads it back', async () => {
     const sim = await simulator();
     const res = await call(sim, 'POST', '/assignments', {
-      body: { stream: 'PLAY', application: 'PLAY', defaultPath: 'DEV1', description: 'New work', assignmentPrefix: 'PLAY', owner: 'USER09', referenceNumber: 'JIRA-9' },
+      body: {
+        stream: 'PLAY',
+        application: 'PLAY',
+        defaultPath: 'DEV1',
+        description: 'New work',
+        assignmentPrefix: 'PLAY',
+        owner: 'USER09',
+        referenceNumber: 'JIRA-9',
+      },
     });
     valid(res, dto.AssignmentCreated);
     expect(res.json.assignmentId).toMatch(/^PLAY\d{6}$/);
@@ -71,7 +79,16 @@ describe('assignments (§2.1)', () => {
   it('loads a task (TaskLoaded)', async () => {
     const sim = await simulator();
     const res = await call(sim, 'POST', `/assignments/${A}/tasks`, {
-      body: { stream: 'PLAY', application: 'PLAY', moduleName: 'TPROG77', moduleType: 'COB', currentLevel: 'DEV1', startingLevel: 'DEV1', userId: 'USER01', program: true },
+      body: {
+        stream: 'PLAY',
+        application: 'PLAY',
+        moduleName: 'TPROG77',
+        moduleType: 'COB',
+        currentLevel: 'DEV1',
+        startingLevel: 'DEV1',
+        userId: 'USER01',
+        program: true,
+      },
     });
     const loaded = valid(res, dto.TaskLoaded);
     expect(loaded.url).toBe(`${sim.url}/ispw/${DEMO.srid}/assignments/${A}/tasks/${loaded.taskId}`);
@@ -297,10 +314,7 @@ describe('build and generate with parameters (§2.4)', () => {
     const byId = valid(await call(sim, 'POST', '/build', { query: { taskId: DEMO.taskIds.TPROG01 } }), dto.BuildOp);
     expect(byId).toMatchObject({ assignmentId: A });
     expect(byId.tasks.map((t) => t.moduleName)).toEqual(['TPROG01']);
-    const byName = valid(
-      await call(sim, 'POST', '/build', { query: { application: 'PLAY', level: 'DEV1', mname: 'TCPYIBAN', mtype: 'COPY' } }),
-      dto.BuildOp,
-    );
+    const byName = valid(await call(sim, 'POST', '/build', { query: { application: 'PLAY', level: 'DEV1', mname: 'TCPYIBAN', mtype: 'COPY' } }), dto.BuildOp);
     expect(byName.tasks.length).toBe(3);
     const missing = await call(sim, 'POST', '/build', { query: { application: 'PLAY', level: 'DEV1', mname: 'X' } });
     expect(missing.status).toBe(400);

@@ -63,7 +63,7 @@ export async function startAuditedServer(
   return {
     sim,
     file,
-    call: async (name, args = {}) => (await client.callTool({ name, arguments: args })),
+    call: async (name, args = {}) => await client.callTool({ name, arguments: args }),
     events: () =>
       readFileSync(file, 'utf8')
         .split('\n')

@@ -39,7 +39,12 @@ export function encodedForms(value: string): string[] {
   const bytes = Buffer.from(value);
   // base64 of the value inside a longer value (e.g. `user:token`): the other two byte alignments,
   // without the leading group that mixes in the bytes before it.
-  const shifted = [1, 2].map((pad) => Buffer.concat([Buffer.alloc(pad), bytes]).toString('base64').slice(4).replace(/=+$/, ''));
+  const shifted = [1, 2].map((pad) =>
+    Buffer.concat([Buffer.alloc(pad), bytes])
+      .toString('base64')
+      .slice(4)
+      .replace(/=+$/, ''),
+  );
   return [value, bytes.toString('base64').replace(/=+$/, ''), bytes.toString('base64url'), ...shifted, bytes.toString('hex'), encodeURIComponent(value)];
 }
 
@@ -54,7 +59,9 @@ export function leaks(text: string, canaries: Map<string, string>): string[] {
   const haystack = text.toLowerCase();
   const found: string[] = [];
   for (const [name, value] of canaries) {
-    const needles = encodedForms(value).flatMap((form) => [form, form.slice(0, LEAK_PREFIX)]).map((n) => n.toLowerCase());
+    const needles = encodedForms(value)
+      .flatMap((form) => [form, form.slice(0, LEAK_PREFIX)])
+      .map((n) => n.toLowerCase());
     if (needles.some((needle) => needle.length >= 8 && haystack.includes(needle))) found.push(name);
   }
   return found;

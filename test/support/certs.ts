@@ -9,7 +9,6 @@ import type * as X509 from '@peculiar/x509';
 
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 
-
 let loaded: Promise<typeof X509> | undefined;
 function loadX509(): Promise<typeof X509> {
   loaded ??= import('@peculiar/x509').then((lib) => {
@@ -65,9 +64,7 @@ async function keyPem(x509: typeof X509, pair: CryptoKeyPair): Promise<string> {
 }
 
 const sans = (x509: typeof X509, names: string[]) =>
-  new x509.SubjectAlternativeNameExtension(
-    names.map((value) => ({ type: /^[\d.]+$|:/.test(value) ? ('ip' as const) : ('dns' as const), value })),
-  );
+  new x509.SubjectAlternativeNameExtension(names.map((value) => ({ type: /^[\d.]+$|:/.test(value) ? ('ip' as const) : ('dns' as const), value })));
 
 async function makeCa(x509: typeof X509, name: string, notAfter = new Date(Date.now() + 30 * DAY)): Promise<{ pair: CryptoKeyPair; pem: PemPair }> {
   const pair = await keys();

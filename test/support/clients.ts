@@ -6,8 +6,7 @@ import { MAIN, assertBuilt } from './server-process.js';
 
 export type Era = '2025' | '2026';
 
-const clientOptions = (era: Era) =>
-  era === '2026' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {};
+const clientOptions = (era: Era) => (era === '2026' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {});
 
 export async function connectHttp(url: string, era: Era): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const client = new Client({ name: 'ispw-mcp-e2e', version: '1.0.0' }, clientOptions(era));

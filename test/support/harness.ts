@@ -73,7 +73,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sim,
     directory,
     server,
-    call: async (name, args = {}) => (await client.callTool({ name, arguments: args })),
+    call: async (name, args = {}) => await client.callTool({ name, arguments: args }),
     async close() {
       await client.close();
       await server.close();
@@ -84,20 +84,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 }
 
 /** The text of a tool result's first content block. */
-export const textOf = (result: CallToolResult): string =>
-  result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
+export const textOf = (result: CallToolResult): string => result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 
 /** The requests that reached the simulator under /ispw/{srid}, without the prefix, in order. */
 export function cesRequests(sim: RunningSimulator) {
-  return sim.requests
-    .filter((r) => r.path.startsWith('/ispw/'))
-    .map((r) => ({ ...r, path: r.path.replace(/^\/ispw\/[^/]+/, '') }));
+  return sim.requests.filter((r) => r.path.startsWith('/ispw/')).map((r) => ({ ...r, path: r.path.replace(/^\/ispw\/[^/]+/, '') }));
 }
 
 /** The last request whose path (without /ispw/{srid}) matches. */
 export function lastRequest(sim: RunningSimulator, method: string, path: string | RegExp) {
-  const matches = cesRequests(sim).filter(
-    (r) => r.method === method && (typeof path === 'string' ? r.path === path : path.test(r.path)),
-  );
+  const matches = cesRequests(sim).filter((r) => r.method === method && (typeof path === 'string' ? r.path === path : path.test(r.path)));
   return matches.at(-1);
 }

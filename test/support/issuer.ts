@@ -43,9 +43,7 @@ export async function startIssuer(): Promise<TestIssuer> {
     strangerKey: stranger.privateKey,
     hits,
     async mint(claims, options = {}) {
-      const jwt = new SignJWT(claims)
-        .setProtectedHeader({ alg: options.alg ?? 'RS256', kid: options.kid ?? 'test-key-1', typ: 'at+jwt' })
-        .setIssuedAt();
+      const jwt = new SignJWT(claims).setProtectedHeader({ alg: options.alg ?? 'RS256', kid: options.kid ?? 'test-key-1', typ: 'at+jwt' }).setIssuedAt();
       if (claims.iss === undefined) jwt.setIssuer(base);
       if (claims.exp === undefined) jwt.setExpirationTime(options.expiresIn ?? '5m');
       return jwt.sign(options.key ?? privateKey);

@@ -146,7 +146,9 @@ export async function runShutdownLoad(options: ShutdownLoadOptions): Promise<Shu
     const exitAfterMs = performance.now() - sigtermAt;
     // A caller still waiting once the process is gone gets nothing more: its answer was lost.
     const lost = new Promise<void>((resolve) => setTimeout(resolve, AFTER_EXIT_MS));
-    const answers = await Promise.all(calls.map((call) => Promise.race([call, lost.then(() => ({ result: undefined, failure: 'no answer', at: Number.NaN }))])));
+    const answers = await Promise.all(
+      calls.map((call) => Promise.race([call, lost.then(() => ({ result: undefined, failure: 'no answer', at: Number.NaN }))])),
+    );
     // Which set each set-wait call created: the set id its client saw, else none.
     const outcomes: CallerOutcome[] = plan.map((p, i) => {
       const answer = answers[i]!;
@@ -159,7 +161,10 @@ export async function runShutdownLoad(options: ShutdownLoadOptions): Promise<Shu
         answeredAfterMs: Number.isNaN(answer.at) ? Number.NaN : answer.at - sigtermAt,
       };
     });
-    await Promise.race([Promise.all(clients.map(({ client }) => client.close().catch(() => undefined))), new Promise((resolve) => setTimeout(resolve, AFTER_EXIT_MS))]);
+    await Promise.race([
+      Promise.all(clients.map(({ client }) => client.close().catch(() => undefined))),
+      new Promise((resolve) => setTimeout(resolve, AFTER_EXIT_MS)),
+    ]);
     const events = readFileSync(auditFile, 'utf8')
       .trim()
       .split('\n')

@@ -51,5 +51,7 @@ export function mountTmpfs(sizeKiB: number, prefix: string): Tmpfs | { skipped: 
 /** The banner a test prints when it cannot mount and skips. */
 export function loudSkip(what: string, reason: string): void {
   const line = '!'.repeat(78);
-  console.warn(`\n${line}\n!! SKIPPED: ${what}\n!! because: ${reason}\n!! These tests prove the audit trail survives a full disk; run them as root on Linux.\n${line}\n`);
+  console.warn(
+    `\n${line}\n!! SKIPPED: ${what}\n!! because: ${reason}\n!! These tests prove the audit trail survives a full disk; run them as root on Linux.\n${line}\n`,
+  );
 }

@@ -27,7 +27,13 @@ let listener: KubeSecret;
 beforeAll(async () => {
   const now = Date.now();
   pki = await createTestPki({
-    notAfter: { ca: new Date(now + 40 * DAY), otherCa: new Date(now + 35 * DAY), server: new Date(now + 25 * DAY), client: new Date(now + 20 * DAY), client2: new Date(now + 10 * DAY) },
+    notAfter: {
+      ca: new Date(now + 40 * DAY),
+      otherCa: new Date(now + 35 * DAY),
+      server: new Date(now + 25 * DAY),
+      client: new Date(now + 20 * DAY),
+      client2: new Date(now + 10 * DAY),
+    },
   });
   sim = await startSimulator({ tokens: [TOKEN], stepMs: 0, tls: { cert: pki.server.cert, key: pki.server.key, ca: pki.ca.cert, requireClientCert: true } });
   ces = kubeSecret({ token: TOKEN, 'ca.crt': `${pki.ca.cert}${pki.otherCa.cert}`, 'tls.crt': pki.client.cert, 'tls.key': pki.client.key });
@@ -42,7 +48,9 @@ afterAll(async () => {
 async function scrape(server: ServerProcess): Promise<Map<string, number>> {
   const url = /"url":"(http:\/\/[^"]+\/metrics)"/.exec(server.stderr())![1]!;
   const { samples } = parsePrometheus(await (await fetch(url)).text());
-  return new Map(samples.filter((s) => s.name === 'ispw_mcp_certificate_expiry_timestamp_seconds').map((s) => [`${s.labels.kind}/${s.labels.instance}`, s.value]));
+  return new Map(
+    samples.filter((s) => s.name === 'ispw_mcp_certificate_expiry_timestamp_seconds').map((s) => [`${s.labels.kind}/${s.labels.instance}`, s.value]),
+  );
 }
 
 describe('certificate expiry metric', () => {

@@ -23,7 +23,10 @@ writeFileSync(keyFile, 'k'.repeat(48), { mode: 0o600 });
 
 function start(env: Record<string, string>) {
   const metrics = new Metrics();
-  const config = loadConfig({ env: { ISPW_MCP_CES_URL: 'https://ces.example.com:48226', ISPW_MCP_SRID: 'CW09', ISPW_MCP_CES_TOKEN_FILE: '/nonexistent/token', ...env }, readFile: () => '' });
+  const config = loadConfig({
+    env: { ISPW_MCP_CES_URL: 'https://ces.example.com:48226', ISPW_MCP_SRID: 'CW09', ISPW_MCP_CES_TOKEN_FILE: '/nonexistent/token', ...env },
+    readFile: () => '',
+  });
   const access = setupAccess(config, { logger: silentLogger(), tools: ALL_TOOLS, toolsets: TOOLSETS, metrics });
   const value = async () => parsePrometheus(await metrics.render()).samples.find((s) => s.name === 'ispw_mcp_confirmation_key_shared')?.value;
   return { access, value };

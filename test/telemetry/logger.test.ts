@@ -25,7 +25,16 @@ describe('logger', () => {
     const { logger, lines } = capture();
     logger.child({ correlationId: 'c-1', mcpMethod: 'tools/call', tool: 'ispw_get_set', cesInstance: 'prod', srid: 'CW09' }).info('tool call failed at CES');
     const line = JSON.parse(lines[0]!) as Record<string, unknown>;
-    expect(line).toMatchObject({ level: 'info', msg: 'tool call failed at CES', service: 'ispw-mcp', correlationId: 'c-1', mcpMethod: 'tools/call', tool: 'ispw_get_set', cesInstance: 'prod', srid: 'CW09' });
+    expect(line).toMatchObject({
+      level: 'info',
+      msg: 'tool call failed at CES',
+      service: 'ispw-mcp',
+      correlationId: 'c-1',
+      mcpMethod: 'tools/call',
+      tool: 'ispw_get_set',
+      cesInstance: 'prod',
+      srid: 'CW09',
+    });
     expect(new Date(line.time as string).toISOString()).toBe(line.time);
     expect(line.version).toBeTypeOf('string');
   });
@@ -49,8 +58,18 @@ describe('tracing settings', () => {
     expect(tracingSettingsFromEnv({}).enabled).toBe(false);
     expect(tracingSettingsFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' }).enabled).toBe(false);
     expect(tracingSettingsFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_EXPORTER: 'none' }).enabled).toBe(false);
-    const on = tracingSettingsFromEnv({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/v1/traces', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25', OTEL_BSP_SCHEDULE_DELAY: '200' });
-    expect(on).toMatchObject({ enabled: true, protocol: 'http/protobuf', sampler: { name: 'parentbased_traceidratio', ratio: 0.25 }, batch: { scheduledDelayMillis: 200 } });
+    const on = tracingSettingsFromEnv({
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/v1/traces',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.25',
+      OTEL_BSP_SCHEDULE_DELAY: '200',
+    });
+    expect(on).toMatchObject({
+      enabled: true,
+      protocol: 'http/protobuf',
+      sampler: { name: 'parentbased_traceidratio', ratio: 0.25 },
+      batch: { scheduledDelayMillis: 200 },
+    });
     expect(() => tracingSettingsFromEnv({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(/http\/protobuf or http\/json/);
   });
 

@@ -103,7 +103,13 @@ describe('releases', () => {
     const both = await h.call('ispw_create_release', { stream: 'PLAY', application: 'PLAY', description: 'x', release_id: 'RELX', release_prefix: 'REL' });
     expect(both.isError).toBe(true);
     expect(textOf(both)).toContain('exactly one');
-    const r = await h.call('ispw_create_release', { stream: 'PLAY', application: 'PLAY', description: 'Q1 release', release_id: 'REL2027Q1', ref_number: 'CHG1' });
+    const r = await h.call('ispw_create_release', {
+      stream: 'PLAY',
+      application: 'PLAY',
+      description: 'Q1 release',
+      release_id: 'REL2027Q1',
+      ref_number: 'CHG1',
+    });
     expect(r.isError, textOf(r)).toBeFalsy();
     expect(lastRequest(h.sim, 'POST', '/releases')?.body).toEqual({
       stream: 'PLAY',

@@ -77,8 +77,12 @@ describe('CES failures', () => {
   });
 
   it('a missing set points at ispw_list_sets, a missing assignment task at both list tools', () => {
-    expect(describeCesError(new CesError('ces_not_found', 'CES answered HTTP 404 to set.get (no message).', { operation: 'set.get' }))).toContain('ispw_list_sets shows');
-    expect(describeCesError(new CesError('ces_not_found', 'x', { operation: 'assignment.task' }))).toContain('(ispw_list_assignments and ispw_list_tasks show valid ids)');
+    expect(describeCesError(new CesError('ces_not_found', 'CES answered HTTP 404 to set.get (no message).', { operation: 'set.get' }))).toContain(
+      'ispw_list_sets shows',
+    );
+    expect(describeCesError(new CesError('ces_not_found', 'x', { operation: 'assignment.task' }))).toContain(
+      '(ispw_list_assignments and ispw_list_tasks show valid ids)',
+    );
     expect(describeCesError(new CesError('ces_not_found', 'x', { operation: 'worklist.get' }))).toContain('(the list tools show valid ids)');
   });
 

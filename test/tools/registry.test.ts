@@ -120,11 +120,12 @@ describe('access facts declared by the tools', () => {
     for (const tool of ALL_TOOLS) expect(takesTicket(tool), tool.name).toBe('change_type' in tool.input.shape);
   });
 
-  it('every change names what it acts on for each of its examples (a container, a deployment request, or a new container\'s stream and application)', () => {
+  it("every change names what it acts on for each of its examples (a container, a deployment request, or a new container's stream and application)", () => {
     for (const tool of ALL_TOOLS.filter((t) => t.kind !== 'read')) {
       for (const example of tool.examples.succeeds) {
         const subject = changeSubject(tool, tool.input.parse(example.args));
-        const named = subject?.container !== undefined || subject?.deploymentRequest !== undefined || (subject?.stream !== undefined && subject.application !== undefined);
+        const named =
+          subject?.container !== undefined || subject?.deploymentRequest !== undefined || (subject?.stream !== undefined && subject.application !== undefined);
         expect(named, `${tool.name}: ${example.shows}`).toBe(true);
       }
     }
@@ -132,7 +133,9 @@ describe('access facts declared by the tools', () => {
 
   it('only reads are listed under ispw:read; deploy-type changes need ispw:deploy to be seen', () => {
     for (const tool of ALL_TOOLS) expect(listScope(tool) === 'ispw:read', tool.name).toBe(tool.kind === 'read');
-    const deploy = ALL_TOOLS.filter((t) => listScope(t) === 'ispw:deploy').map((t) => t.name).sort();
+    const deploy = ALL_TOOLS.filter((t) => listScope(t) === 'ispw:deploy')
+      .map((t) => t.name)
+      .sort();
     expect(deploy).toEqual(['ispw_cancel_deployment', 'ispw_deploy', 'ispw_fallback', 'ispw_manage_release_deployments', 'ispw_regress']);
   });
 
@@ -141,4 +144,3 @@ describe('access facts declared by the tools', () => {
     expect(new Set(operations).size).toBe(operations.length);
   });
 });
-

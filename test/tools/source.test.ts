@@ -25,7 +25,13 @@ describe('ispw_list_members', () => {
     const r = await h.call('ispw_list_members', { ...A, module_type: 'COB' });
     expect(r.isError, textOf(r)).toBeFalsy();
     const req = lastRequest(h.sim, 'POST', `/downloads/Assignment/${DEMO.assignmentId}`)!;
-    expect(req.body).toEqual({ runtimeConfig: DEMO.runtimeConfig, level: 'DEV1', componentType: 'COB', downloadIncludes: 'false', downloadUnchangedSource: 'true' });
+    expect(req.body).toEqual({
+      runtimeConfig: DEMO.runtimeConfig,
+      level: 'DEV1',
+      componentType: 'COB',
+      downloadIncludes: 'false',
+      downloadUnchangedSource: 'true',
+    });
     expect(req.headers.accept).toContain('application/zip');
     const s = r.structuredContent as { members: { name: string; type: string; path: string; size: number }[]; count: number };
     expect(s.members.map((m) => `${m.name}.${m.type}`).sort()).toEqual(['TPROG01.COB', 'TPROG02.COB']);
@@ -101,7 +107,9 @@ describe('ispw_get_member', () => {
 describe('member resources', () => {
   it('lists the template and reads a member through it', async () => {
     const { resourceTemplates } = await h.client.listResourceTemplates();
-    expect(resourceTemplates).toEqual([expect.objectContaining({ uriTemplate: 'ispw://{srid}/{stream}/{application}/{level}/{type}/{name}', mimeType: 'text/plain' })]);
+    expect(resourceTemplates).toEqual([
+      expect.objectContaining({ uriTemplate: 'ispw://{srid}/{stream}/{application}/{level}/{type}/{name}', mimeType: 'text/plain' }),
+    ]);
     const uri = `ispw://${DEMO.srid}/PLAY/PLAY/QA/COB/TPROG10`;
     const { contents } = await h.client.readResource({ uri });
     expect(contents).toEqual([{ uri, mimeType: 'text/plain', text: expect.stringContaining('PROGRAM-ID. TPROG10.') }]);

@@ -27,7 +27,12 @@ describe('lifecycle routing', () => {
     expect(req.query).toEqual({ taskId: [TPROG01, TPROG02], level: 'DEV1' });
     expect(req.body).toEqual({ runtimeConfiguration: DEMO.runtimeConfig, changeType: 'E', autoDeploy: 'false' });
     expect(req.headers.authorization).toBe(TEST_TOKEN);
-    expect(r.structuredContent).toMatchObject({ containerType: 'assignment', containerId: DEMO.assignmentId, level: 'DEV1', setId: expect.stringMatching(/^S\d{9}$/) });
+    expect(r.structuredContent).toMatchObject({
+      containerType: 'assignment',
+      containerId: DEMO.assignmentId,
+      level: 'DEV1',
+      setId: expect.stringMatching(/^S\d{9}$/),
+    });
     expect(textOf(r)).toContain('submitted');
   });
 
@@ -40,7 +45,13 @@ describe('lifecycle routing', () => {
   });
 
   it('ispw_deploy of a release posts releases/{id}/tasks/deploy', async () => {
-    const r = await h.call('ispw_deploy', { container_type: 'release', container_id: DEMO.releaseId, level: 'QA', dpenvlst: 'QAT', deploy_implementation_date: '2026-12-01' });
+    const r = await h.call('ispw_deploy', {
+      container_type: 'release',
+      container_id: DEMO.releaseId,
+      level: 'QA',
+      dpenvlst: 'QAT',
+      deploy_implementation_date: '2026-12-01',
+    });
     expect(r.isError).toBeFalsy();
     const req = lastRequest(h.sim, 'POST', `/releases/${DEMO.releaseId}/tasks/deploy`)!;
     expect(req.query).toEqual({ level: 'QA' });

@@ -19,7 +19,13 @@ import { CES_TOKEN, rawRequest, startListener, type LogLine, type TestListener }
 const MODERN = '2026-07-28';
 const AUDIENCE = 'https://ispw-mcp.test/mcp';
 const MiB = 1024 * 1024;
-const headers26 = (name: string) => ({ 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/call', 'mcp-name': name });
+const headers26 = (name: string) => ({
+  'content-type': 'application/json',
+  accept: 'application/json, text/event-stream',
+  'mcp-protocol-version': MODERN,
+  'mcp-method': 'tools/call',
+  'mcp-name': name,
+});
 const call = (id: number, args: unknown) =>
   JSON.stringify({
     jsonrpc: '2.0',
@@ -28,7 +34,11 @@ const call = (id: number, args: unknown) =>
     params: {
       name: 'ispw_get_assignment',
       arguments: args,
-      _meta: { 'io.modelcontextprotocol/protocolVersion': MODERN, 'io.modelcontextprotocol/clientInfo': { name: 't', version: '1' }, 'io.modelcontextprotocol/clientCapabilities': {} },
+      _meta: {
+        'io.modelcontextprotocol/protocolVersion': MODERN,
+        'io.modelcontextprotocol/clientInfo': { name: 't', version: '1' },
+        'io.modelcontextprotocol/clientCapabilities': {},
+      },
     },
   });
 const loud = (lines: LogLine[]) => lines.filter((l) => l.level === 'error' || l.level === 'warn' || l.level === 'fatal');
@@ -40,10 +50,7 @@ let oauth: TestListener;
 
 beforeAll(async () => {
   [sim, issuer] = await Promise.all([startSimulator({ tokens: [CES_TOKEN], stepMs: 0 }), startIssuer()]);
-  [open, oauth] = await Promise.all([
-    startListener(sim),
-    startListener(sim, { ISPW_MCP_AUTH_ISSUER: issuer.issuer, ISPW_MCP_AUTH_AUDIENCE: AUDIENCE }),
-  ]);
+  [open, oauth] = await Promise.all([startListener(sim), startListener(sim, { ISPW_MCP_AUTH_ISSUER: issuer.issuer, ISPW_MCP_AUTH_AUDIENCE: AUDIENCE })]);
 });
 afterAll(async () => {
   await Promise.all([open?.close(), oauth?.close()]);
@@ -54,10 +61,15 @@ describe('methods', () => {
   it('answers TRACE, PUT, PATCH, OPTIONS and HEAD on /mcp with 405 and Allow, logged at debug only', async () => {
     const before = loud(open.lines).length;
     for (const method of ['TRACE', 'PUT', 'PATCH', 'OPTIONS', 'HEAD']) {
-      const answer = await rawRequest(open.server.url, { method, headers: { 'content-type': 'application/json' }, body: method === 'PUT' || method === 'PATCH' ? '{}' : undefined });
+      const answer = await rawRequest(open.server.url, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: method === 'PUT' || method === 'PATCH' ? '{}' : undefined,
+      });
       expect(answer.status, method).toBe(405);
       expect(answer.headers.allow, method).toBe('GET, POST, DELETE');
-      if (method !== 'HEAD') expect(JSON.parse(answer.body)).toMatchObject({ jsonrpc: '2.0', error: { code: -32000, message: expect.stringContaining('Method Not Allowed') } });
+      if (method !== 'HEAD')
+        expect(JSON.parse(answer.body)).toMatchObject({ jsonrpc: '2.0', error: { code: -32000, message: expect.stringContaining('Method Not Allowed') } });
     }
     await open.logged((l) => l.level === 'debug' && l.msg === 'HTTP method not allowed on /mcp' && l.method === 'TRACE');
     expect(loud(open.lines).slice(before)).toEqual([]);
@@ -78,7 +90,9 @@ describe('methods', () => {
     const socket = connect(Number(u.port), u.hostname);
     await new Promise((resolve) => socket.once('connect', resolve));
     // Headers and the start of the body, then the client goes away.
-    await new Promise((resolve) => socket.write(`POST /mcp HTTP/1.1\r\nHost: ${u.host}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"jsonrpc":`, resolve));
+    await new Promise((resolve) =>
+      socket.write(`POST /mcp HTTP/1.1\r\nHost: ${u.host}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"jsonrpc":`, resolve),
+    );
     socket.destroy();
     expect((await seen).level).toBe('debug');
     expect(loud(open.lines).slice(before)).toEqual([]);
@@ -89,7 +103,11 @@ describe('bodies over the limit', () => {
   const tooLarge = (answer: Awaited<ReturnType<typeof rawRequest>>, what: string) => {
     expect(answer.error, `${what}: the client saw ${answer.error?.code}`).toBeUndefined();
     expect(answer.status, what).toBe(413);
-    expect(JSON.parse(answer.body), what).toMatchObject({ jsonrpc: '2.0', error: { code: -32000, message: `Payload Too Large: Request body must not exceed ${MAX_BODY_BYTES} bytes` }, id: null });
+    expect(JSON.parse(answer.body), what).toMatchObject({
+      jsonrpc: '2.0',
+      error: { code: -32000, message: `Payload Too Large: Request body must not exceed ${MAX_BODY_BYTES} bytes` },
+      id: null,
+    });
   };
 
   it('answers 413, never a reset, for declared and chunked bodies of several sizes', async () => {
@@ -97,7 +115,11 @@ describe('bodies over the limit', () => {
       const declared = await rawRequest(open.server.url, { headers: { ...headers26('ispw_get_assignment'), 'content-length': size }, body: size });
       tooLarge(declared, `${size} bytes, Content-Length`);
       expect(declared.sentAll).toBe(true);
-      const chunked = await rawRequest(open.server.url, { headers: { ...headers26('ispw_get_assignment'), 'transfer-encoding': 'chunked' }, body: size, pieces: 8 });
+      const chunked = await rawRequest(open.server.url, {
+        headers: { ...headers26('ispw_get_assignment'), 'transfer-encoding': 'chunked' },
+        body: size,
+        pieces: 8,
+      });
       tooLarge(chunked, `${size} bytes, chunked`);
     }
     // The same listener still serves calls afterwards.
@@ -107,12 +129,26 @@ describe('bodies over the limit', () => {
 
   it('answers 413 to slow senders, declared or chunked', async () => {
     const size = 5 * MiB;
-    tooLarge(await rawRequest(open.server.url, { headers: { ...headers26('ispw_get_assignment'), 'content-length': size }, body: size, pieces: 20, pauseMs: 25 }), 'slow, Content-Length');
-    tooLarge(await rawRequest(open.server.url, { headers: { ...headers26('ispw_get_assignment'), 'transfer-encoding': 'chunked' }, body: size, pieces: 20, pauseMs: 25 }), 'slow, chunked');
+    tooLarge(
+      await rawRequest(open.server.url, { headers: { ...headers26('ispw_get_assignment'), 'content-length': size }, body: size, pieces: 20, pauseMs: 25 }),
+      'slow, Content-Length',
+    );
+    tooLarge(
+      await rawRequest(open.server.url, {
+        headers: { ...headers26('ispw_get_assignment'), 'transfer-encoding': 'chunked' },
+        body: size,
+        pieces: 20,
+        pauseMs: 25,
+      }),
+      'slow, chunked',
+    );
   });
 
   it('refuses a body held back behind Expect: 100-continue before the client sends it', async () => {
-    const answer = await rawRequest(open.server.url, { headers: { ...headers26('ispw_get_assignment'), 'content-length': 8 * MiB, expect: '100-continue' }, stall: true });
+    const answer = await rawRequest(open.server.url, {
+      headers: { ...headers26('ispw_get_assignment'), 'content-length': 8 * MiB, expect: '100-continue' },
+      stall: true,
+    });
     tooLarge(answer, 'Expect: 100-continue');
   });
 });
@@ -129,7 +165,11 @@ describe('JSON bounds', () => {
     ] as const) {
       const answer = await rawRequest(open.server.url, { headers: headers26('ispw_get_assignment'), body });
       expect(answer.status, what).toBe(400);
-      expect(JSON.parse(answer.body), what).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32600, message: expect.stringMatching(/^Invalid Request: the JSON body (nests deeper than 64 levels|holds more than 10000)/) } });
+      expect(JSON.parse(answer.body), what).toMatchObject({
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: -32600, message: expect.stringMatching(/^Invalid Request: the JSON body (nests deeper than 64 levels|holds more than 10000)/) },
+      });
     }
     // Within the bounds, calls are served as before.
     const fine = await rawRequest(open.server.url, { headers: headers26('ispw_get_assignment'), body: call(3, { assignment_id: DEMO.assignmentId }) });
@@ -150,7 +190,10 @@ describe('authentication before the body', () => {
     const nested = '['.repeat(100_000) + ']'.repeat(100_000);
     const refused = await rawRequest(oauth.server.url, { headers: { ...headers26('ispw_get_assignment'), authorization: `Bearer ${token}` }, body: nested });
     expect(refused.status).toBe(400);
-    const served = await rawRequest(oauth.server.url, { headers: { ...headers26('ispw_get_assignment'), authorization: `Bearer ${token}` }, body: call(4, { assignment_id: DEMO.assignmentId }) });
+    const served = await rawRequest(oauth.server.url, {
+      headers: { ...headers26('ispw_get_assignment'), authorization: `Bearer ${token}` },
+      body: call(4, { assignment_id: DEMO.assignmentId }),
+    });
     expect(served.status).toBe(200);
   });
 });

@@ -26,7 +26,9 @@ function fakePackage(pkg: object): (specifier: string) => string {
 
 describe('SDK version gate', () => {
   it('reads the installed version, the one package.json pins', () => {
-    const pinned = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> }).dependencies[SDK_PACKAGE];
+    const pinned = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> }).dependencies[
+      SDK_PACKAGE
+    ];
     expect(installedSdkVersion()).toBe(pinned);
     expect(FAST_PATH_VERIFIED_SDK_VERSION).toBe(pinned);
   });
@@ -47,14 +49,18 @@ describe('SDK version gate', () => {
     expect(other.on).toBe(false);
     expect(!other.on && other.reason).toBe(`it was verified against ${SDK_PACKAGE} ${FAST_PATH_VERIFIED_SDK_VERSION}, and 2.5.0 is installed`);
     expect(decideFastPath(true, undefined).on).toBe(false);
-    expect(decideFastPath(false, FAST_PATH_VERIFIED_SDK_VERSION)).toEqual({ on: false, reason: 'switched off by configuration (ISPW_MCP_HTTP_FAST_PATH=false)' });
+    expect(decideFastPath(false, FAST_PATH_VERIFIED_SDK_VERSION)).toEqual({
+      on: false,
+      reason: 'switched off by configuration (ISPW_MCP_HTTP_FAST_PATH=false)',
+    });
   });
 });
 
 describe('error codes on the wire', () => {
   it('sends -32002 (ResourceNotFound) as -32602 (InvalidParams), as the SDK era codecs do, and every other code unchanged', () => {
     expect(wireErrorCode(ProtocolErrorCode.ResourceNotFound)).toBe(ProtocolErrorCode.InvalidParams);
-    for (const code of [ProtocolErrorCode.InvalidParams, ProtocolErrorCode.InternalError, ProtocolErrorCode.MethodNotFound, -32000, 1]) expect(wireErrorCode(code)).toBe(code);
+    for (const code of [ProtocolErrorCode.InvalidParams, ProtocolErrorCode.InternalError, ProtocolErrorCode.MethodNotFound, -32000, 1])
+      expect(wireErrorCode(code)).toBe(code);
   });
 });
 
@@ -70,9 +76,23 @@ describe('ISPW_MCP_HTTP_FAST_PATH', () => {
     jsonrpc: '2.0',
     id: 1,
     method: 'tools/call',
-    params: { name: 'ispw_get_assignment', arguments: { assignment_id: DEMO.assignmentId }, _meta: { 'io.modelcontextprotocol/protocolVersion': MODERN, 'io.modelcontextprotocol/clientInfo': { name: 't', version: '1' }, 'io.modelcontextprotocol/clientCapabilities': {} } },
+    params: {
+      name: 'ispw_get_assignment',
+      arguments: { assignment_id: DEMO.assignmentId },
+      _meta: {
+        'io.modelcontextprotocol/protocolVersion': MODERN,
+        'io.modelcontextprotocol/clientInfo': { name: 't', version: '1' },
+        'io.modelcontextprotocol/clientCapabilities': {},
+      },
+    },
   });
-  const headers = { 'content-type': 'application/json', accept: 'application/json', 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/call', 'mcp-name': 'ispw_get_assignment' };
+  const headers = {
+    'content-type': 'application/json',
+    accept: 'application/json',
+    'mcp-protocol-version': MODERN,
+    'mcp-method': 'tools/call',
+    'mcp-name': 'ispw_get_assignment',
+  };
 
   it('=false sends every call through the SDK, and says so once', async () => {
     const off = await startListener(sim, { ISPW_MCP_HTTP_FAST_PATH: 'false' });

@@ -39,11 +39,17 @@ const json = fc.letrec<{ value: unknown }>((tie) => ({
 describe('JSON shape check', () => {
   it('accepts exactly the values within the depth and element bounds (property)', () => {
     fc.assert(
-      fc.property(json, fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 40 }), fc.constantFrom(undefined, 0, 2, '\t'), (value, maxDepth, maxElements, indent) => {
-        const text = JSON.stringify(value, null, indent);
-        const { depth, elements } = measure(JSON.parse(text));
-        expect(checkJsonShape(text, maxDepth, maxElements).ok).toBe(depth <= maxDepth && elements <= maxElements);
-      }),
+      fc.property(
+        json,
+        fc.integer({ min: 0, max: 8 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.constantFrom(undefined, 0, 2, '\t'),
+        (value, maxDepth, maxElements, indent) => {
+          const text = JSON.stringify(value, null, indent);
+          const { depth, elements } = measure(JSON.parse(text));
+          expect(checkJsonShape(text, maxDepth, maxElements).ok).toBe(depth <= maxDepth && elements <= maxElements);
+        },
+      ),
       { numRuns: 2_000 },
     );
   });

@@ -20,9 +20,23 @@ const CALL = JSON.stringify({
   jsonrpc: '2.0',
   id: 1,
   method: 'tools/call',
-  params: { name: 'ispw_get_assignment', arguments: { assignment_id: DEMO.assignmentId }, _meta: { 'io.modelcontextprotocol/protocolVersion': MODERN, 'io.modelcontextprotocol/clientInfo': { name: 't', version: '1' }, 'io.modelcontextprotocol/clientCapabilities': {} } },
+  params: {
+    name: 'ispw_get_assignment',
+    arguments: { assignment_id: DEMO.assignmentId },
+    _meta: {
+      'io.modelcontextprotocol/protocolVersion': MODERN,
+      'io.modelcontextprotocol/clientInfo': { name: 't', version: '1' },
+      'io.modelcontextprotocol/clientCapabilities': {},
+    },
+  },
 });
-const HEADERS = { 'content-type': 'application/json', accept: 'application/json', 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/call', 'mcp-name': 'ispw_get_assignment' };
+const HEADERS = {
+  'content-type': 'application/json',
+  accept: 'application/json',
+  'mcp-protocol-version': MODERN,
+  'mcp-method': 'tools/call',
+  'mcp-name': 'ispw_get_assignment',
+};
 
 let sim: RunningSimulator;
 let one: TestPki;
@@ -48,7 +62,17 @@ interface Answer {
 /** One MCP call on a fresh TLS connection (its own handshake); rejects on any failure. */
 function call(url: string, trust: string[], client?: PemPair): Promise<Answer> {
   const u = new URL(url);
-  const options: RequestOptions = { host: '127.0.0.1', port: u.port, path: '/mcp', method: 'POST', agent: false, ca: trust, servername: 'localhost', headers: HEADERS, ...(client ?? {}) };
+  const options: RequestOptions = {
+    host: '127.0.0.1',
+    port: u.port,
+    path: '/mcp',
+    method: 'POST',
+    agent: false,
+    ca: trust,
+    servername: 'localhost',
+    headers: HEADERS,
+    ...(client ?? {}),
+  };
   return new Promise((resolve, reject) => {
     const req = request(options, (res) => {
       const presented = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
@@ -85,7 +109,8 @@ function load(url: string, trust: string[], client?: PemPair) {
       const wanted = fingerprint(certificatePem);
       const from = seen.length;
       while (!seen.slice(from).some((a) => a.presented === wanted)) {
-        if (seen.length - from > maxCalls || failures.length > 0) throw new Error(`not presented after ${seen.length - from} calls; failures: ${failures.join('; ')}`);
+        if (seen.length - from > maxCalls || failures.length > 0)
+          throw new Error(`not presented after ${seen.length - from} calls; failures: ${failures.join('; ')}`);
         await new Promise((resolve) => setImmediate(resolve));
       }
     },

@@ -12,7 +12,12 @@ import { CES_TOKEN, rawRequest, startListener, type TestListener } from './suppo
 
 const AUDIENCE = 'https://ispw-mcp.test/mcp';
 const HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-const INITIALIZE = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'flood', version: '1' } } });
+const INITIALIZE = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'flood', version: '1' } },
+});
 const LIST = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} });
 
 let sim: RunningSimulator;
@@ -68,7 +73,13 @@ describe('per-caller session cap', () => {
   });
 
   it('counts authenticated callers by subject, whatever their address', async () => {
-    const l = await listener({ ISPW_MCP_MAX_SESSIONS: '5', ISPW_MCP_MAX_SESSIONS_PER_CALLER: '2', ISPW_MCP_SESSIONS_PER_MINUTE: '0', ISPW_MCP_AUTH_ISSUER: issuer.issuer, ISPW_MCP_AUTH_AUDIENCE: AUDIENCE });
+    const l = await listener({
+      ISPW_MCP_MAX_SESSIONS: '5',
+      ISPW_MCP_MAX_SESSIONS_PER_CALLER: '2',
+      ISPW_MCP_SESSIONS_PER_MINUTE: '0',
+      ISPW_MCP_AUTH_ISSUER: issuer.issuer,
+      ISPW_MCP_AUTH_AUDIENCE: AUDIENCE,
+    });
     const alice = { token: await issuer.mint({ sub: 'alice', aud: AUDIENCE, scope: 'ispw:read' }) };
     const mallory = { token: await issuer.mint({ sub: 'mallory', aud: AUDIENCE, scope: 'ispw:read' }) };
     const kept = (await open(l, alice)).id!;
@@ -93,7 +104,9 @@ describe('initialize rate limit', () => {
     const refused = await open(l, busy);
     expect(refused.answer.status).toBe(429);
     expect(Number(refused.answer.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    expect(JSON.parse(refused.answer.body)).toMatchObject({ error: { code: -32000, message: expect.stringContaining('a caller may open 2 sessions per minute') } });
+    expect(JSON.parse(refused.answer.body)).toMatchObject({
+      error: { code: -32000, message: expect.stringContaining('a caller may open 2 sessions per minute') },
+    });
     expect((await open(l, { localAddress: '127.0.0.9' })).id).toBeDefined();
   });
 });

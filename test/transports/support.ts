@@ -36,7 +36,14 @@ export interface TestListener {
 /** A listener configured from `env` (ISPW_MCP_* as `serve` reads them), against the simulator. */
 export async function startListener(sim: RunningSimulator, env: Record<string, string> = {}): Promise<TestListener> {
   const config = loadConfig({
-    env: { ISPW_MCP_TRANSPORT: 'http', ISPW_MCP_RATE_LIMIT_PER_MINUTE: '0', ISPW_MCP_CES_URL: sim.url, ISPW_MCP_SRID: sim.srids[0]!, ISPW_MCP_CES_TOKEN: CES_TOKEN, ...env },
+    env: {
+      ISPW_MCP_TRANSPORT: 'http',
+      ISPW_MCP_RATE_LIMIT_PER_MINUTE: '0',
+      ISPW_MCP_CES_URL: sim.url,
+      ISPW_MCP_SRID: sim.srids[0]!,
+      ISPW_MCP_CES_TOKEN: CES_TOKEN,
+      ...env,
+    },
     readFile: () => '',
   });
   const lines: LogLine[] = [];
@@ -57,16 +64,34 @@ export async function startListener(sim: RunningSimulator, env: Record<string, s
   const logger = createLogger({ level: 'debug', destination });
   const access = setupAccess(config, { logger, tools: ALL_TOOLS, toolsets: TOOLSETS });
   const directory: CesDirectory = createCesDirectory(
-    { instances: [{ name: 'sim', url: sim.url, srids: sim.srids, token: () => CES_TOKEN, runtimeConfig: DEMO.runtimeConfig, timeoutMs: 5000, retries: 0, retryBaseDelayMs: 1, retryMaxDelayMs: 5 }] },
+    {
+      instances: [
+        {
+          name: 'sim',
+          url: sim.url,
+          srids: sim.srids,
+          token: () => CES_TOKEN,
+          runtimeConfig: DEMO.runtimeConfig,
+          timeoutMs: 5000,
+          retries: 0,
+          retryBaseDelayMs: 1,
+          retryMaxDelayMs: 5,
+        },
+      ],
+    },
     { logger },
   );
-  const factory = createServerFactory({ tools: access.tools, guard: callGuard(access.access, { confirmable: access.confirmable }), directory, logger, wait: { pollIntervalMs: 20, maxWaitSeconds: 5 }, transport: 'http' });
-  const server = await startHttpServer(
-    factory,
-    { ...config.http, port: 0, gate: access.gate, tls: access.tls, fastToolCalls: config.http.fastPath },
+  const factory = createServerFactory({
+    tools: access.tools,
+    guard: callGuard(access.access, { confirmable: access.confirmable }),
+    directory,
     logger,
-    { drain: new Drain() },
-  );
+    wait: { pollIntervalMs: 20, maxWaitSeconds: 5 },
+    transport: 'http',
+  });
+  const server = await startHttpServer(factory, { ...config.http, port: 0, gate: access.gate, tls: access.tls, fastToolCalls: config.http.fastPath }, logger, {
+    drain: new Drain(),
+  });
   return {
     server,
     lines,
@@ -121,7 +146,15 @@ export function rawRequest(url: string, r: RawRequest): Promise<RawAnswer> {
       resolve({ ...(answer ?? { status: 0, headers: {}, body: '' }), error, sentAll });
     };
     const req = httpRequest(
-      { host: u.hostname, port: u.port, path: r.path ?? u.pathname, method: r.method ?? 'POST', headers: r.headers, agent: false, ...(r.localAddress && { localAddress: r.localAddress }) },
+      {
+        host: u.hostname,
+        port: u.port,
+        path: r.path ?? u.pathname,
+        method: r.method ?? 'POST',
+        headers: r.headers,
+        agent: false,
+        ...(r.localAddress && { localAddress: r.localAddress }),
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');

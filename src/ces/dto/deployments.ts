@@ -61,15 +61,13 @@ export const DeploymentList = z
 export type DeploymentList = z.output<typeof DeploymentList>;
 
 /** GET /sets/{setId}/deployment: a `deployments` list, or one flat DeploymentInfo (§3.7). */
-export const SetDeployment = z
-  .looseObject({ deployments: listOf(DeploymentInfo), message: messageText })
-  .transform((value) => {
-    const flat = value as Record<string, unknown>;
-    if (value.deployments.length === 0 && (flat.requestId !== undefined || flat.status !== undefined)) {
-      return { message: value.message, deployments: [DeploymentInfo.parse(flat)] };
-    }
-    return { message: value.message, deployments: value.deployments };
-  });
+export const SetDeployment = z.looseObject({ deployments: listOf(DeploymentInfo), message: messageText }).transform((value) => {
+  const flat = value as Record<string, unknown>;
+  if (value.deployments.length === 0 && (flat.requestId !== undefined || flat.status !== undefined)) {
+    return { message: value.message, deployments: [DeploymentInfo.parse(flat)] };
+  }
+  return { message: value.message, deployments: value.deployments };
+});
 export type SetDeployment = z.output<typeof SetDeployment>;
 
 export const DeploymentCancel = z.looseObject({

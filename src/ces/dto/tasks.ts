@@ -70,8 +70,6 @@ export const GenParmForm = z.looseObject({
   setId: text,
   xml: text,
   message: messageText,
-  datagroupInfo: z
-    .looseObject({ entry: listOf(z.looseObject({ key: text, value: z.unknown().optional() })) })
-    .optional(),
+  datagroupInfo: z.looseObject({ entry: listOf(z.looseObject({ key: text, value: z.unknown().optional() })) }).optional(),
 });
 export type GenParmForm = z.output<typeof GenParmForm>;

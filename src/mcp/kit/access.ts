@@ -39,7 +39,8 @@ export interface ChangeSubject {
   readonly stream?: string | undefined;
   readonly application?: string | undefined;
   /** Which of the container's tasks are involved; none given: all at `level`. */
-  readonly tasks?: { readonly ids?: readonly string[] | undefined; readonly moduleName?: string | undefined; readonly moduleType?: string | undefined } | undefined;
+  readonly tasks?:
+    { readonly ids?: readonly string[] | undefined; readonly moduleName?: string | undefined; readonly moduleType?: string | undefined } | undefined;
   /** Where the change leads: the next or previous level, or the runtime environments named. */
   readonly target?: { readonly levelMove?: 'next' | 'previous' | undefined; readonly environments?: readonly string[] | undefined } | undefined;
   /** The change type (`S`, `I`, `E`) the call asks for; the ticket rule keys on it. */
@@ -56,7 +57,10 @@ export type ChangeAccess<In> = {
   readonly subject: (args: In) => ChangeSubject;
   /** The tool takes a `ticket` argument (it has a change type the ticket rule can demand one for). */
   readonly ticket: boolean;
-} & ({ readonly scope: ChangeScope; readonly operation: string; readonly byAction?: never } | { readonly byAction: ActionSplit<In>; readonly scope?: never; readonly operation?: never });
+} & (
+  | { readonly scope: ChangeScope; readonly operation: string; readonly byAction?: never }
+  | { readonly byAction: ActionSplit<In>; readonly scope?: never; readonly operation?: never }
+);
 
 /** One entry per value of an enum argument of the tool (the union over its enum-typed arguments). */
 export type ActionSplit<In> = {
@@ -96,7 +100,7 @@ const operationFromName = (name: string) => name.replace(/^ispw_/, '');
 
 /** Every action a tool can perform (one for most tools), each with its operation and scope. */
 export function actionsOf(tool: AccessFacts): readonly (ActionAccess | { operation: string; scope: 'ispw:read' })[] {
-  if (!isChange(tool)) return [{ operation: (tool.access)?.operation ?? operationFromName(tool.name), scope: 'ispw:read' }];
+  if (!isChange(tool)) return [{ operation: tool.access?.operation ?? operationFromName(tool.name), scope: 'ispw:read' }];
   const access = tool.access;
   if (access.byAction) return Object.values(access.byAction.each);
   return [{ operation: access.operation!, scope: access.scope! }];

@@ -100,7 +100,10 @@ export function installCatalogueHandlers(server: Server, catalogue: Catalogue, r
     try {
       uri = new URL(request.params.uri);
     } catch {
-      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Resource URI ${request.params.uri} is invalid`, { uri: request.params.uri, reason: 'invalid_uri' });
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Resource URI ${request.params.uri} is invalid`, {
+        uri: request.params.uri,
+        reason: 'invalid_uri',
+      });
     }
     const resource = catalogue.resources.get(uri.toString());
     if (resource) return resource.read(uri, ctx);

@@ -94,11 +94,17 @@ export async function callViewTool(
     const result = await tool.callback(input.value as Record<string, unknown>, ctx);
     if (!result.isError) {
       if (result.structuredContent === undefined) {
-        throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Output validation error: Tool ${name} has an output schema but no structured content was provided`);
+        throw new ProtocolError(
+          ProtocolErrorCode.InvalidParams,
+          `Output validation error: Tool ${name} has an output schema but no structured content was provided`,
+        );
       }
       const output = await tool.output['~standard'].validate(result.structuredContent);
       if (output.issues) {
-        throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Output validation error: Invalid structured content for tool ${name}: ${formatIssues(output.issues)}`);
+        throw new ProtocolError(
+          ProtocolErrorCode.InvalidParams,
+          `Output validation error: Invalid structured content for tool ${name}: ${formatIssues(output.issues)}`,
+        );
       }
     }
     return project(result, tool.outputJson);

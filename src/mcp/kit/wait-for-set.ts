@@ -7,15 +7,7 @@ import { CesError } from '../../ces/errors.js';
 import { ops } from '../../ces/operations.js';
 import type { ToolContext } from './context.js';
 
-export const SET_OUTCOMES = [
-  'succeeded',
-  'failed',
-  'waiting_approval',
-  'held',
-  'released',
-  'terminated',
-  'running',
-] as const;
+export const SET_OUTCOMES = ['succeeded', 'failed', 'waiting_approval', 'held', 'released', 'terminated', 'running'] as const;
 export type SetOutcome = (typeof SET_OUTCOMES)[number];
 
 // docs/ces-api.md §4.2. Anything not listed (Dispatched, Executing, Ready, unknown states) is running.
@@ -32,8 +24,7 @@ const END_STATES: Record<string, SetOutcome> = {
   terminated: 'terminated',
 };
 
-export const outcomeOfState = (state: string | undefined): SetOutcome =>
-  (state && END_STATES[state.trim().toLowerCase()]) || 'running';
+export const outcomeOfState = (state: string | undefined): SetOutcome => (state && END_STATES[state.trim().toLowerCase()]) || 'running';
 
 export interface SetWait {
   state: string | undefined;
@@ -49,8 +40,7 @@ export const setWaitOutput = {
 
 /** Transient CES trouble during a wait is retried until the deadline; the rest ends the wait. */
 const isTransient = (error: unknown): error is CesError =>
-  error instanceof CesError &&
-  ['ces_timeout', 'ces_unavailable', 'ces_server', 'ces_rate_limited', 'ces_bad_reply'].includes(error.code);
+  error instanceof CesError && ['ces_timeout', 'ces_unavailable', 'ces_server', 'ces_rate_limited', 'ces_bad_reply'].includes(error.code);
 
 export async function waitForSet(ctx: ToolContext, setId: string, waitSeconds: number): Promise<SetWait> {
   const budgetMs = Math.min(waitSeconds, ctx.wait.maxWaitSeconds) * 1000;

@@ -27,9 +27,7 @@ export const cancelAssignment = defineTool({
   input: z.object({ assignment_id: assignmentIdParam }),
   output: z.object({ assignmentId: z.string(), message: z.string().optional() }),
   async run({ assignment_id }, ctx) {
-    const reply = await ctx.ces.call(
-      ops.cancelAssignment,
-      { path: { assignmentId: assignment_id }, body: { runtimeConfiguration: ctx.ces.runtimeConfig } });
+    const reply = await ctx.ces.call(ops.cancelAssignment, { path: { assignmentId: assignment_id }, body: { runtimeConfiguration: ctx.ces.runtimeConfig } });
     const r = containerActionResult('Cancelled', 'assignment', assignment_id, reply);
     return { text: r.text, structured: dropUndefined({ assignmentId: assignment_id, message: r.message }) };
   },

@@ -22,11 +22,20 @@ export const createAssignment = defineTool({
   },
   examples: {
     succeeds: [
-      { args: { stream: 'PLAY', application: 'PLAY', description: 'Add IBAN to statements', assignment_prefix: 'PLAY', default_path: 'DEV1' }, shows: 'a new assignment numbered from its prefix' },
+      {
+        args: { stream: 'PLAY', application: 'PLAY', description: 'Add IBAN to statements', assignment_prefix: 'PLAY', default_path: 'DEV1' },
+        shows: 'a new assignment numbered from its prefix',
+      },
     ],
     fails: [
-      { args: { stream: 'PLAY', application: 'PLAY', description: 'x', assignment_prefix: 'PLAY', default_path: 'NOLEVEL' }, because: 'the level is not in the lifecycle (CES 400)' },
-      { args: { stream: 'PLAY', application: 'PLAY', description: 'x', assignment_prefix: 'TOOLONG', default_path: 'DEV1' }, because: 'the prefix has 1-4 characters' },
+      {
+        args: { stream: 'PLAY', application: 'PLAY', description: 'x', assignment_prefix: 'PLAY', default_path: 'NOLEVEL' },
+        because: 'the level is not in the lifecycle (CES 400)',
+      },
+      {
+        args: { stream: 'PLAY', application: 'PLAY', description: 'x', assignment_prefix: 'TOOLONG', default_path: 'DEV1' },
+        because: 'the prefix has 1-4 characters',
+      },
     ],
   },
   input: z.object({
@@ -43,22 +52,20 @@ export const createAssignment = defineTool({
   }),
   output: z.object({ assignmentId: z.string().optional(), message: z.string().optional() }),
   async run(a, ctx) {
-    const reply = await ctx.ces.call(
-      ops.createAssignment,
-      {
-        body: {
-          stream: a.stream,
-          application: a.application,
-          subAppl: a.sub_appl,
-          description: a.description,
-          assignmentPrefix: a.assignment_prefix,
-          defaultPath: a.default_path,
-          owner: a.owner,
-          releaseId: a.release_id,
-          refNumber: a.ref_number,
-          userTag: a.user_tag,
-        },
-      });
+    const reply = await ctx.ces.call(ops.createAssignment, {
+      body: {
+        stream: a.stream,
+        application: a.application,
+        subAppl: a.sub_appl,
+        description: a.description,
+        assignmentPrefix: a.assignment_prefix,
+        defaultPath: a.default_path,
+        owner: a.owner,
+        releaseId: a.release_id,
+        refNumber: a.ref_number,
+        userTag: a.user_tag,
+      },
+    });
     const structured = dropUndefined({ assignmentId: clean(reply.assignmentId), message: clean(reply.message) });
     return {
       text: structured.assignmentId

@@ -6,10 +6,4 @@ import { createAssignment } from './create-assignment.js';
 import { getAssignment } from './get-assignment.js';
 import { listAssignments } from './list-assignments.js';
 
-export const ASSIGNMENT_TOOLS: readonly AnyToolDef[] = [
-  listAssignments,
-  getAssignment,
-  createAssignment,
-  cancelAssignment,
-  closeAssignment,
-];
+export const ASSIGNMENT_TOOLS: readonly AnyToolDef[] = [listAssignments, getAssignment, createAssignment, cancelAssignment, closeAssignment];

@@ -27,9 +27,7 @@ export const cancelDeployment = defineTool({
   input: z.object({ request_id: requestIdParam }),
   output: z.object({ requestId: z.string(), message: z.string().optional() }),
   async run({ request_id }, ctx) {
-    const reply = await ctx.ces.call(
-      ops.cancelDeployment,
-      { path: { requestId: request_id }, body: { runtimeConfiguration: ctx.ces.runtimeConfig } });
+    const reply = await ctx.ces.call(ops.cancelDeployment, { path: { requestId: request_id }, body: { runtimeConfiguration: ctx.ces.runtimeConfig } });
     const message = clean(reply.message);
     return {
       text: `Cancel of deployment request ${request_id} submitted.${message ? ` CES said: ${message}` : ''}`,

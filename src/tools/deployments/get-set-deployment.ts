@@ -27,11 +27,7 @@ export const getSetDeployment = defineTool({
     const deployments = reply.deployments.map(toDeploymentRow);
     const message = clean(reply.message);
     return {
-      text: joinLines(
-        `Set ${set_id}: ${deployments.length} deployment request(s).`,
-        table(deployments, DEPLOYMENT_COLUMNS),
-        message && `CES said: ${message}`,
-      ),
+      text: joinLines(`Set ${set_id}: ${deployments.length} deployment request(s).`, table(deployments, DEPLOYMENT_COLUMNS), message && `CES said: ${message}`),
       structured: dropUndefined({ setId: set_id, deployments, message }),
     };
   },

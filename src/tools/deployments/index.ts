@@ -5,9 +5,4 @@ import { getSetDeployment } from './get-set-deployment.js';
 import { listDeployments } from './list-deployments.js';
 import { manageReleaseDeployments } from './manage-release-deployments.js';
 
-export const DEPLOYMENT_TOOLS: readonly AnyToolDef[] = [
-  listDeployments,
-  getSetDeployment,
-  cancelDeployment,
-  manageReleaseDeployments,
-];
+export const DEPLOYMENT_TOOLS: readonly AnyToolDef[] = [listDeployments, getSetDeployment, cancelDeployment, manageReleaseDeployments];

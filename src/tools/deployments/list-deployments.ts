@@ -39,20 +39,18 @@ export const listDeployments = defineTool({
   async run(a, ctx) {
     // A date range or an id replaces CES's prior-week default window (docs/ces-api.md §2.5).
     const explicit = a.start_date || a.end_date || a.todays_date !== undefined || a.request_id || a.set_id;
-    const reply = await ctx.ces.call(
-      ops.listDeployments,
-      {
-        query: {
-          setId: a.set_id,
-          requestId: a.request_id,
-          environment: a.environment,
-          status: a.status,
-          startDate: a.start_date,
-          endDate: a.end_date,
-          todaysDate: a.todays_date === undefined ? undefined : String(a.todays_date),
-          priorWeek: explicit ? 'false' : undefined,
-        },
-      });
+    const reply = await ctx.ces.call(ops.listDeployments, {
+      query: {
+        setId: a.set_id,
+        requestId: a.request_id,
+        environment: a.environment,
+        status: a.status,
+        startDate: a.start_date,
+        endDate: a.end_date,
+        todaysDate: a.todays_date === undefined ? undefined : String(a.todays_date),
+        priorWeek: explicit ? 'false' : undefined,
+      },
+    });
     const capped = cap(reply.deployments.map(toDeploymentRow), a.limit);
     const message = clean(reply.message);
     return {

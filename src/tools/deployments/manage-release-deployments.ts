@@ -22,7 +22,7 @@ export const manageReleaseDeployments = defineTool({
   toolset: 'deployments',
   kind: 'destructive',
   title: 'Restart or terminate release deployments',
-  description: "Restart failed deployments of a release, or terminate its deployments in progress.",
+  description: 'Restart failed deployments of a release, or terminate its deployments in progress.',
   access: {
     scope: 'ispw:deploy',
     operation: 'manage_release_deployments',
@@ -36,9 +36,10 @@ export const manageReleaseDeployments = defineTool({
   input: z.object({ release_id: releaseIdParam, action: z.enum(['restart', 'terminate']) }),
   output: z.object({ action: z.string(), deployments: z.array(row), message: z.string().optional() }),
   async run({ release_id, action }, ctx) {
-    const reply = await ctx.ces.call(
-      ops.releaseDeploymentAction,
-      { path: { releaseId: release_id, action }, body: { runtimeConfiguration: ctx.ces.runtimeConfig } });
+    const reply = await ctx.ces.call(ops.releaseDeploymentAction, {
+      path: { releaseId: release_id, action },
+      body: { runtimeConfiguration: ctx.ces.runtimeConfig },
+    });
     const deployments = reply.sets.flatMap((set) =>
       set.deployments.map((d) => dropUndefined({ setId: clean(set.id), ...pickText(d, ['requestId', 'environment', 'status'] as const) })),
     );

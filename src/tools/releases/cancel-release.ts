@@ -27,9 +27,7 @@ export const cancelRelease = defineTool({
   input: z.object({ release_id: releaseIdParam }),
   output: z.object({ releaseId: z.string(), message: z.string().optional() }),
   async run({ release_id }, ctx) {
-    const reply = await ctx.ces.call(
-      ops.cancelRelease,
-      { path: { releaseId: release_id }, body: { runtimeConfiguration: ctx.ces.runtimeConfig } });
+    const reply = await ctx.ces.call(ops.cancelRelease, { path: { releaseId: release_id }, body: { runtimeConfiguration: ctx.ces.runtimeConfig } });
     const r = containerActionResult('Cancelled', 'release', release_id, reply);
     return { text: r.text, structured: dropUndefined({ releaseId: release_id, message: r.message }) };
   },

@@ -7,11 +7,4 @@ import { getRelease } from './get-release.js';
 import { listReleases } from './list-releases.js';
 import { removeFromRelease } from './remove-from-release.js';
 
-export const RELEASE_TOOLS: readonly AnyToolDef[] = [
-  listReleases,
-  getRelease,
-  createRelease,
-  removeFromRelease,
-  cancelRelease,
-  closeRelease,
-];
+export const RELEASE_TOOLS: readonly AnyToolDef[] = [listReleases, getRelease, createRelease, removeFromRelease, cancelRelease, closeRelease];

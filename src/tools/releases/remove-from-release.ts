@@ -5,14 +5,7 @@ import { z } from 'zod';
 import { ops } from '../../ces/operations.js';
 import { defineTool } from '../../mcp/kit/define-tool.js';
 import { releaseIdParam } from '../../mcp/kit/params.js';
-import {
-  fromMultiTask,
-  multiTaskOutput,
-  renderMultiTask,
-  requireSelection,
-  selectionQuery,
-  taskSelectionInput,
-} from '../shared/multi-task.js';
+import { fromMultiTask, multiTaskOutput, renderMultiTask, requireSelection, selectionQuery, taskSelectionInput } from '../shared/multi-task.js';
 
 export const removeFromRelease = defineTool({
   name: 'ispw_remove_from_release',
@@ -24,7 +17,11 @@ export const removeFromRelease = defineTool({
     scope: 'ispw:write',
     operation: 'remove_from_release',
     ticket: false,
-    subject: (a) => ({ container: { type: 'release', id: a.release_id }, level: a.level, tasks: { ids: a.task_ids, moduleName: a.module_name, moduleType: a.module_type } }),
+    subject: (a) => ({
+      container: { type: 'release', id: a.release_id },
+      level: a.level,
+      tasks: { ids: a.task_ids, moduleName: a.module_name, moduleType: a.module_type },
+    }),
   },
   examples: {
     succeeds: [{ args: { release_id: 'REL2026Q4', level: 'DEV1' }, shows: 'the tasks at one level taken out of a release' }],
@@ -37,13 +34,11 @@ export const removeFromRelease = defineTool({
   output: z.object(multiTaskOutput),
   async run(a, ctx) {
     requireSelection(a);
-    const reply = await ctx.ces.call(
-      ops.removeFromRelease,
-      {
-        path: { releaseId: a.release_id },
-        query: selectionQuery(a),
-        body: {},
-      });
+    const reply = await ctx.ces.call(ops.removeFromRelease, {
+      path: { releaseId: a.release_id },
+      query: selectionQuery(a),
+      body: {},
+    });
     const r = fromMultiTask(reply);
     return { text: renderMultiTask(`Remove from release ${a.release_id}`, r), structured: r.structured };
   },

@@ -60,13 +60,11 @@ export const setAction = defineTool({
     if (needsApprover && !a.approver) {
       throw new ToolInputError(`Set action ${a.action} needs approver.`, 'Give the approver user id.');
     }
-    const reply = await ctx.ces.call(
-      ops.setAction,
-      {
-        path: { setId: a.set_id, action: a.action },
-        query: { approver: needsApprover ? a.approver : undefined },
-        body: toSetOptionsBody(a, ctx.ces.runtimeConfig),
-      });
+    const reply = await ctx.ces.call(ops.setAction, {
+      path: { setId: a.set_id, action: a.action },
+      query: { approver: needsApprover ? a.approver : undefined },
+      body: toSetOptionsBody(a, ctx.ces.runtimeConfig),
+    });
     // The action applies to a known set, so a reply without `setId` still lets the caller wait on it.
     const result = await finishSetOp(ctx, { setId: reply.setId?.trim() || a.set_id, message: reply.message }, a.wait_seconds);
     return { text: renderSetOp(`${a.action} of set ${a.set_id}`, result), structured: { action: a.action, ...result } };

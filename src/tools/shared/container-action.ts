@@ -3,12 +3,7 @@
 import type { AssignmentCreated, ReleaseCreated } from '../../ces/dto/index.js';
 import { clean } from './fields.js';
 
-export function containerActionResult(
-  verb: 'Cancelled' | 'Closed',
-  noun: 'assignment' | 'release',
-  id: string,
-  reply: AssignmentCreated | ReleaseCreated,
-) {
+export function containerActionResult(verb: 'Cancelled' | 'Closed', noun: 'assignment' | 'release', id: string, reply: AssignmentCreated | ReleaseCreated) {
   const message = clean(reply.message);
   return {
     text: `${verb} ${noun} ${id}.${message ? ` CES said: ${message}` : ''}`,

@@ -32,16 +32,17 @@ export async function listContainers(
   limit: number,
 ) {
   const { include_closed, ...query } = filters as Record<string, string | undefined> & { include_closed?: boolean };
-  const reply = await ctx.ces.call(
-    ops.listContainers,
-    {
-      query: {
-        ...query,
-        containerType: type,
-        includeClosedContainers: include_closed === undefined ? undefined : String(include_closed),
-      },
-    });
-  const capped = cap(reply.containers.map((c) => pickText(c, KEYS)), limit);
+  const reply = await ctx.ces.call(ops.listContainers, {
+    query: {
+      ...query,
+      containerType: type,
+      includeClosedContainers: include_closed === undefined ? undefined : String(include_closed),
+    },
+  });
+  const capped = cap(
+    reply.containers.map((c) => pickText(c, KEYS)),
+    limit,
+  );
   const message = clean(reply.message);
   return {
     text: joinLines(

@@ -34,10 +34,7 @@ export const clean = (value: string | undefined): string | undefined => {
 };
 
 /** Keeps the listed keys of a CES reply, trimmed, dropping blanks, so the result matches its schema. */
-export function pickText<K extends string>(
-  source: Partial<Record<K, unknown>>,
-  keys: readonly K[],
-): Partial<Record<K, string>> {
+export function pickText<K extends string>(source: Partial<Record<K, unknown>>, keys: readonly K[]): Partial<Record<K, string>> {
   const out: Partial<Record<K, string>> = {};
   for (const key of keys) {
     const raw = source[key];
@@ -54,10 +51,7 @@ export const pickSetOptions = <K extends keyof typeof setOptionsInput>(...keys: 
 const optionalText = z.string().optional();
 
 export const TASK_KEYS = ['taskId', 'moduleName', 'moduleType', 'level', 'status', 'operation', 'container'] as const;
-export const taskRow = z.object(Object.fromEntries(TASK_KEYS.map((k) => [k, optionalText])) as Record<
-  (typeof TASK_KEYS)[number],
-  typeof optionalText
->);
+export const taskRow = z.object(Object.fromEntries(TASK_KEYS.map((k) => [k, optionalText])) as Record<(typeof TASK_KEYS)[number], typeof optionalText>);
 export type TaskRow = z.output<typeof taskRow>;
 export const toTaskRow = (task: TaskInfo): TaskRow => pickText(task, TASK_KEYS);
 

@@ -9,15 +9,7 @@ import { toSetOptionsBody, type SetOptionsInput } from '../../ces/set-options.js
 import type { ChangeSubject } from '../../mcp/kit/access.js';
 import type { ToolContext } from '../../mcp/kit/context.js';
 import { ToolInputError } from '../../mcp/kit/errors.js';
-import {
-  containerTypeParam,
-  levelParam,
-  moduleNameParam,
-  moduleTypeParam,
-  requiredMessage,
-  taskIdsParam,
-  waitSecondsParam,
-} from '../../mcp/kit/params.js';
+import { containerTypeParam, levelParam, moduleNameParam, moduleTypeParam, requiredMessage, taskIdsParam, waitSecondsParam } from '../../mcp/kit/params.js';
 import { cap, clean, setOpOutput, taskRow, toTaskRow, type TaskRow } from './fields.js';
 import { dropUndefined, finishSetOp, renderSetOp, type SetOpResult } from './set-op.js';
 import { table } from './render.js';

@@ -19,7 +19,12 @@ export const taskSelectionInput = {
 type TaskSelection = { level?: string; task_ids?: string[]; module_name?: string; module_type?: string };
 
 /** The selection as CES takes it: all in the query string, task ids as repeated `taskId`. */
-export const selectionQuery = (selection: TaskSelection) => ({ level: selection.level, mname: selection.module_name, mtype: selection.module_type, taskId: selection.task_ids });
+export const selectionQuery = (selection: TaskSelection) => ({
+  level: selection.level,
+  mname: selection.module_name,
+  mtype: selection.module_type,
+  taskId: selection.task_ids,
+});
 
 export const multiTaskOutput = {
   message: z.string().optional(),
@@ -37,9 +42,7 @@ export function fromMultiTask(reply: MultiTask) {
   const failedTasks = reply.failedTasks.map((f) => {
     const t = pickText(f, ['taskId', 'mname', 'mtype', 'errorMessage']);
     return Object.fromEntries(
-      Object.entries({ taskId: t.taskId, moduleName: t.mname, moduleType: t.mtype, error: t.errorMessage }).filter(
-        ([, v]) => v !== undefined,
-      ),
+      Object.entries({ taskId: t.taskId, moduleName: t.mname, moduleType: t.mtype, error: t.errorMessage }).filter(([, v]) => v !== undefined),
     );
   });
   const message = clean(reply.message);

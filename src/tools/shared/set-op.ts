@@ -13,11 +13,7 @@ export interface SetOpResult {
   waitedSeconds?: number;
 }
 
-export async function finishSetOp(
-  ctx: ToolContext,
-  reply: { setId?: string; message?: string },
-  waitSeconds: number | undefined,
-): Promise<SetOpResult> {
+export async function finishSetOp(ctx: ToolContext, reply: { setId?: string; message?: string }, waitSeconds: number | undefined): Promise<SetOpResult> {
   const setId = clean(reply.setId);
   const result: SetOpResult = { setId, message: clean(reply.message) };
   if (setId && waitSeconds && waitSeconds > 0) {

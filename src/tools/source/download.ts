@@ -26,8 +26,7 @@ export type Selection = z.output<z.ZodObject<typeof selectionInput>>;
 // The container type as BMC's downloader puts it in the path.
 const CONTAINER_WORD = { assignment: 'Assignment', release: 'Release', set: 'Set' } as const;
 
-const BOTH_OR_NEITHER =
-  'Give container_type and container_id (optionally level, module_type), or stream, application and level for the repository.';
+const BOTH_OR_NEITHER = 'Give container_type and container_id (optionally level, module_type), or stream, application and level for the repository.';
 
 export interface Downloaded {
   reply: SourceDownload;

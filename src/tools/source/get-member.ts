@@ -14,7 +14,10 @@ import { downloadSource, selectionInput } from './download.js';
 function head(text: string, maxBytes: number): { text: string; truncated: boolean } {
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length <= maxBytes) return { text, truncated: false };
-  const cut = bytes.subarray(0, maxBytes).toString('utf8').replace(/\uFFFD$/, '');
+  const cut = bytes
+    .subarray(0, maxBytes)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
   const lineEnd = cut.lastIndexOf('\n');
   return { text: lineEnd > 0 ? cut.slice(0, lineEnd + 1) : cut, truncated: true };
 }
@@ -28,7 +31,10 @@ export const getMember = defineTool({
   examples: {
     succeeds: [
       { args: { container_type: 'assignment', container_id: 'PLAY000313', level: 'DEV1', module_name: 'TPROG01' }, shows: 'a COBOL program of an assignment' },
-      { args: { stream: 'PLAY', application: 'PLAY', level: 'QA', module_name: 'TPROG10', module_type: 'COB', max_bytes: 2048 }, shows: 'the first 2 KiB of a program at a repository level' },
+      {
+        args: { stream: 'PLAY', application: 'PLAY', level: 'QA', module_name: 'TPROG10', module_type: 'COB', max_bytes: 2048 },
+        shows: 'the first 2 KiB of a program at a repository level',
+      },
     ],
     fails: [
       { args: { stream: 'PLAY', application: 'PLAY', level: 'QA', module_name: 'TBINLOAD' }, because: 'a binary member (a load module) has no text' },
@@ -42,7 +48,15 @@ export const getMember = defineTool({
     title: 'Source member',
     description: 'The source text of a member at a level of the repository (a stream and application).',
     mimeType: 'text/plain',
-    args: (v) => ({ srid: v.srid, stream: v.stream, application: v.application, level: v.level, module_type: v.type, module_name: String(v.name), max_bytes: SOURCE_ZIP_LIMITS.maxMemberBytes }),
+    args: (v) => ({
+      srid: v.srid,
+      stream: v.stream,
+      application: v.application,
+      level: v.level,
+      module_type: v.type,
+      module_name: String(v.name),
+      max_bytes: SOURCE_ZIP_LIMITS.maxMemberBytes,
+    }),
     text: (member) => member.text,
   },
   input: z.object({
@@ -59,9 +73,15 @@ export const getMember = defineTool({
     );
     const [member, ...others] = candidates;
     if (!member) throw new ToolInputError(`No member ${args.module_name} in ${label}.`, 'List the members with ispw_list_members.');
-    if (others.length) throw new ToolInputError(`${candidates.length} members are named ${args.module_name} in ${label}.`, `Give module_type: ${candidates.map((m) => m.type).join(', ')}.`);
+    if (others.length)
+      throw new ToolInputError(
+        `${candidates.length} members are named ${args.module_name} in ${label}.`,
+        `Give module_type: ${candidates.map((m) => m.type).join(', ')}.`,
+      );
     if (member.size > SOURCE_ZIP_LIMITS.maxMemberBytes) {
-      throw new ToolInputError(`Member ${member.name} (${member.type}) is ${member.size} bytes; members above ${SOURCE_ZIP_LIMITS.maxMemberBytes} bytes are not read.`);
+      throw new ToolInputError(
+        `Member ${member.name} (${member.type}) is ${member.size} bytes; members above ${SOURCE_ZIP_LIMITS.maxMemberBytes} bytes are not read.`,
+      );
     }
     const text = memberText(inflateSourceMember(reply.zip, member, operation));
     if (text === undefined) throw new ToolInputError(`Member ${member.name} (${member.type}) is binary, not source text.`);

@@ -29,11 +29,20 @@ export const listMembers = defineTool({
     ],
   },
   input: z.object({ ...selectionInput, limit: limitParam }),
-  output: z.object({ members: z.array(member), count: z.number(), truncated: z.boolean(), unsafeEntries: z.number().optional(), message: z.string().optional() }),
+  output: z.object({
+    members: z.array(member),
+    count: z.number(),
+    truncated: z.boolean(),
+    unsafeEntries: z.number().optional(),
+    message: z.string().optional(),
+  }),
   async run(args, ctx) {
     const { reply, operation, label } = await downloadSource(ctx, args);
     if (!reply.zip) {
-      return { text: `No members for ${label}.${reply.message ? ` CES said: ${reply.message}` : ''}`, structured: dropUndefined({ members: [], count: 0, truncated: false, message: reply.message }) };
+      return {
+        text: `No members for ${label}.${reply.message ? ` CES said: ${reply.message}` : ''}`,
+        structured: dropUndefined({ members: [], count: 0, truncated: false, message: reply.message }),
+      };
     }
     const listing = listSourceZip(reply.zip, operation);
     const capped = cap(listing.members, args.limit);
@@ -41,7 +50,8 @@ export const listMembers = defineTool({
       text: joinLines(
         `Members of ${label}: ${countLine('member', capped.items.length, capped.count, capped.truncated)}`,
         table(capped.items, ['name', 'type', 'size', 'path']),
-        listing.unsafeEntries > 0 && `${listing.unsafeEntries} entr${listing.unsafeEntries === 1 ? 'y' : 'ies'} left out: their names point outside the download.`,
+        listing.unsafeEntries > 0 &&
+          `${listing.unsafeEntries} entr${listing.unsafeEntries === 1 ? 'y' : 'ies'} left out: their names point outside the download.`,
       ),
       structured: dropUndefined({ members: capped.items, count: capped.count, truncated: capped.truncated, unsafeEntries: listing.unsafeEntries || undefined }),
     };

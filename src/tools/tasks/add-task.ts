@@ -4,15 +4,7 @@ import { z } from 'zod';
 
 import { ops } from '../../ces/operations.js';
 import { defineTool } from '../../mcp/kit/define-tool.js';
-import {
-  assignmentIdParam,
-  levelParam,
-  moduleNameParam,
-  moduleTypeParam,
-  nameParam,
-  releaseIdParam,
-  userIdParam,
-} from '../../mcp/kit/params.js';
+import { assignmentIdParam, levelParam, moduleNameParam, moduleTypeParam, nameParam, releaseIdParam, userIdParam } from '../../mcp/kit/params.js';
 import { clean } from '../shared/fields.js';
 import { dropUndefined } from '../shared/set-op.js';
 
@@ -37,12 +29,32 @@ export const addTask = defineTool({
   examples: {
     succeeds: [
       {
-        args: { assignment_id: 'PLAY000314', module_name: 'TPROG10', module_type: 'COB', stream: 'PLAY', application: 'PLAY', level: 'DEV2', checkout_from_level: 'QA', checkout: true },
+        args: {
+          assignment_id: 'PLAY000314',
+          module_name: 'TPROG10',
+          module_type: 'COB',
+          stream: 'PLAY',
+          application: 'PLAY',
+          level: 'DEV2',
+          checkout_from_level: 'QA',
+          checkout: true,
+        },
         shows: 'a module checked out from QA into an assignment',
       },
     ],
     fails: [
-      { args: { assignment_id: 'PLAY999999', module_name: 'TPROG10', module_type: 'COB', stream: 'PLAY', application: 'PLAY', level: 'DEV2', checkout_from_level: 'QA' }, because: 'no such assignment (CES 404)' },
+      {
+        args: {
+          assignment_id: 'PLAY999999',
+          module_name: 'TPROG10',
+          module_type: 'COB',
+          stream: 'PLAY',
+          application: 'PLAY',
+          level: 'DEV2',
+          checkout_from_level: 'QA',
+        },
+        because: 'no such assignment (CES 404)',
+      },
     ],
   },
   input: z.object({
@@ -59,23 +71,21 @@ export const addTask = defineTool({
   }),
   output: z.object({ setId: z.string().optional(), taskName: z.string().optional(), message: z.string().optional() }),
   async run(a, ctx) {
-    const reply = await ctx.ces.call(
-      ops.addTask,
-      {
-        path: { assignmentId: a.assignment_id },
-        query: { checkout: a.checkout === undefined ? undefined : String(a.checkout) },
-        body: {
-          taskName: a.module_name,
-          type: a.module_type,
-          stream: a.stream,
-          application: a.application,
-          path: a.level,
-          checkoutFromLevel: a.checkout_from_level,
-          owner: a.owner,
-          releaseId: a.release_id,
-          runtimeConfiguration: ctx.ces.runtimeConfig,
-        },
-      });
+    const reply = await ctx.ces.call(ops.addTask, {
+      path: { assignmentId: a.assignment_id },
+      query: { checkout: a.checkout === undefined ? undefined : String(a.checkout) },
+      body: {
+        taskName: a.module_name,
+        type: a.module_type,
+        stream: a.stream,
+        application: a.application,
+        path: a.level,
+        checkoutFromLevel: a.checkout_from_level,
+        owner: a.owner,
+        releaseId: a.release_id,
+        runtimeConfiguration: ctx.ces.runtimeConfig,
+      },
+    });
     const structured = dropUndefined({ setId: clean(reply.setId), taskName: clean(reply.taskName), message: clean(reply.message) });
     return {
       text: `Added ${a.module_name} (${a.module_type}) to ${a.assignment_id}${structured.setId ? ` in set ${structured.setId}` : ''}.${structured.message ? ` CES said: ${structured.message}` : ''}`,

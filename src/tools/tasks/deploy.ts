@@ -11,8 +11,7 @@ export const deploy = defineTool({
   toolset: 'tasks',
   kind: 'destructive',
   title: 'Deploy',
-  description:
-    "Deploy an assignment's or release's tasks at a level, or chosen assignment tasks, to their runtime environments.",
+  description: "Deploy an assignment's or release's tasks at a level, or chosen assignment tasks, to their runtime environments.",
   access: {
     scope: 'ispw:deploy',
     operation: 'deploy',
@@ -23,19 +22,16 @@ export const deploy = defineTool({
     succeeds: [
       { args: { container_type: 'assignment', container_id: 'PLAY000298', level: 'QA' }, shows: 'an assignment deployed at QA' },
       { args: { container_type: 'assignment', container_id: 'PLAY000298', level: 'QA', task_ids: ['7E3A5D04D8A1'] }, shows: 'chosen tasks deployed' },
-      { args: { container_type: 'release', container_id: 'REL2026Q4', level: 'QA', dpenvlst: 'QAT', deploy_implementation_date: '2026-12-01' }, shows: 'a release deployed to a named environment on a date' },
+      {
+        args: { container_type: 'release', container_id: 'REL2026Q4', level: 'QA', dpenvlst: 'QAT', deploy_implementation_date: '2026-12-01' },
+        shows: 'a release deployed to a named environment on a date',
+      },
     ],
     fails: [{ args: { container_type: 'set', container_id: 'S000238582', level: 'QA' }, because: 'CES cannot deploy a set' }],
   },
   input: z.object({
     ...lifecycleInput,
-    ...pickSetOptions(
-      'runtime_configuration',
-      'change_type',
-      'execution_status',
-      'dpenvlst',
-      'system',
-    ),
+    ...pickSetOptions('runtime_configuration', 'change_type', 'execution_status', 'dpenvlst', 'system'),
     ...deployTimes,
   }),
   output: z.object(lifecycleOutput),

@@ -11,8 +11,7 @@ export const fallback = defineTool({
   toolset: 'tasks',
   kind: 'destructive',
   title: 'Fallback',
-  description:
-    "Fall back (undo) the deployment of an assignment's or release's tasks at a level, or of a whole set.",
+  description: "Fall back (undo) the deployment of an assignment's or release's tasks at a level, or of a whole set.",
   access: {
     scope: 'ispw:deploy',
     operation: 'fallback',

@@ -26,11 +26,22 @@ export const generateWithParms = defineTool({
   examples: {
     succeeds: [
       {
-        args: { task_id: '7E3A5D04D0C2', container_type: 'assignment', container_id: 'PLAY000313', set_id: 'S000238591', parms: [{ category: 'COMPILE', name: 'PARM', value: 'LIB' }] },
+        args: {
+          task_id: '7E3A5D04D0C2',
+          container_type: 'assignment',
+          container_id: 'PLAY000313',
+          set_id: 'S000238591',
+          parms: [{ category: 'COMPILE', name: 'PARM', value: 'LIB' }],
+        },
         shows: 'one task generated with a changed parameter (set_id from ispw_get_generate_parms)',
       },
     ],
-    fails: [{ args: { task_id: '7E3A5D04D0C2', container_type: 'assignment', container_id: 'PLAY000313', set_id: 'S000238591', parms: [] }, because: 'at least one parameter' }],
+    fails: [
+      {
+        args: { task_id: '7E3A5D04D0C2', container_type: 'assignment', container_id: 'PLAY000313', set_id: 'S000238591', parms: [] },
+        because: 'at least one parameter',
+      },
+    ],
   },
   input: z.object({
     task_id: taskIdParam,
@@ -45,17 +56,15 @@ export const generateWithParms = defineTool({
   }),
   output: z.object(setOpOutput),
   async run(a, ctx) {
-    const reply = await ctx.ces.call(
-      ops.generateWithParms,
-      {
-        path: { taskId: a.task_id },
-        body: {
-          containerId: a.container_id,
-          containerType: CONTAINER_TYPE_CODE[a.container_type],
-          setId: a.set_id,
-          updateDetails: a.parms,
-        },
-      });
+    const reply = await ctx.ces.call(ops.generateWithParms, {
+      path: { taskId: a.task_id },
+      body: {
+        containerId: a.container_id,
+        containerType: CONTAINER_TYPE_CODE[a.container_type],
+        setId: a.set_id,
+        updateDetails: a.parms,
+      },
+    });
     const structured = await finishSetOp(ctx, reply, a.wait_seconds);
     return { text: renderSetOp(`Generate of task ${a.task_id} with parameters`, structured), structured };
   },

@@ -11,8 +11,7 @@ export const generate = defineTool({
   toolset: 'tasks',
   kind: 'write',
   title: 'Generate',
-  description:
-    'Generate (compile) the tasks of an assignment or release at a level, or chosen assignment tasks.',
+  description: 'Generate (compile) the tasks of an assignment or release at a level, or chosen assignment tasks.',
   access: {
     scope: 'ispw:write',
     operation: 'generate',
@@ -23,11 +22,17 @@ export const generate = defineTool({
     succeeds: [
       { args: { container_type: 'assignment', container_id: 'PLAY000313', level: 'DEV1' }, shows: 'every task of an assignment at a level' },
       { args: { container_type: 'assignment', container_id: 'PLAY000313', level: 'DEV1', task_ids: ['7E3A5D04D0C2'] }, shows: 'chosen tasks by id' },
-      { args: { container_type: 'assignment', container_id: 'PLAY000313', level: 'DEV1', task_ids: ['7E3A5D04D0C2'], await_in_ces: true }, shows: 'CES waits and counts the results' },
+      {
+        args: { container_type: 'assignment', container_id: 'PLAY000313', level: 'DEV1', task_ids: ['7E3A5D04D0C2'], await_in_ces: true },
+        shows: 'CES waits and counts the results',
+      },
       { args: { container_type: 'release', container_id: 'REL2026Q4', level: 'DEV1', module_type: 'COB' }, shows: 'the COBOL tasks of a release at a level' },
     ],
     fails: [
-      { args: { container_type: 'assignment', container_id: 'PLAY000313', level: 'DEV1', task_ids: ['7E3A5D04D0C2'], module_name: 'TPROG01' }, because: 'task_ids and module_name select twice' },
+      {
+        args: { container_type: 'assignment', container_id: 'PLAY000313', level: 'DEV1', task_ids: ['7E3A5D04D0C2'], module_name: 'TPROG01' },
+        because: 'task_ids and module_name select twice',
+      },
       { args: { container_type: 'set', container_id: 'S000238580', level: 'DEV1' }, because: 'CES cannot generate a set' },
     ],
   },

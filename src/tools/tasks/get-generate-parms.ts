@@ -33,7 +33,9 @@ export function parseGenParmXml(xml: string | undefined): ParmField[] {
       attrs[a[1]!.toLowerCase()] = unescapeXml(a[2] ?? a[3] ?? '');
     }
     const target = clean(attrs.target);
-    const [category, name] = target?.includes('.') ? [target.slice(0, target.indexOf('.')), target.slice(target.indexOf('.') + 1)] : [undefined, clean(attrs.id) ?? target];
+    const [category, name] = target?.includes('.')
+      ? [target.slice(0, target.indexOf('.')), target.slice(target.indexOf('.') + 1)]
+      : [undefined, clean(attrs.id) ?? target];
     if (!name) continue;
     fields.push(dropUndefined({ category, name, label: clean(attrs.label), value: clean(attrs.value) }));
   }
@@ -48,7 +50,9 @@ export const getGenerateParms = defineTool({
   description: 'Read the generate parameters of a task and the set id to pass to ispw_generate_with_parms.',
   examples: {
     succeeds: [{ args: { task_id: '7E3A5D04D0C2', container_type: 'assignment', container_id: 'PLAY000313' }, shows: 'the generate parameters of a task' }],
-    fails: [{ args: { task_id: '7E3A5D04D0C2', container_type: 'assignment', container_id: 'PLAY000314' }, because: 'the task is not in that assignment (CES 404)' }],
+    fails: [
+      { args: { task_id: '7E3A5D04D0C2', container_type: 'assignment', container_id: 'PLAY000314' }, because: 'the task is not in that assignment (CES 404)' },
+    ],
   },
   input: z.object({
     task_id: taskIdParam,
@@ -57,9 +61,10 @@ export const getGenerateParms = defineTool({
   }),
   output: z.object({ setId: z.string().optional(), fields: z.array(parmField), message: z.string().optional() }),
   async run({ task_id, container_type, container_id }, ctx) {
-    const form = await ctx.ces.call(
-      ops.getGenerateParms,
-      { path: { taskId: task_id }, query: { containerId: container_id, containerType: CONTAINER_TYPE_CODE[container_type] } });
+    const form = await ctx.ces.call(ops.getGenerateParms, {
+      path: { taskId: task_id },
+      query: { containerId: container_id, containerType: CONTAINER_TYPE_CODE[container_type] },
+    });
     const fields = parseGenParmXml(form.xml);
     const structured = dropUndefined({ setId: clean(form.setId), fields, message: clean(form.message) });
     return {

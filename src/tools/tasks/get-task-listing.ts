@@ -30,9 +30,7 @@ export const getTaskListing = defineTool({
     message: z.string().optional(),
   }),
   async run({ release_id, task_id, limit }, ctx) {
-    const reply = await ctx.ces.call(
-      ops.getReleaseTaskListing,
-      { path: { releaseId: release_id, taskId: task_id } });
+    const reply = await ctx.ces.call(ops.getReleaseTaskListing, { path: { releaseId: release_id, taskId: task_id } });
     const lines = (reply.listing ?? '').replace(/\s+$/, '').split(/\r?\n/);
     const lineCount = reply.listing?.trim() ? lines.length : 0;
     const truncated = lineCount > limit;

@@ -52,7 +52,9 @@ export const getTask = defineTool({
       { args: { container_type: 'assignment', container_id: 'PLAY000313', task_id: '7E3A5D04D0C2' }, shows: 'a task of an assignment' },
       { args: { container_type: 'release', container_id: 'REL2026Q4', task_id: '7E3A5D04D0C2' }, shows: 'a task of a release' },
     ],
-    fails: [{ args: { container_type: 'assignment', container_id: 'PLAY000314', task_id: '7E3A5D04D0C2' }, because: 'the task is not in that assignment (CES 404)' }],
+    fails: [
+      { args: { container_type: 'assignment', container_id: 'PLAY000314', task_id: '7E3A5D04D0C2' }, because: 'the task is not in that assignment (CES 404)' },
+    ],
   },
   input: z.object({
     container_type: z.enum(['assignment', 'release']),

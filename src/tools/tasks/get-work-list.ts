@@ -55,24 +55,25 @@ export const getWorkList = defineTool({
   }),
   output: z.object(listOutput(item)),
   async run(a, ctx) {
-    const reply = await ctx.ces.call(
-      ops.getWorkList,
-      {
-        query: {
-          application: a.application,
-          stream: a.stream,
-          level: a.level,
-          name: a.name,
-          type: a.type,
-          owner: a.owner,
-          releaseId: a.release_id,
-          operation: a.operation,
-          inProgress: bool(a.in_progress),
-          startDate: a.start_date,
-          endDate: a.end_date,
-        },
-      });
-    const capped = cap(reply.workListItems.map((w) => pickText(w, KEYS)), a.limit);
+    const reply = await ctx.ces.call(ops.getWorkList, {
+      query: {
+        application: a.application,
+        stream: a.stream,
+        level: a.level,
+        name: a.name,
+        type: a.type,
+        owner: a.owner,
+        releaseId: a.release_id,
+        operation: a.operation,
+        inProgress: bool(a.in_progress),
+        startDate: a.start_date,
+        endDate: a.end_date,
+      },
+    });
+    const capped = cap(
+      reply.workListItems.map((w) => pickText(w, KEYS)),
+      a.limit,
+    );
     const message = clean(reply.message);
     return {
       text: joinLines(

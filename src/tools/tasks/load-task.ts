@@ -4,14 +4,7 @@ import { z } from 'zod';
 
 import { ops } from '../../ces/operations.js';
 import { defineTool } from '../../mcp/kit/define-tool.js';
-import {
-  assignmentIdParam,
-  levelParam,
-  moduleNameParam,
-  moduleTypeParam,
-  nameParam,
-  userIdParam,
-} from '../../mcp/kit/params.js';
+import { assignmentIdParam, levelParam, moduleNameParam, moduleTypeParam, nameParam, userIdParam } from '../../mcp/kit/params.js';
 import { clean } from '../shared/fields.js';
 import { dropUndefined } from '../shared/set-op.js';
 
@@ -35,10 +28,24 @@ export const loadTask = defineTool({
   },
   examples: {
     succeeds: [
-      { args: { assignment_id: 'PLAY000313', module_name: 'TNEW01', module_type: 'COB', stream: 'PLAY', application: 'PLAY', level: 'DEV1', user_id: 'USER01' }, shows: 'a new module loaded as a task' },
+      {
+        args: { assignment_id: 'PLAY000313', module_name: 'TNEW01', module_type: 'COB', stream: 'PLAY', application: 'PLAY', level: 'DEV1', user_id: 'USER01' },
+        shows: 'a new module loaded as a task',
+      },
     ],
     fails: [
-      { args: { assignment_id: 'PLAY000313', module_name: 'TNEW01', module_type: 'COB', stream: 'PLAY', application: 'PLAY', level: 'NOLEVEL', user_id: 'USER01' }, because: 'the level is not in the lifecycle (CES 400)' },
+      {
+        args: {
+          assignment_id: 'PLAY000313',
+          module_name: 'TNEW01',
+          module_type: 'COB',
+          stream: 'PLAY',
+          application: 'PLAY',
+          level: 'NOLEVEL',
+          user_id: 'USER01',
+        },
+        because: 'the level is not in the lifecycle (CES 400)',
+      },
     ],
   },
   input: z.object({
@@ -54,22 +61,20 @@ export const loadTask = defineTool({
   }),
   output: z.object({ assignmentId: z.string(), taskId: z.string().optional(), message: z.string().optional() }),
   async run(a, ctx) {
-    const reply = await ctx.ces.call(
-      ops.loadTask,
-      {
-        path: { assignmentId: a.assignment_id },
-        body: {
-          stream: a.stream,
-          application: a.application,
-          subAppl: a.sub_appl,
-          moduleName: a.module_name,
-          moduleType: a.module_type,
-          currentLevel: a.level,
-          startingLevel: a.starting_level ?? a.level,
-          userId: a.user_id,
-          runtimeConfiguration: ctx.ces.runtimeConfig,
-        },
-      });
+    const reply = await ctx.ces.call(ops.loadTask, {
+      path: { assignmentId: a.assignment_id },
+      body: {
+        stream: a.stream,
+        application: a.application,
+        subAppl: a.sub_appl,
+        moduleName: a.module_name,
+        moduleType: a.module_type,
+        currentLevel: a.level,
+        startingLevel: a.starting_level ?? a.level,
+        userId: a.user_id,
+        runtimeConfiguration: ctx.ces.runtimeConfig,
+      },
+    });
     const structured = dropUndefined({ assignmentId: a.assignment_id, taskId: clean(reply.taskId), message: clean(reply.message) });
     return {
       text: `Loaded ${a.module_name} (${a.module_type}) into ${a.assignment_id} at ${a.level}${structured.taskId ? ` as task ${structured.taskId}` : ''}.${structured.message ? ` CES said: ${structured.message}` : ''}`,

@@ -23,7 +23,12 @@ export const promote = defineTool({
       { args: { container_type: 'assignment', container_id: 'PLAY000313', level: 'DEV1' }, shows: 'an assignment promoted from DEV1 to QA' },
       { args: { container_type: 'release', container_id: 'REL2026Q4', level: 'QA' }, shows: 'a release promoted from QA to STG' },
     ],
-    fails: [{ args: { container_type: 'assignment', container_id: 'PLAY000313', level: 'DEV1', task_ids: ['7E3A5D04D0C2'] }, because: 'CES cannot promote by task id' }],
+    fails: [
+      {
+        args: { container_type: 'assignment', container_id: 'PLAY000313', level: 'DEV1', task_ids: ['7E3A5D04D0C2'] },
+        because: 'CES cannot promote by task id',
+      },
+    ],
   },
   input: z.object({
     ...lifecycleInput,

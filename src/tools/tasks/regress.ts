@@ -23,7 +23,9 @@ export const regress = defineTool({
       { args: { container_type: 'assignment', container_id: 'PLAY000298', level: 'QA' }, shows: 'an assignment regressed from QA to DEV1' },
       { args: { container_type: 'release', container_id: 'REL2026Q4', level: 'QA' }, shows: 'a release regressed from QA' },
     ],
-    fails: [{ args: { container_type: 'assignment', container_id: 'PLAY000298', level: 'QA', task_ids: ['7E3A5D04D8A1'] }, because: 'CES cannot regress by task id' }],
+    fails: [
+      { args: { container_type: 'assignment', container_id: 'PLAY000298', level: 'QA', task_ids: ['7E3A5D04D8A1'] }, because: 'CES cannot regress by task id' },
+    ],
   },
   input: z.object({ ...lifecycleInput, ...pickSetOptions('runtime_configuration', 'change_type') }),
   output: z.object(lifecycleOutput),

@@ -139,11 +139,22 @@ export async function startControlPlane(): Promise<ControlPlane> {
   };
   try {
     const etcd = daemon(dir, 'etcd', tool('etcd'), [
-      '--name', 'chart-test', '--data-dir', join(dir, 'etcd-data'),
-      '--listen-client-urls', `http://127.0.0.1:${etcdClient}`, '--advertise-client-urls', `http://127.0.0.1:${etcdClient}`,
-      '--listen-peer-urls', `http://127.0.0.1:${etcdPeer}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${etcdPeer}`,
-      '--initial-cluster', `chart-test=http://127.0.0.1:${etcdPeer}`,
-      '--log-level', 'warn',
+      '--name',
+      'chart-test',
+      '--data-dir',
+      join(dir, 'etcd-data'),
+      '--listen-client-urls',
+      `http://127.0.0.1:${etcdClient}`,
+      '--advertise-client-urls',
+      `http://127.0.0.1:${etcdClient}`,
+      '--listen-peer-urls',
+      `http://127.0.0.1:${etcdPeer}`,
+      '--initial-advertise-peer-urls',
+      `http://127.0.0.1:${etcdPeer}`,
+      '--initial-cluster',
+      `chart-test=http://127.0.0.1:${etcdPeer}`,
+      '--log-level',
+      'warn',
     ]);
     children.push(etcd);
     await waitFor('etcd', etcd, join(dir, 'etcd.log'), async () => (await fetch(`http://127.0.0.1:${etcdClient}/health`)).ok, 30_000);
@@ -151,37 +162,62 @@ export async function startControlPlane(): Promise<ControlPlane> {
 
     const apiserver = daemon(dir, 'apiserver', tool('kube-apiserver'), [
       `--etcd-servers=http://127.0.0.1:${etcdClient}`,
-      '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${apiPort}`,
-      `--tls-cert-file=${certFile}`, `--tls-private-key-file=${keyFile}`, `--client-ca-file=${caFile}`,
-      `--token-auth-file=${tokens}`, '--authorization-mode=RBAC',
+      '--bind-address=127.0.0.1',
+      '--advertise-address=127.0.0.1',
+      `--secure-port=${apiPort}`,
+      `--tls-cert-file=${certFile}`,
+      `--tls-private-key-file=${keyFile}`,
+      `--client-ca-file=${caFile}`,
+      `--token-auth-file=${tokens}`,
+      '--authorization-mode=RBAC',
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-      `--service-account-key-file=${saPub}`, `--service-account-signing-key-file=${saKey}`,
-      '--service-cluster-ip-range=10.96.0.0/24', '--endpoint-reconciler-type=none',
-      '--enable-priority-and-fairness=false', `--cert-dir=${join(dir, 'apiserver-certs')}`,
+      `--service-account-key-file=${saPub}`,
+      `--service-account-signing-key-file=${saKey}`,
+      '--service-cluster-ip-range=10.96.0.0/24',
+      '--endpoint-reconciler-type=none',
+      '--enable-priority-and-fairness=false',
+      `--cert-dir=${join(dir, 'apiserver-certs')}`,
       // PodSecurity is on by default; named here because these tests are about it.
       '--enable-admission-plugins=NamespaceLifecycle,ServiceAccount,PodSecurity,LimitRanger,ResourceQuota',
     ]);
     children.push(apiserver);
-    await waitFor('kube-apiserver', apiserver, join(dir, 'apiserver.log'), async () => {
-      const { status, body } = await get(`${server}/readyz`, pki.ca.cert, token);
-      return status === 200 && body === 'ok';
-    }, 180_000);
+    await waitFor(
+      'kube-apiserver',
+      apiserver,
+      join(dir, 'apiserver.log'),
+      async () => {
+        const { status, body } = await get(`${server}/readyz`, pki.ca.cert, token);
+        return status === 200 && body === 'ok';
+      },
+      180_000,
+    );
     const apiserverReady = (Date.now() - started) / 1000;
 
     const kcm = daemon(dir, 'controller-manager', tool('kube-controller-manager'), [
-      `--kubeconfig=${kubeconfig}`, `--authentication-kubeconfig=${kubeconfig}`, `--authorization-kubeconfig=${kubeconfig}`,
-      '--bind-address=127.0.0.1', `--secure-port=${kcmPort}`,
-      `--service-account-private-key-file=${saKey}`, `--root-ca-file=${caFile}`,
-      '--use-service-account-credentials=false', '--leader-elect=false',
+      `--kubeconfig=${kubeconfig}`,
+      `--authentication-kubeconfig=${kubeconfig}`,
+      `--authorization-kubeconfig=${kubeconfig}`,
+      '--bind-address=127.0.0.1',
+      `--secure-port=${kcmPort}`,
+      `--service-account-private-key-file=${saKey}`,
+      `--root-ca-file=${caFile}`,
+      '--use-service-account-credentials=false',
+      '--leader-elect=false',
       // No nodes exist: the node controllers would only log errors.
       '--controllers=*,-node-ipam-controller,-node-lifecycle-controller',
     ]);
     children.push(kcm);
     // Ready when its service-account controller has created the default namespace's account.
-    await waitFor('kube-controller-manager', kcm, join(dir, 'controller-manager.log'), async () => {
-      const { status } = await get(`${server}/api/v1/namespaces/default/serviceaccounts/default`, pki.ca.cert, token);
-      return status === 200;
-    }, 120_000);
+    await waitFor(
+      'kube-controller-manager',
+      kcm,
+      join(dir, 'controller-manager.log'),
+      async () => {
+        const { status } = await get(`${server}/api/v1/namespaces/default/serviceaccounts/default`, pki.ca.cert, token);
+        return status === 200;
+      },
+      120_000,
+    );
     const controllerManagerReady = (Date.now() - started) / 1000;
     return {
       kubeconfig,

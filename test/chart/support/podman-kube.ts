@@ -18,7 +18,10 @@ import type { K8sObject, Loose } from './render.js';
 export class KubeletSecretDir {
   readonly dir: string;
   private version = 0;
-  constructor(private readonly gid: number, data: Record<string, string>) {
+  constructor(
+    private readonly gid: number,
+    data: Record<string, string>,
+  ) {
     this.dir = mkdtempSync(join(tmpdir(), 'ispw-mcp-chart-secret-'));
     chmodSync(this.dir, 0o755);
     this.update(data);

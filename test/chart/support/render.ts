@@ -8,7 +8,7 @@ import { parseAllDocuments } from 'yaml';
 import { CHART, KUBE_VERSION, run, tool, type Result } from './tools.js';
 
 /** Kubernetes objects are checked field by field; a loose type keeps those checks readable. */
- 
+
 export type Loose = any;
 
 export interface K8sObject {

@@ -58,7 +58,11 @@ describe('advertised tool schemas', () => {
       ['ispw_generate', { container_type: 'assignment', container_id: DEMO.assignmentId, level: 'DEV1', module_name: 'A/B' }, /module_name must look like/],
       ['ispw_get_assignment', { assignment_id: DEMO.assignmentId, srid: 'CW09/../x' }, /srid must look like/],
       ['ispw_list_assignments', { stream: '' }, /stream/],
-      ['ispw_promote', { container_type: 'assignment', container_id: DEMO.assignmentId, level: 'DEV1', runtime_configuration: 'TOO-LONG-CONFIG' }, /runtime_configuration/],
+      [
+        'ispw_promote',
+        { container_type: 'assignment', container_id: DEMO.assignmentId, level: 'DEV1', runtime_configuration: 'TOO-LONG-CONFIG' },
+        /runtime_configuration/,
+      ],
     ];
     for (const [tool, args, message] of cases) {
       const result = await h.call(tool, args);

@@ -22,7 +22,9 @@ afterEach(async () => {
 async function setup(stepMs: number) {
   let now = Date.UTC(2026, 10, 3, 9, 0);
   sim = await startSimulator({ tokens: [TOKEN], stepMs, now: () => now });
-  directory = createCesDirectory({ instances: [{ name: 'sim', url: sim.url, srids: sim.srids, token: () => TOKEN, runtimeConfig: DEMO.runtimeConfig, timeoutMs: 5000, retries: 0 }] });
+  directory = createCesDirectory({
+    instances: [{ name: 'sim', url: sim.url, srids: sim.srids, token: () => TOKEN, runtimeConfig: DEMO.runtimeConfig, timeoutMs: 5000, retries: 0 }],
+  });
   const target = directory.resolve();
   const progress: ProgressUpdate[] = [];
   const signal = new AbortController().signal;

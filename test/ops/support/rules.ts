@@ -26,7 +26,10 @@ export interface RecordingRule {
 }
 
 interface RuleFile {
-  groups: { name: string; rules: ({ alert?: string; record?: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> })[] }[];
+  groups: {
+    name: string;
+    rules: { alert?: string; record?: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> }[];
+  }[];
 }
 
 export const ruleFiles = () =>

@@ -96,7 +96,13 @@ export async function mixedWorkload(ops: OpsServer): Promise<{ writes: number }>
     ops.sim.setFaults([]);
     await ok('ispw_list_sets', {});
     await ok('ispw_generate', { container_type: 'assignment', container_id: DEMO.dev2AssignmentId, level: 'DEV2', wait_seconds: 10 });
-    await failed('ispw_generate', { container_type: 'assignment', container_id: DEMO.assignmentId, level: 'DEV1', task_ids: ['7E3A5D04D0C2'], module_name: 'X' });
+    await failed('ispw_generate', {
+      container_type: 'assignment',
+      container_id: DEMO.assignmentId,
+      level: 'DEV1',
+      task_ids: ['7E3A5D04D0C2'],
+      module_name: 'X',
+    });
     // A confirmation: issued, a forged token refused, then redeemed.
     const promote = { container_type: 'assignment', container_id: DEMO.assignmentId, level: 'DEV1' };
     const preview = await ok('ispw_promote', promote);
