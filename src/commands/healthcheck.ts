@@ -72,7 +72,7 @@ export function healthTarget(
     try {
       return readFile(path);
     } catch (error) {
-      throw new Error(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new Error(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
     }
   };
   const probe: ProbeTls = { ca: read('the listener certificate', tls.certFile) };

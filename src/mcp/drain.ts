@@ -96,14 +96,14 @@ export class Drain {
 export function untilCancelled<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.reason instanceof ShutdownCancellation) {
     work.catch(() => undefined);
-    return Promise.reject(signal.reason as Error);
+    return Promise.reject(signal.reason);
   }
   if (signal.aborted) return work;
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => {
       if (!(signal.reason instanceof ShutdownCancellation)) return;
       work.catch(() => undefined);
-      reject(signal.reason as Error);
+      reject(signal.reason);
     };
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(
@@ -113,7 +113,7 @@ export function untilCancelled<T>(work: Promise<T>, signal: AbortSignal): Promis
       },
       (error: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        reject(error as Error);
+        reject(error);
       },
     );
   });

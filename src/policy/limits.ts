@@ -7,6 +7,7 @@ import { bulkhead, BulkheadRejectedError, type BulkheadPolicy } from 'cockatiel'
 import { interceptTarget, type CesTarget } from '../ces/api.js';
 import { RetryLaterError } from '../mcp/kit/errors.js';
 import { linkSignals } from '../shared/linked-signal.js';
+import { createTokenBuckets } from '../shared/token-buckets.js';
 
 export class LimitError extends RetryLaterError {
   override readonly name = 'LimitError';
@@ -18,28 +19,13 @@ export interface RateLimiter {
 }
 
 /** `perMinute` 0 disables the limit. Buckets refill continuously and allow a burst of `perMinute`. */
-export function createRateLimiter(perMinute: number, now: () => number = () => performance.now(), maxCallers = 10_000): RateLimiter {
-  const buckets = new Map<string, { tokens: number; at: number }>();
-  const ratePerMs = perMinute / 60_000;
+export function createRateLimiter(perMinute: number, now?: () => number, maxCallers?: number): RateLimiter {
+  const buckets = createTokenBuckets(perMinute, now, maxCallers);
   return {
     take(caller) {
-      if (perMinute <= 0) return;
-      const t = now();
-      let bucket = buckets.get(caller);
-      if (bucket) {
-        bucket.tokens = Math.min(perMinute, bucket.tokens + (t - bucket.at) * ratePerMs);
-        bucket.at = t;
-        buckets.delete(caller); // re-insert: Map order is the LRU order
-      } else {
-        bucket = { tokens: perMinute, at: t };
-        if (buckets.size >= maxCallers) buckets.delete(buckets.keys().next().value as string);
-      }
-      buckets.set(caller, bucket);
-      if (bucket.tokens < 1) {
-        const retryAfterSeconds = Math.max(1, Math.ceil((1 - bucket.tokens) / ratePerMs / 1000));
-        throw new LimitError(`Rate limit reached: at most ${perMinute} calls per minute per caller. Retry after ${retryAfterSeconds} s.`, retryAfterSeconds);
-      }
-      bucket.tokens -= 1;
+      const retryAfterSeconds = buckets.take(caller);
+      if (retryAfterSeconds === undefined) return;
+      throw new LimitError(`Rate limit reached: at most ${perMinute} calls per minute per caller. Retry after ${retryAfterSeconds} s.`, retryAfterSeconds);
     },
   };
 }

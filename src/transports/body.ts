@@ -96,7 +96,6 @@ export function refuseTooLarge(req: IncomingMessage, res: ServerResponse, bodyEx
     return;
   }
   let discarded = 0;
-  let idle: NodeJS.Timeout | undefined;
   const finish = () => {
     clearTimeout(idle);
     req.off('data', onData);
@@ -112,9 +111,9 @@ export function refuseTooLarge(req: IncomingMessage, res: ServerResponse, bodyEx
   const onData = (chunk: Buffer) => {
     discarded += chunk.byteLength;
     if (discarded > DISCARD_LIMIT_BYTES) return cut();
-    idle?.refresh();
+    idle.refresh();
   };
-  idle = setTimeout(cut, DISCARD_IDLE_MS);
+  const idle = setTimeout(cut, DISCARD_IDLE_MS);
   idle.unref();
   req.on('data', onData);
   req.once('end', finish);

@@ -164,7 +164,7 @@ function serverContext(plan: FastCallPlan, authInfo: AuthInfo | undefined, signa
       requestSampling: UNAVAILABLE.requestSampling,
     },
     http: { authInfo },
-  } as unknown as ServerContext;
+  };
 }
 
 /**

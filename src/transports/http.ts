@@ -226,7 +226,7 @@ export async function startHttpServer(
     }
   };
   const tls = options.tls ? listenerTls(options.tls, logger) : undefined;
-  const server: Server = tls ? (createTlsServer(tls.serverOptions, handler) as unknown as Server) : createServer(handler);
+  const server: Server = tls ? createTlsServer(tls.serverOptions, handler) : createServer(handler);
   tls?.follow(server as unknown as HttpsServer);
   // A client that sends `Expect: 100-continue` with a body over the limit is refused before it sends it.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {

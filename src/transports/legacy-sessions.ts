@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { isInitializeRequest, WebStandardStreamableHTTPServerTransport, type AuthInfo, type Server as SdkServer } from '@modelcontextprotocol/server';
 
 import { principalOf } from '../auth/principal.js';
-import { createRateLimiter, LimitError, type RateLimiter } from '../policy/limits.js';
+import { createTokenBuckets, type TokenBuckets } from '../shared/token-buckets.js';
 import type { Logger } from '../telemetry/logger.js';
 import { jsonRpcError } from './admission.js';
 
@@ -38,7 +38,7 @@ export class LegacySessions {
   /** Session ids per caller, in the order they were last used (least recent first). */
   private readonly byCaller = new Map<string, Set<string>>();
   private readonly sweeper: NodeJS.Timeout;
-  private readonly opening: RateLimiter;
+  private readonly opening: TokenBuckets;
   private readonly maxPerCaller: number;
 
   constructor(
@@ -49,7 +49,7 @@ export class LegacySessions {
     this.sweeper = setInterval(() => this.sweep(), every);
     this.sweeper.unref();
     const perMinute = options.perCallerPerMinute ?? DEFAULT_SESSION_LIMITS.perCallerPerMinute;
-    this.opening = createRateLimiter(perMinute, options.now);
+    this.opening = createTokenBuckets(perMinute, options.now);
     const perCaller = options.maxPerCaller ?? DEFAULT_SESSION_LIMITS.maxPerCaller;
     this.maxPerCaller = perCaller > 0 ? Math.min(perCaller, options.maxSessions) : options.maxSessions;
   }
@@ -96,12 +96,10 @@ export class LegacySessions {
     if (!isInitializeRequest(body)) {
       return jsonRpcError(400, -32000, 'Bad Request: send initialize first, or the Mcp-Session-Id of an open session');
     }
-    try {
-      this.opening.take(caller);
-    } catch (error) {
-      if (!(error instanceof LimitError)) throw error;
-      const wait = String(error.retryAfterSeconds);
-      this.options.logger.info({ caller, retryAfterSeconds: error.retryAfterSeconds }, 'initialize refused: too many sessions opened by one caller');
+    const retryAfterSeconds = this.opening.take(caller);
+    if (retryAfterSeconds !== undefined) {
+      const wait = String(retryAfterSeconds);
+      this.options.logger.info({ caller, retryAfterSeconds }, 'initialize refused: too many sessions opened by one caller');
       return jsonRpcError(
         429,
         -32000,

@@ -69,8 +69,8 @@ function npmRunDemo(): NpmDemo {
   };
   const npm = spawn('npm', ['run', 'demo', '--', '--port', '0', '--step-ms', '100'], { cwd: scratch, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  npm.stdout!.setEncoding('utf8').on('data', (c: string) => (output += c));
-  npm.stderr!.setEncoding('utf8').on('data', (c: string) => (output += c));
+  npm.stdout.setEncoding('utf8').on('data', (c: string) => (output += c));
+  npm.stderr.setEncoding('utf8').on('data', (c: string) => (output += c));
   const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
   return { npm, output: () => output, exited };
 }

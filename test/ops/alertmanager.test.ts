@@ -4,7 +4,7 @@
 // explains — and lets them through once it resolves. Negative cases show each gate can fail.
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -75,7 +75,8 @@ interface Delivery {
 /** Stands in for PagerDuty's Events API v2 and Opsgenie's Alert API, recording every notification. */
 async function startNotificationSink(): Promise<{ server: Server; url: string; deliveries: Delivery[] }> {
   const deliveries: Delivery[] = [];
-  const server = createServer(async (req: IncomingMessage, res) => {
+  const server = createServer((req, res) => void receive(req, res));
+  async function receive(req: IncomingMessage, res: ServerResponse) {
     let text = '';
     for await (const chunk of req) text += chunk;
     const receiver = req.url!.startsWith('/pagerduty') ? 'pagerduty' : 'opsgenie';
@@ -83,7 +84,7 @@ async function startNotificationSink(): Promise<{ server: Server; url: string; d
     res
       .writeHead(202, { 'content-type': 'application/json' })
       .end(receiver === 'pagerduty' ? '{"status":"success","dedup_key":"x"}' : '{"result":"Request will be processed","requestId":"r"}');
-  });
+  }
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as { port: number };

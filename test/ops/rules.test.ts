@@ -18,7 +18,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** A copy of a promtool test file that loads `rules` instead of the committed rule file. */
 function testAgainst(testFile: string, rules: string): string {
-  const text = readFileSync(repoPath(testFile), 'utf8').replace(/^  - \.\.\/\.\.\/\.\.\/deploy\/monitoring\/prometheus\/.*$/m, `  - ${rules}`);
+  const text = readFileSync(repoPath(testFile), 'utf8').replace(/^ {2}- \.\.\/\.\.\/\.\.\/deploy\/monitoring\/prometheus\/.*$/m, `  - ${rules}`);
   const path = join(scratch, `${Math.random().toString(36).slice(2)}.test.yaml`);
   writeFileSync(path, text);
   return path;

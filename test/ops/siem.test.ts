@@ -8,7 +8,7 @@
 // the receiving end, log lines keep their correlation ids, and no secret travelled anywhere.
 import { once } from 'node:events';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
@@ -45,7 +45,8 @@ async function startReceiver() {
   const raw: string[] = [];
   const authorizations = new Set<string | undefined>();
   let requests = 0;
-  const server: Server = createServer(async (req, res) => {
+  const server: Server = createServer((req, res) => void receive(req, res));
+  async function receive(req: IncomingMessage, res: ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     requests += 1;
@@ -75,7 +76,7 @@ async function startReceiver() {
       }
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-  });
+  }
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as { port: number };

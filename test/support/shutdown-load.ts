@@ -91,9 +91,9 @@ export async function runShutdownLoad(options: ShutdownLoadOptions): Promise<Shu
   );
   const exited = new Promise<number | null>((resolve) => server.proc.once('exit', (code) => resolve(code)));
   try {
-    const plan = Array.from({ length: options.callers }, (_, i) => ({
-      era: (i % 2 === 0 ? '2025' : '2026') as Era,
-      kind: (i % 4 < 2 ? 'set-wait' : 'ces-stuck') as CallerOutcome['kind'],
+    const plan = Array.from({ length: options.callers }, (_, i): { era: Era; kind: CallerOutcome['kind']; progress: boolean } => ({
+      era: i % 2 === 0 ? '2025' : '2026',
+      kind: i % 4 < 2 ? 'set-wait' : 'ces-stuck',
       // Every other set wait asks for progress: both the fast path and the SDK's handlers answer.
       progress: i % 8 < 2,
     }));
@@ -116,7 +116,7 @@ export async function runShutdownLoad(options: ShutdownLoadOptions): Promise<Shu
       return clients[i]!.client.callTool({ name, arguments: args }, { timeout: stuckMs, maxTotalTimeout: stuckMs, ...progress }).then(
         (result) => {
           if (sigtermAt === 0) early.push(`${name}: ${JSON.stringify(result.content)}`);
-          return { result: result as CallToolResult, failure: undefined, at: performance.now() };
+          return { result, failure: undefined, at: performance.now() };
         },
         (error: unknown) => {
           if (sigtermAt === 0) early.push(`${name}: ${String(error)}`);
@@ -136,9 +136,13 @@ export async function runShutdownLoad(options: ShutdownLoadOptions): Promise<Shu
     // Every call is running before the signal. Set waits first, until each has polled its set; then
     // the calls that get stuck in CES (they hold CES connections, so later polls may queue behind them).
     const calls: ReturnType<typeof start>[] = new Array(plan.length);
-    plan.forEach((p, i) => p.kind === 'set-wait' && (calls[i] = start(p, i)));
+    plan.forEach((p, i) => {
+      if (p.kind === 'set-wait') calls[i] = start(p, i);
+    });
     await running('the set waits to poll their sets', () => sets().size >= setWaits);
-    plan.forEach((p, i) => p.kind === 'ces-stuck' && (calls[i] = start(p, i)));
+    plan.forEach((p, i) => {
+      if (p.kind === 'ces-stuck') calls[i] = start(p, i);
+    });
     await running('the stuck calls to reach CES', () => posts('/promote') >= stuck);
     sigtermAt = performance.now();
     server.proc.kill('SIGTERM');
