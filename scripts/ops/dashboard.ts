@@ -295,8 +295,8 @@ const ROWS = (spec: SloSpec): RowSpec[] => [
         unit: 'd',
         queries: [
           {
-            expr: `min by (kind, exported_instance) (${m('ispw_mcp_certificate_expiry_timestamp_seconds')} - time()) / 86400`,
-            legend: '{{kind}} {{exported_instance}}',
+            expr: `min by (kind, ces_instance) (${m('ispw_mcp_certificate_expiry_timestamp_seconds')} - time()) / 86400`,
+            legend: '{{kind}} {{ces_instance}}',
           },
         ],
       },

@@ -1,5 +1,5 @@
 // The expiry of every certificate the server is configured with, as the gauge
-// `ispw_mcp_certificate_expiry_timestamp_seconds{kind, instance}` (seconds since the epoch of the
+// `ispw_mcp_certificate_expiry_timestamp_seconds{kind, ces_instance}` (seconds since the epoch of the
 // certificate's notAfter), so an alert can fire weeks before a CES client certificate, a CA or the
 // listener certificate runs out. The files are read from the configured paths at scrape time and
 // parsed again only when they change (size, mtime, inode), so a rotated file — a Kubernetes secret

@@ -214,13 +214,13 @@ export class Metrics {
   certificateExpiry(read: () => Promise<CertificateExpiry[]>): void {
     new Gauge({
       name: METRIC.certificateExpiry,
-      help: 'notAfter of the configured certificates, seconds since the epoch, by kind (ces_client, ces_ca, listener, listener_client_ca) and instance (CES instance name, or listener); the earliest of a file with several certificates.',
-      labelNames: ['kind', 'instance'] as const,
+      help: 'notAfter of the configured certificates, seconds since the epoch, by kind (ces_client, ces_ca, listener, listener_client_ca) and ces_instance (CES instance name, or listener; not `instance`, which Prometheus reserves for the scrape target); the earliest of a file with several certificates.',
+      labelNames: ['kind', 'ces_instance'] as const,
       registers: [this.registry],
       async collect() {
         const expiries = await read();
         this.reset();
-        for (const e of expiries) this.set({ kind: e.kind, instance: e.instance }, e.notAfterSeconds);
+        for (const e of expiries) this.set({ kind: e.kind, ces_instance: e.instance }, e.notAfterSeconds);
       },
     });
   }

@@ -15,7 +15,7 @@ import { loadSloSpec } from '../../scripts/ops/slo-spec.js';
 import { ROOT } from './support/tools.js';
 
 /** Labels Prometheus adds from the scrape target (Kubernetes service discovery, ServiceMonitor). */
-const TARGET_LABELS = new Set(['namespace', 'pod', 'job', 'instance', 'service', 'container', 'endpoint', 'exported_instance']);
+const TARGET_LABELS = new Set(['namespace', 'pod', 'job', 'instance', 'service', 'container', 'endpoint']);
 /** Series Prometheus makes itself for every target. */
 const PROMETHEUS_SERIES = new Set(['up']);
 let ops: OpsServer;

@@ -1,4 +1,4 @@
-// `ispw_mcp_certificate_expiry_timestamp_seconds{kind, instance}` over a real server process: the
+// `ispw_mcp_certificate_expiry_timestamp_seconds{kind, ces_instance}` over a real server process: the
 // CES client certificate, the CES CA bundle (its earliest certificate), the listener certificate and
 // the listener's client CA, read from the configured (Kubernetes-style) files; a rotated file shows
 // its new expiry at the next scrape, and a file without a certificate has no series.
@@ -49,7 +49,7 @@ async function scrape(server: ServerProcess): Promise<Map<string, number>> {
   const url = /"url":"(http:\/\/[^"]+\/metrics)"/.exec(server.stderr())![1]!;
   const { samples } = parsePrometheus(await (await fetch(url)).text());
   return new Map(
-    samples.filter((s) => s.name === 'ispw_mcp_certificate_expiry_timestamp_seconds').map((s) => [`${s.labels.kind}/${s.labels.instance}`, s.value]),
+    samples.filter((s) => s.name === 'ispw_mcp_certificate_expiry_timestamp_seconds').map((s) => [`${s.labels.kind}/${s.labels.ces_instance}`, s.value]),
   );
 }
 
