@@ -5,7 +5,7 @@
 // and signed, then verification as a user would. Then the failures: another key, a re-tagged
 // unsigned image, a copy in another repository without its signatures, and a tampered attestation.
 // Kyverno's verifyImages against the same registry admits the signed image and refuses the unsigned one.
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,12 +59,7 @@ beforeAll(async () => {
   }
   const db = join(work.path, 'osv-db');
   await buildFixtureOsvDb(db);
-  // The real chart once it exists; until then a stand-in made by `helm create`, so the chart step runs.
-  let chart = join(ROOT, 'charts/ispw-mcp');
-  if (!existsSync(join(chart, 'Chart.yaml'))) {
-    await runOk(tool('helm'), ['create', join(work.path, 'ispw-mcp')], { env: { ...env, HELM_CONFIG_HOME: join(work.path, 'helm') } });
-    chart = join(work.path, 'ispw-mcp');
-  }
+  const chart = join(ROOT, 'charts/ispw-mcp');
   const result = await bash(
     'pipeline.sh',
     [
