@@ -40,7 +40,22 @@ beforeAll(() => {
     execFileSync('npm', args, { cwd, env: env(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 });
   const out = npm(['pack', '--json', '--pack-destination', work, '--loglevel=error'], checkout);
   packed = (JSON.parse(out) as (typeof packed)[])[0]!;
-  npm(['install', '-g', '--prefix', join(work, 'prefix'), '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', join(work, packed.filename)]);
+  // npm waits 5 minutes on a stalled registry request by default (fetch-timeout), longer than this
+  // test's bound: a short timeout with retries turns a stall into a retry (the install resolves the
+  // package's version ranges, so it may fetch what `npm ci` did not cache).
+  npm([
+    'install',
+    '-g',
+    '--prefix',
+    join(work, 'prefix'),
+    '--prefer-offline',
+    '--fetch-timeout=20000',
+    '--fetch-retries=4',
+    '--no-audit',
+    '--no-fund',
+    '--loglevel=error',
+    join(work, packed.filename),
+  ]);
   bin = join(work, 'prefix', 'bin', Object.keys(pkg.bin)[0]!);
 }, 300_000);
 
