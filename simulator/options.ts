@@ -1,7 +1,7 @@
 // Public types of the simulator: start options, the running handle and the request log entries.
 import type { IncomingHttpHeaders } from 'node:http';
 
-import type { Estate } from './estate.js';
+import type { Estate, SetRealism } from './estate.js';
 import type { FaultRule } from './faults.js';
 
 export interface SimulatorOptions {
@@ -15,6 +15,8 @@ export interface SimulatorOptions {
   srids?: string[];
   /** Time each running set state lasts; default 1000. With 0, sets complete on the next read. */
   stepMs?: number;
+  /** Real-CES behaviours a client must cope with (set actions that show late, sets that close with failed tasks, …); all off by default. */
+  realism?: Partial<SetRealism>;
   /** `-await` endpoints give up after this (default 30000). */
   awaitTimeoutMs?: number;
   /** PEM strings; turns the server into HTTPS. */

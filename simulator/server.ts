@@ -22,7 +22,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const tokens = new Set(validateTokens(options.tokens));
   const srids = options.srids && options.srids.length > 0 ? [...options.srids] : ['CW09-47623'];
   const clock = options.now ?? Date.now;
-  const estate = new Estate({ clock, stepMs: options.stepMs ?? 1000 });
+  const estate = new Estate({ clock, stepMs: options.stepMs ?? 1000, ...(options.realism ? { realism: options.realism } : {}) });
   if (options.seed === 'empty') seedLifecycle(estate);
   else seedDemo(estate);
   const faults = new FaultEngine(options.faults ?? [], options.random);

@@ -28,6 +28,11 @@ export interface CallOptions {
    * counts against the request's own deadline.
    */
   queuedMs?: number;
+  /**
+   * This request's own timeout instead of the instance's: for the `…-await` operations, which CES
+   * answers only when the work ends (bounded by the caller's wait, never shorter than the default).
+   */
+  timeoutMs?: number;
   /** false: one attempt only, even where a retry would be safe (the readiness probe). Default true. */
   retry?: boolean;
 }

@@ -271,7 +271,10 @@ export function createCesClient(options: CesClientOptions): CesClient {
     // request); disposed when the reply has been read.
     // Time this request spent queued (policy/limits.ts) counts against its first attempt.
     const queuedMs = resendCount === 0 ? (callOptions.queuedMs ?? 0) : 0;
-    const attemptTimeoutMs = Math.max(1, timeoutMs - queuedMs);
+    // An awaited operation (generate-await, build-await) brings its own, longer timeout: CES holds its
+    // reply until the work ends (docs/ces-api.md errata E3).
+    const requestTimeoutMs = callOptions.timeoutMs ?? timeoutMs;
+    const attemptTimeoutMs = Math.max(1, requestTimeoutMs - queuedMs);
     const linked = linkSignals([attemptSignal], attemptTimeoutMs);
     const signal = linked.signal;
     const started = performance.now();
@@ -286,6 +289,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
         headers,
         body: body ?? null,
         signal,
+        ...(callOptions.timeoutMs === undefined ? {} : { headersTimeout: attemptTimeoutMs, bodyTimeout: attemptTimeoutMs }),
       });
       const ok = response.statusCode >= 200 && response.statusCode < 300;
       const declared = Number(response.headers['content-length']);

@@ -96,11 +96,12 @@ describe('lifecycle routing', () => {
     expect(h.sim.requests).toHaveLength(0);
   });
 
-  it('a reply without setId (nothing qualified) is a normal result carrying the CES message', async () => {
+  it('a reply without setId (nothing qualified) is a failed call: CES did nothing; the CES message and outcome no_set come with it', async () => {
     const r = await h.call('ispw_generate', { ...A, level: 'PRD' });
-    expect(r.isError).toBeFalsy();
+    expect(r.isError).toBe(true);
     expect(r.structuredContent).not.toHaveProperty('setId');
-    expect(textOf(r)).toMatch(/no set was created.*must contain tasks/);
+    expect(r.structuredContent).toMatchObject({ outcome: 'no_set', containerId: DEMO.assignmentId });
+    expect(textOf(r)).toMatch(/failed: CES created no set, so nothing was changed.*must contain tasks/);
   });
 
   it('an unknown assignment gives the CES 404 message', async () => {
@@ -124,7 +125,8 @@ describe('lifecycle routing', () => {
       task_ids: [DEMO.failingTaskId],
       await_in_ces: true,
     });
-    expect(r.isError, textOf(r)).toBeFalsy();
+    // A failed generate is a failed call, with the counts still attached for scripts.
+    expect(r.isError, textOf(r)).toBe(true);
     expect(lastRequest(h.sim, 'POST', `/assignments/${DEMO.failingAssignmentId}/taskIds/generate-await`)).toBeDefined();
     expect(r.structuredContent).toMatchObject({ outcome: 'failed', failedCount: 1 });
   });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { setOptionsInput } from '../../ces/set-options.js';
 import type { TaskInfo } from '../../ces/dto/index.js';
 import { guardedName } from '../../mcp/kit/params.js';
+import { deploymentRow, failedTask } from '../../mcp/kit/set-outcome.js';
 import { setWaitOutput } from '../../mcp/kit/wait-for-set.js';
 
 /** Row cap for every list tool; CES itself has no paging (docs/ces-api.md §3). */
@@ -55,12 +56,17 @@ export const taskRow = z.object(Object.fromEntries(TASK_KEYS.map((k) => [k, opti
 export type TaskRow = z.output<typeof taskRow>;
 export const toTaskRow = (task: TaskInfo): TaskRow => pickText(task, TASK_KEYS);
 
-/** What every set-creating tool returns (docs/ces-api.md §3.1, §4). */
+/** What every set-creating tool returns (docs/ces-api.md §3.1, §4; what a closed set did: docs/ces-fidelity.md). */
 export const setOpOutput = {
   setId: z.string().optional(),
   message: z.string().optional(),
   ...setWaitOutput,
 };
+
+/** Tools whose closed set is checked task by task (generate, build). */
+export const failedTasksOutput = { failedTasks: z.array(failedTask).optional() };
+/** Tools whose closed set may carry deployment requests (deploy, set actions). */
+export const deploymentsOutput = { deployments: z.array(deploymentRow).optional() };
 
 /** Caps a list at `limit` rows and says whether rows were left out. */
 export function cap<T>(items: readonly T[], limit: number): { items: T[]; count: number; truncated: boolean } {

@@ -5,9 +5,10 @@ import { z } from 'zod';
 import { ops } from '../../ces/operations.js';
 import { defineTool } from '../../mcp/kit/define-tool.js';
 import { CONTAINER_TYPE_CODE, setIdParam, taskIdParam, textParam, waitSecondsParam } from '../../mcp/kit/params.js';
-import { setOpOutput } from '../shared/fields.js';
+import { failedTasksOutput, setOpOutput } from '../shared/fields.js';
 import { containerIdParam } from '../shared/lifecycle.js';
-import { finishSetOp, renderSetOp } from '../shared/set-op.js';
+import { LIFECYCLE_WAIT } from '../../mcp/kit/set-outcome.js';
+import { finishSetOp, renderSetOp, setOpFailed, structuredOf } from '../shared/set-op.js';
 
 const token = z.string().regex(/^[\w@#$-]{1,32}$/);
 
@@ -54,7 +55,7 @@ export const generateWithParms = defineTool({
       .max(50),
     wait_seconds: waitSecondsParam,
   }),
-  output: z.object(setOpOutput),
+  output: z.object({ ...setOpOutput, ...failedTasksOutput }),
   async run(a, ctx) {
     const reply = await ctx.ces.call(ops.generateWithParms, {
       path: { taskId: a.task_id },
@@ -65,7 +66,16 @@ export const generateWithParms = defineTool({
         updateDetails: a.parms,
       },
     });
-    const structured = await finishSetOp(ctx, reply, a.wait_seconds);
-    return { text: renderSetOp(`Generate of task ${a.task_id} with parameters`, structured), structured };
+    const result = await finishSetOp(ctx, reply, a.wait_seconds, {
+      purpose: LIFECYCLE_WAIT,
+      setRequired: true,
+      evidence: 'generate',
+      expected: [{ taskId: a.task_id }],
+    });
+    return {
+      text: renderSetOp(`Generate of task ${a.task_id} with parameters`, result),
+      structured: structuredOf(result),
+      isError: setOpFailed(result, LIFECYCLE_WAIT),
+    };
   },
 });
