@@ -24,8 +24,13 @@ let work: string;
 let packed: { filename: string; files: { path: string }[]; size: number };
 let bin: string;
 let sim: RunningSimulator;
+// What npm needs to reach the registry where a TLS-inspecting proxy sits in between (its CA and proxy
+// settings, npm's own config); without them every registry request fails and npm retries until the
+// test's bound (SELF_SIGNED_CERT_IN_CHAIN). Nothing else of the caller's environment goes through.
+const NETWORK_ENV = /^(NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|(HTTPS?|NO|ALL)_PROXY|(https?|no|all)_proxy|npm_config_.+|NPM_CONFIG_.+)$/;
+const networkEnv = () => Object.fromEntries(Object.entries(process.env).filter(([key]) => NETWORK_ENV.test(key))) as Record<string, string>;
 // The pinned Node first on PATH: npm runs under it, and the installed bin's `#!/usr/bin/env node` finds it.
-const env = () => ({ PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? tmpdir() });
+const env = () => ({ ...networkEnv(), PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? tmpdir() });
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'issue-18-package-'));
