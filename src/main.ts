@@ -240,6 +240,7 @@ program
   .option('--require-client-cert', 'refuse clients without a certificate signed by --tls-ca')
   .option('--seed <seed>', 'estate to start with: demo or empty', 'demo')
   .option('--await-timeout-ms <ms>', 'how long the -await endpoints block')
+  .option('--realistic-sets', 'behave like real CES where clients are fooled: late set actions, lock waits, sets that close with failed tasks')
   .action(async (flags: Record<string, string>) => {
     const setStop = handleSignals();
     try {
