@@ -11,6 +11,8 @@ export interface SimulatorOptions {
   port?: number;
   /** Accepted CES tokens, raw (sent as `Authorization: <token>`, docs/ces-api.md §1.3). */
   tokens: string[];
+  /** PEM client certificates accepted for certificate authentication (docs/ces-api.md §1.3); none: tokens only. */
+  certificates?: string[];
   /** Default ['CW09-47623']. */
   srids?: string[];
   /** Time each running set state lasts; default 1000. With 0, sets complete on the next read. */

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 
 import type { CallInput, CallOptions } from './api.js';
+import { certificateHeaders, certificateSecret, type CertificateAuth } from './certificate-auth.js';
 import { CesError } from './errors.js';
 import type { BreakerState, CesObserver, CesRequestResult } from './observer.js';
 import type { HttpMethod, Operation } from './operations.js';
@@ -27,6 +28,8 @@ export interface CesClientOptions {
   token: () => string | undefined;
   /** What to tell the user when no token is configured. */
   tokenHint?: string;
+  /** Certificate authentication instead of the token (docs/ces-api.md §1.3); a per-call credential still wins. */
+  certificateAuth?: CertificateAuth;
   /** Time allowed for one attempt, from sending to the last body byte (default 30 s). */
   timeoutMs?: number;
   /** Connect timeout (default: min(timeoutMs, 10 s)). */
@@ -119,6 +122,8 @@ export function createCesClient(options: CesClientOptions): CesClient {
         // the provider failing is reported by the call itself
       }
     }
+    const certificate = certificateSecret(options.certificateAuth);
+    if (certificate) list.push(certificate);
     const passphrase = options.tls?.clientKeyPassphrase;
     const value = typeof passphrase === 'function' ? passphrase() : passphrase;
     if (value) list.push(value);
@@ -193,18 +198,8 @@ export function createCesClient(options: CesClientOptions): CesClient {
   };
   const retries: Record<HttpMethod, RetryPolicy> = { GET: retryPolicy('GET'), POST: retryPolicy('POST') };
 
-  async function attempt<R>(
-    operation: Operation<R>,
-    path: string,
-    body: string | undefined,
-    callOptions: CallOptions,
-    attemptSignal: AbortSignal,
-    resendCount: number,
-  ): Promise<R> {
-    const opName = operation.id;
-    const replyLimit = operation.maxReplyBytes ?? maxBytes;
-    // A per-call credential (per-user identity) replaces the instance's token for this call only.
-    const credential = callOptions.credential;
+  /** The token for one request: the caller's (per-user) or the instance's; missing or unsendable is `ces_auth`. */
+  function tokenFor(credential: CallOptions['credential'], opName: string): string {
     let token: string | undefined;
     try {
       token = (credential?.token ?? options.token)();
@@ -231,10 +226,28 @@ export function createCesClient(options: CesClientOptions): CesClient {
         },
       );
     }
+    return token;
+  }
 
+  async function attempt<R>(
+    operation: Operation<R>,
+    path: string,
+    body: string | undefined,
+    callOptions: CallOptions,
+    attemptSignal: AbortSignal,
+    resendCount: number,
+  ): Promise<R> {
+    const opName = operation.id;
+    const replyLimit = operation.maxReplyBytes ?? maxBytes;
+    // A per-call credential (per-user identity) replaces the instance's token for this call only;
+    // otherwise an instance with certificate authentication sends its certificate instead of a token.
+    const credential = callOptions.credential;
+    const certificateAuth = credential ? undefined : options.certificateAuth;
+    const authHeaders = certificateAuth ? certificateHeaders(certificateAuth, name, opName) : { authorization: tokenFor(credential, opName) };
     const headers: Record<string, string> = {
-      // The raw token with no scheme word, as every BMC client sends it (docs/ces-api.md §1.3).
-      authorization: token,
+      // The raw token with no scheme word, as every BMC client sends it (docs/ces-api.md §1.3), or
+      // the certificate headers.
+      ...authHeaders,
       // BMC clients send it on every call, GETs included (§1.4).
       'content-type': 'application/json',
       accept: operation.replyBody === 'zip' ? 'application/zip, application/octet-stream, application/json' : 'application/json',

@@ -11,6 +11,7 @@ import type { BreakerState, CesObserver } from './observer.js';
 import type { Operation } from './operations.js';
 import { encodePathValue, normaliseBaseUrl } from './paths.js';
 import type { CesProxyOptions, CesTlsOptions, PemSource } from './transport.js';
+import type { CertificateAuth } from './certificate-auth.js';
 
 /** One CES instance as the config layer describes it. Secrets are providers so files can rotate. */
 export interface CesInstanceOptions {
@@ -24,6 +25,8 @@ export interface CesInstanceOptions {
   token: () => string | undefined;
   /** Actionable text used when the token is missing, e.g. which env var or file to set. */
   tokenHint?: string;
+  /** Certificate authentication instead of the token (docs/ces-api.md §1.3). */
+  certificateAuth?: CertificateAuth;
   /** Runtime configuration used when a tool gives none. */
   runtimeConfig?: string;
   /**
@@ -112,6 +115,7 @@ export function createCesDirectory(options: CesDirectoryOptions, deps: CesDirect
       },
       ...pick(instance, [
         'tokenHint',
+        'certificateAuth',
         'proxy',
         'retryBaseDelayMs',
         'retryMaxDelayMs',
