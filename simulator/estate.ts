@@ -53,6 +53,8 @@ export interface Task {
   failDeploy?: boolean;
   /** Set by a failed generate so the await endpoints can report it. */
   lastGenerateFailed?: boolean;
+  /** Generate parameters, CATEGORY.NAME → value; defaults until generate-with-parameters changes them. */
+  genParms?: Record<string, string>;
 }
 
 export type ContainerStatus = 'Open' | 'Closed' | 'Cancelled';

@@ -240,19 +240,44 @@ describe('task tools', () => {
     expect(req.body).toMatchObject({ taskName: 'TPROG10', type: 'COB', path: 'DEV2', checkoutFromLevel: 'QA' });
   });
 
-  it('ispw_get_generate_parms then ispw_generate_with_parms round-trips the set id and fields', async () => {
+  it('ispw_get_generate_parms shows current values; ispw_generate_with_parms submits every field with the change (errata E6)', async () => {
     const form = await h.call('ispw_get_generate_parms', { task_id: TPROG01, ...A });
     expect(form.isError, textOf(form)).toBeFalsy();
-    const { setId, fields } = form.structuredContent as { setId: string; fields: { category?: string; name: string }[] };
-    expect(fields.length).toBeGreaterThan(0);
+    const { setId, fields } = form.structuredContent as { setId: string; fields: { category?: string; name: string; value?: string }[] };
+    // The set id without the quotes CES sent; values from datagroupInfo, not the {CATEGORY.NAME} references.
+    expect(setId).toMatch(/^S\d{9}$/);
+    expect(fields).toEqual([
+      { category: 'COMPILE', name: 'COMPOPTS', label: 'Compile options', value: 'LIB' },
+      { category: 'COMPILE', name: 'DB2', label: 'DB2 precompile', value: 'N' },
+      { category: 'LINK', name: 'LINKOPTS', label: 'Link options', value: 'RENT' },
+    ]);
     const r = await h.call('ispw_generate_with_parms', {
       task_id: TPROG01,
       ...A,
       set_id: setId,
-      parms: [{ category: fields[0]!.category ?? 'COMPILE', name: fields[0]!.name, value: 'LIB,OPT(2)' }],
+      parms: [{ category: 'LINK', name: 'LINKOPTS', value: 'RENT,REUS' }],
     });
     expect(r.isError, textOf(r)).toBeFalsy();
-    expect(lastRequest(h.sim, 'POST', `/tasks/${TPROG01}/generateWithParms`)?.body).toMatchObject({ setId, containerType: 'A' });
+    expect(lastRequest(h.sim, 'POST', `/tasks/${TPROG01}/generateWithParms`)?.body).toEqual({
+      containerId: DEMO.assignmentId,
+      containerType: 'A',
+      setId,
+      updateDetails: [
+        { category: 'COMPILE', name: 'COMPOPTS', value: 'LIB' },
+        { category: 'COMPILE', name: 'DB2', value: 'N' },
+        { category: 'LINK', name: 'LINKOPTS', value: 'RENT,REUS' },
+      ],
+    });
+  });
+
+  it('ispw_generate_with_parms refuses a parameter the form does not have, naming the ones it has, and posts nothing', async () => {
+    const form = await h.call('ispw_get_generate_parms', { task_id: TPROG02, ...A });
+    const { setId } = form.structuredContent as { setId: string };
+    h.sim.clearRequests();
+    const r = await h.call('ispw_generate_with_parms', { task_id: TPROG02, ...A, set_id: setId, parms: [{ category: 'COMPILE', name: 'PARM', value: 'X' }] });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toMatch(/no parameter COMPILE.PARM.*COMPILE.COMPOPTS, COMPILE.DB2, LINK.LINKOPTS/);
+    expect(h.sim.requests.filter((q) => q.method === 'POST')).toEqual([]);
   });
 
   it('ispw_get_work_list passes filters and caps rows', async () => {
