@@ -96,5 +96,7 @@ export interface CesDirectory {
   describe(): { instance: string; url: string; srids: string[]; default: boolean }[];
   /** Circuit-breaker state of a configured instance (undefined for an unknown name). */
   breakerState?(instance: string): 'closed' | 'open' | 'half-open' | undefined;
+  /** CES's own version for diagnostics (undefined: unknown instance, or CES did not say). */
+  cesVersion?(instance: string, signal?: AbortSignal): Promise<string | undefined>;
   close(): Promise<void>;
 }

@@ -65,8 +65,17 @@ export interface CesClient {
   call<R>(srid: string, operation: Operation<R>, input?: CallInput, options?: CallOptions): Promise<R>;
   /** State of this instance's circuit breaker (for readiness and metrics). */
   breakerState(): BreakerState;
+  /**
+   * CES's own version (`GET /compuware/ws/Config/version`, read without credentials as BMC's
+   * PowerShell example does; docs/ces-api.md §2.6), for diagnostics only: undefined when CES does not
+   * say. Outside the Code Pipeline catalogue: no SRID, no token, no retry, no circuit breaker.
+   */
+  version(signal?: AbortSignal): Promise<string | undefined>;
   close(): Promise<void>;
 }
+
+const VERSION_PATH = '/compuware/ws/Config/version';
+const VERSION_REPLY_LIMIT = 64 * 1024;
 
 // Headers an observer may add: W3C trace context only, never anything that changes the request.
 const OBSERVER_HEADERS = new Set(['traceparent', 'tracestate', 'baggage']);
@@ -391,9 +400,33 @@ export function createCesClient(options: CesClientOptions): CesClient {
     );
   };
 
+  async function version(signal?: AbortSignal): Promise<string | undefined> {
+    const linked = linkSignals(signal ? [signal] : [], Math.min(timeoutMs, 10_000));
+    try {
+      const response = await transport.dispatcher().request({
+        origin: endpoint.origin,
+        path: VERSION_PATH,
+        method: 'GET',
+        headers: { accept: 'application/json', 'user-agent': userAgent },
+        signal: linked.signal,
+      });
+      const raw = await readBody(response.body, VERSION_REPLY_LIMIT, response.statusCode >= 300);
+      if (response.statusCode !== 200 || !raw) return undefined;
+      const reply = JSON.parse(raw.toString('utf8')) as { productVersion?: { version?: unknown } };
+      const value = reply?.productVersion?.version;
+      // A version is short printable text; anything else is not shown.
+      return typeof value === 'string' && /^[\w .()+-]{1,40}$/.test(value.trim()) ? value.trim() : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      linked.dispose();
+    }
+  }
+
   return {
     name,
     baseUrl,
+    version,
     async call<R>(srid: string, operation: Operation<R>, input: CallInput = {}, callOptions: CallOptions = {}): Promise<R> {
       const path = buildRequestPath(srid, operation, input);
       let body: string | undefined;

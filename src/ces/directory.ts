@@ -182,6 +182,9 @@ export function createCesDirectory(options: CesDirectoryOptions, deps: CesDirect
     breakerState(instance: string): BreakerState | undefined {
       return entries.find((e) => e.options.name === instance)?.client.breakerState();
     },
+    async cesVersion(instance: string, signal?: AbortSignal): Promise<string | undefined> {
+      return await entries.find((e) => e.options.name === instance)?.client.version(signal);
+    },
     async close() {
       await Promise.all(entries.map((e) => e.client.close()));
     },
