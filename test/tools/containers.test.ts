@@ -17,7 +17,7 @@ beforeEach(() => {
 
 describe('assignments', () => {
   it('ispw_list_assignments maps filters to containers/list with containerType=A', async () => {
-    const r = await h.call('ispw_list_assignments', { application: 'PLAY', owner: 'USER0*', level: 'DEV1', include_closed: true, limit: 2 });
+    const r = await h.call('ispw_list_assignments', { application: 'PLAY', owner: 'USER0*', default_path: 'DEV1', include_closed: true, limit: 2 });
     expect(r.isError, textOf(r)).toBeFalsy();
     const req = lastRequest(h.sim, 'GET', '/containers/list')!;
     expect(req.query).toEqual({ application: 'PLAY', owner: 'USER0*', path: 'DEV1', containerType: 'A', includeClosedContainers: 'true' });

@@ -26,7 +26,7 @@ export const getSet = defineTool({
   toolset: 'sets',
   kind: 'read',
   title: 'Get set',
-  description: 'Show a set: its state (running, closed, failed, held…), application, dates and tasks.',
+  description: "Show a set's state, application, dates and tasks.",
   examples: {
     succeeds: [
       { args: { set_id: 'S000238580' }, shows: 'a closed set and its tasks (read separately: no level given)' },

@@ -19,7 +19,7 @@ export const setAction = defineTool({
   toolset: 'sets',
   kind: 'destructive',
   title: 'Set action',
-  description: 'Act on a set (hold, release, approve, restart, …); with wait_seconds, follow it to the result.',
+  description: 'Hold, release, approve, restart or otherwise act on a set.',
   access: {
     byAction: {
       argument: 'action',
