@@ -154,7 +154,7 @@ export function createCesDirectory(options: CesDirectoryOptions, deps: CesDirect
       runtimeConfig: entry.options.runtimeConfig,
       timeoutMs: entry.options.timeoutMs,
       call<R>(operation: Operation<R>, input?: CallInput, callOptions?: CallOptions): Promise<R> {
-        return entry.client.call(srid, operation, input, callOptions);
+        return entry.client.call(srid, operation, withRuntimeConfig(operation, input, entry.options.runtimeConfig), callOptions);
       },
     });
   // The constructor checked that every instance has at least one SRID.
@@ -197,4 +197,13 @@ function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]
   const out: Partial<Pick<T, K>> = {};
   for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
   return out;
+}
+
+/**
+ * Reads carry the runtime configuration as BMC's clients send it (`rtConfig`; docs/ces-api.md errata
+ * E4), so reads, set polls and writes address the same configuration. A value the caller gave wins.
+ */
+function withRuntimeConfig(operation: Operation<unknown>, input: CallInput | undefined, runtimeConfig: string | undefined): CallInput | undefined {
+  if (!runtimeConfig || operation.method !== 'GET' || !operation.query.includes('rtConfig') || input?.query?.rtConfig !== undefined) return input;
+  return { ...input, query: { ...input?.query, rtConfig: runtimeConfig } };
 }

@@ -175,7 +175,7 @@ describe('task tools', () => {
   it('ispw_list_tasks of a release filters by level and caps with limit', async () => {
     const r = await h.call('ispw_list_tasks', { container_type: 'release', container_id: DEMO.releaseId, level: 'QA', limit: 1 });
     expect(r.isError, textOf(r)).toBeFalsy();
-    expect(lastRequest(h.sim, 'GET', `/releases/${DEMO.releaseId}/tasks`)?.query).toEqual({ level: 'QA' });
+    expect(lastRequest(h.sim, 'GET', `/releases/${DEMO.releaseId}/tasks`)?.query).toEqual({ rtConfig: DEMO.runtimeConfig, level: 'QA' });
     const s = r.structuredContent as { items: unknown[]; count: number; truncated: boolean };
     expect(s.items).toHaveLength(1);
     expect(s.truncated).toBe(s.count > 1);
@@ -283,7 +283,7 @@ describe('task tools', () => {
   it('ispw_get_work_list passes filters and caps rows', async () => {
     const r = await h.call('ispw_get_work_list', { application: 'PLAY', operation: 'Promote', limit: 2 });
     expect(r.isError, textOf(r)).toBeFalsy();
-    expect(lastRequest(h.sim, 'GET', '/worklist')?.query).toEqual({ application: 'PLAY', operation: 'Promote' });
+    expect(lastRequest(h.sim, 'GET', '/worklist')?.query).toEqual({ rtConfig: DEMO.runtimeConfig, application: 'PLAY', operation: 'Promote' });
     expect((r.structuredContent as { items: unknown[] }).items.length).toBeLessThanOrEqual(2);
   });
 });
