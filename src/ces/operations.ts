@@ -31,6 +31,12 @@ export interface Operation<R = unknown> {
    * (docs/ces-api.md errata E9). Tools that call it say so in their description.
    */
   readonly evidence?: 'unverified';
+  /**
+   * The set-options body as this endpoint's own BMC client spells it (docs/ces-api.md errata E7):
+   * `actions` — `runtimeConfig`, `execStat`, boolean `autoDeploy` (the generate-await and promote
+   * GitHub actions); otherwise Jenkins' `runtimeConfiguration`, `executionStatus`, "true"/"false".
+   */
+  readonly setOptions?: 'actions';
 }
 
 const op = <R>(def: Operation<R>): Operation<R> => Object.freeze(def);
@@ -56,6 +62,7 @@ function lifecycle(container: 'assignments' | 'releases', action: LifecycleActio
     query: FILTER,
     body: true,
     reply: dto.SetOp,
+    ...(action === 'promote' ? { setOptions: 'actions' as const } : {}),
   });
 }
 
@@ -133,6 +140,7 @@ export const ops = {
     query: ['taskId', 'level'],
     body: true,
     reply: dto.AwaitResult,
+    setOptions: 'actions',
   }),
   deployTasks: op({
     id: 'assignment.taskIds.deploy',

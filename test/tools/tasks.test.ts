@@ -41,7 +41,8 @@ describe('lifecycle routing', () => {
     expect(r.isError).toBeFalsy();
     const req = lastRequest(h.sim, 'POST', `/assignments/${DEMO.assignmentId}/tasks/promote`)!;
     expect(req.query).toEqual({ level: 'DEV1', mname: 'TPROG01', mtype: 'COB' });
-    expect(req.body).toEqual({ runtimeConfiguration: 'TEST', override: 'true' });
+    // gh-promote's spelling for the promote endpoint (errata E7): runtimeConfig.
+    expect(req.body).toEqual({ runtimeConfig: 'TEST', override: 'true' });
   });
 
   it('ispw_deploy of a release posts releases/{id}/tasks/deploy', async () => {
@@ -124,10 +125,15 @@ describe('lifecycle routing', () => {
       level: 'DEV1',
       task_ids: [DEMO.failingTaskId],
       await_in_ces: true,
+      auto_deploy: false,
     });
     // A failed generate is a failed call, with the counts still attached for scripts.
     expect(r.isError, textOf(r)).toBe(true);
-    expect(lastRequest(h.sim, 'POST', `/assignments/${DEMO.failingAssignmentId}/taskIds/generate-await`)).toBeDefined();
+    // gh-generate's spelling for generate-await (errata E7): runtimeConfig and a JSON boolean autoDeploy.
+    expect(lastRequest(h.sim, 'POST', `/assignments/${DEMO.failingAssignmentId}/taskIds/generate-await`)?.body).toEqual({
+      runtimeConfig: DEMO.runtimeConfig,
+      autoDeploy: false,
+    });
     expect(r.structuredContent).toMatchObject({ outcome: 'failed', failedCount: 1 });
   });
 });

@@ -211,7 +211,7 @@ const NOTHING_TO_BUILD = /impacted tasks not found|no impacts have been detected
 
 export async function runLifecycle(verb: LifecycleVerb, args: LifecycleArgs, ctx: ToolContext): Promise<ToolOutcome<Omit<LifecycleResult, 'evidence'>>> {
   const route = routeLifecycle(verb, args);
-  const body = toSetOptionsBody(args, ctx.ces.runtimeConfig);
+  const body = toSetOptionsBody(args, ctx.ces.runtimeConfig, route.op.setOptions);
   const echo = { containerType: args.container_type, containerId: args.container_id, level: args.level };
   const label = `${VERB_LABEL[verb]} of ${args.container_type} ${args.container_id} at ${args.level}`;
   const purpose: WaitPurpose = { kind: 'lifecycle', heldEnds: args.execution_status === 'H' };
