@@ -33,7 +33,7 @@ export const SERVER_INSTRUCTIONS =
   'or E emergency; execution_status I runs at once, H creates the set held; dates are YYYY-MM-DD and ' +
   'times HH:MM:SS; runtime_configuration ' +
   'defaults to the configured one; id filters of list tools take a trailing * as a wildcard; limit caps ' +
-  'the rows of a list. Every tool takes an optional srid, the Code Pipeline instance id; omit it to use ' +
+  'the rows of a list (1-500, default 50). Every tool takes an optional srid, the Code Pipeline instance id; omit it to use ' +
   'the configured default.';
 
 export interface ServerFactoryOptions extends CallDeps {

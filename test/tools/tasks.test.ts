@@ -222,13 +222,25 @@ describe('task tools', () => {
       application: 'PLAY',
       level: 'DEV1',
       user_id: 'USER01',
+      task_flags: ['program', 'sql'],
+      release_id: DEMO.releaseId,
+      generate_sequence: '1',
     });
     expect(load.isError, textOf(load)).toBeFalsy();
-    expect(lastRequest(h.sim, 'POST', `/assignments/${DEMO.assignmentId}/tasks`)?.body).toMatchObject({
+    // As Jenkins and Azure send it (errata E8): assignmentId in the body, no runtime configuration.
+    expect(lastRequest(h.sim, 'POST', `/assignments/${DEMO.assignmentId}/tasks`)?.body).toEqual({
+      stream: 'PLAY',
+      application: 'PLAY',
       moduleName: 'TNEW01',
+      moduleType: 'COB',
       currentLevel: 'DEV1',
       startingLevel: 'DEV1',
       userId: 'USER01',
+      assignmentId: DEMO.assignmentId,
+      release: DEMO.releaseId,
+      generateSequence: '1',
+      program: true,
+      sql: true,
     });
     const add = await h.call('ispw_add_task', {
       assignment_id: DEMO.dev2AssignmentId,
@@ -239,11 +251,36 @@ describe('task tools', () => {
       level: 'DEV2',
       checkout_from_level: 'QA',
       checkout: true,
+      owner: 'USER02',
+      release_id: DEMO.releaseId,
+      sub_appl: 'PLAY',
     });
     expect(add.isError, textOf(add)).toBeFalsy();
     const req = lastRequest(h.sim, 'POST', `/assignments/${DEMO.dev2AssignmentId}/task/add`)!;
     expect(req.query).toEqual({ checkout: 'true' });
-    expect(req.body).toMatchObject({ taskName: 'TPROG10', type: 'COB', path: 'DEV2', checkoutFromLevel: 'QA' });
+    expect(req.body).toMatchObject({
+      taskName: 'TPROG10',
+      type: 'COB',
+      path: 'DEV2',
+      checkoutFromLevel: 'QA',
+      owner: 'USER02',
+      releaseId: DEMO.releaseId,
+      subAppl: 'PLAY',
+    });
+    // owner and releaseId are required, as Jenkins' help marks them: refused before CES is asked.
+    h.sim.clearRequests();
+    const missing = await h.call('ispw_add_task', {
+      assignment_id: DEMO.dev2AssignmentId,
+      module_name: 'TPROG11',
+      module_type: 'COB',
+      stream: 'PLAY',
+      application: 'PLAY',
+      level: 'DEV2',
+      checkout_from_level: 'QA',
+    });
+    expect(missing.isError).toBe(true);
+    expect(textOf(missing)).toMatch(/owner|release_id/);
+    expect(h.sim.requests).toHaveLength(0);
   });
 
   it('ispw_get_generate_parms shows current values; ispw_generate_with_parms submits every field with the change (errata E6)', async () => {

@@ -5,11 +5,12 @@ import { z } from 'zod';
 import { setOptionsInput } from '../../ces/set-options.js';
 import type { TaskInfo } from '../../ces/dto/index.js';
 import { guardedName } from '../../mcp/kit/params.js';
+import { guardedLimit } from '../../shared/guarded-name.js';
 import { deploymentRow, failedTask } from '../../mcp/kit/set-outcome.js';
 import { setWaitOutput } from '../../mcp/kit/wait-for-set.js';
 
 /** Row cap for every list tool; CES itself has no paging (docs/ces-api.md §3). */
-export const limitParam = z.number().int().min(1).max(500).default(50);
+export const limitParam = guardedLimit(z.number().int().min(1).max(500).default(50));
 
 /** A filter value for CES list calls; a trailing `*` is CES's wildcard (docs/ces-api.md §2.5). Query
  * values are encoded by the CES client, so a length bound is all the schema needs to say. */
