@@ -4,8 +4,7 @@ import { z } from 'zod';
 
 import { setOptionsInput } from '../../ces/set-options.js';
 import type { TaskInfo } from '../../ces/dto/index.js';
-import { guardedName } from '../../mcp/kit/params.js';
-import { guardedLimit } from '../../shared/guarded-name.js';
+import { guardedLimit, guardedName } from '../../mcp/kit/params.js';
 import { deploymentRow, failedTask } from '../../mcp/kit/set-outcome.js';
 import { setWaitOutput } from '../../mcp/kit/wait-for-set.js';
 
