@@ -25,6 +25,8 @@ export interface SimulatorFlags {
   requireClientCert?: boolean;
   seed?: string;
   postStatus?: string | number;
+  /** Set actions that show one step late, lock waits, sets that close with failed tasks (SetRealism). */
+  realisticSets?: boolean;
 }
 
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -57,12 +59,14 @@ export function simulatorOptionsFromFlags(flags: SimulatorFlags, readFile: (path
   if (seed !== 'demo' && seed !== 'empty') throw new Error('--seed must be demo or empty');
   const postStatus = number('post-status', flags.postStatus, 200, 201);
   if (postStatus !== undefined && postStatus !== 200 && postStatus !== 201) throw new Error('--post-status must be 200 or 201');
+  const stepMs = number('step-ms', flags.stepMs, 0, 3_600_000);
   return {
+    realism: flags.realisticSets ? { actionLagMs: stepMs ?? 1000, waitForLock: true, closeWithFailures: true } : undefined,
     host: flags.host,
     port: number('port', flags.port, 0, 65_535),
     tokens,
     srids: srids.length > 0 ? srids : undefined,
-    stepMs: number('step-ms', flags.stepMs, 0, 3_600_000),
+    stepMs,
     awaitTimeoutMs: number('await-timeout-ms', flags.awaitTimeoutMs, 0, 3_600_000),
     faults,
     seed,
@@ -99,6 +103,7 @@ export function parseSimulatorArgv(argv: string[]): SimulatorFlags {
       'require-client-cert': { type: 'boolean' },
       seed: { type: 'string' },
       'post-status': { type: 'string' },
+      'realistic-sets': { type: 'boolean' },
     },
   });
   return {
@@ -116,5 +121,6 @@ export function parseSimulatorArgv(argv: string[]): SimulatorFlags {
     requireClientCert: values['require-client-cert'],
     seed: values.seed,
     postStatus: values['post-status'],
+    realisticSets: values['realistic-sets'],
   };
 }

@@ -53,6 +53,8 @@ export interface Task {
   failDeploy?: boolean;
   /** Set by a failed generate so the await endpoints can report it. */
   lastGenerateFailed?: boolean;
+  /** Generate parameters, CATEGORY.NAME → value; defaults until generate-with-parameters changes them. */
+  genParms?: Record<string, string>;
 }
 
 export type ContainerStatus = 'Open' | 'Closed' | 'Cancelled';
@@ -141,6 +143,8 @@ export interface CesSet {
   /** Set whose deployments a set fallback reverses. */
   fallbackOf?: string;
   message?: string;
+  /** The set has been through its Waiting-Lock step (SetRealism.waitForLock). */
+  lockWaited?: boolean;
 }
 
 export interface Deployment {
@@ -162,13 +166,35 @@ export interface Deployment {
 export interface EstateConfig {
   clock: Clock;
   stepMs: number;
+  realism?: Partial<SetRealism>;
+}
+
+/**
+ * Behaviours of real CES that a client must not be fooled by (docs/ces-api.md errata E1, E2), off by
+ * default so that the demo estate stays simple; tests switch each on.
+ */
+export interface SetRealism {
+  /** A set action takes effect this long after CES accepted it; until then the set shows its old state. */
+  actionLagMs: number;
+  /** Sets close even when tasks fail to generate or deploy: the failures show only in the set's tasks and deployments. */
+  closeWithFailures: boolean;
+  /** Lifecycle sets wait for a lock (`Waiting-Lock`) for one step before they execute. */
+  waitForLock: boolean;
+  /** How long each deployment request status lasts (default: the set step). */
+  deploymentStepMs: number;
+}
+
+/** A set action accepted but not yet visible (SetRealism.actionLagMs). */
+export interface PendingEffect {
+  due: number;
+  apply(at: number): void;
 }
 
 /** Set states that no longer move by themselves (docs/ces-api.md §4.2). */
 export const STABLE_SET_STATES = new Set(['Closed', 'Complete', 'Failed', 'Terminated', 'Held', 'Waiting-Approval', 'Locked']);
 export const FINISHED_SET_STATES = new Set(['Closed', 'Complete', 'Failed', 'Terminated']);
 /** States that end by themselves after `stepMs`. */
-export const RUNNING_SET_STATES = new Set(['Dispatched', 'Executing', 'Released']);
+export const RUNNING_SET_STATES = new Set(['Dispatched', 'Waiting-Lock', 'Executing', 'Released']);
 
 export class Estate {
   readonly levels = new Map<string, LevelDef>();
@@ -187,8 +213,11 @@ export class Estate {
   readonly dueDeployments = new DueQueue<number>();
   /** Set ids handed out by GET generateWithParms, usable by the following POST (§2.4). */
   readonly reservedSetIds = new Set<string>();
+  /** Set actions accepted but not yet visible, oldest first (all have the same lag). */
+  readonly pendingEffects: PendingEffect[] = [];
   readonly clock: Clock;
   readonly stepMs: number;
+  readonly realism: SetRealism;
 
   private nextTask = 1;
   private nextSet = 241_001;
@@ -198,6 +227,13 @@ export class Estate {
   constructor(config: EstateConfig) {
     this.clock = config.clock;
     this.stepMs = Math.max(0, config.stepMs);
+    this.realism = {
+      actionLagMs: 0,
+      closeWithFailures: false,
+      waitForLock: false,
+      deploymentStepMs: this.stepMs,
+      ...config.realism,
+    };
   }
 
   now(): number {
@@ -217,7 +253,7 @@ export class Estate {
   }
 
   trackDeployment(deployment: Deployment): void {
-    if (deployment.progressing) this.dueDeployments.push(deployment.since + this.stepMs, deployment.requestId);
+    if (deployment.progressing) this.dueDeployments.push(deployment.since + this.realism.deploymentStepMs, deployment.requestId);
   }
 
   // --- ids -------------------------------------------------------------------------------

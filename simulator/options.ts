@@ -1,7 +1,7 @@
 // Public types of the simulator: start options, the running handle and the request log entries.
 import type { IncomingHttpHeaders } from 'node:http';
 
-import type { Estate } from './estate.js';
+import type { Estate, SetRealism } from './estate.js';
 import type { FaultRule } from './faults.js';
 
 export interface SimulatorOptions {
@@ -11,10 +11,14 @@ export interface SimulatorOptions {
   port?: number;
   /** Accepted CES tokens, raw (sent as `Authorization: <token>`, docs/ces-api.md §1.3). */
   tokens: string[];
+  /** PEM client certificates accepted for certificate authentication (docs/ces-api.md §1.3); none: tokens only. */
+  certificates?: string[];
   /** Default ['CW09-47623']. */
   srids?: string[];
   /** Time each running set state lasts; default 1000. With 0, sets complete on the next read. */
   stepMs?: number;
+  /** Real-CES behaviours a client must cope with (set actions that show late, sets that close with failed tasks, …); all off by default. */
+  realism?: Partial<SetRealism>;
   /** `-await` endpoints give up after this (default 30000). */
   awaitTimeoutMs?: number;
   /** PEM strings; turns the server into HTTPS. */

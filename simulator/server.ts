@@ -20,9 +20,11 @@ const VERSION_PATH = '/compuware/ws/Config/version';
 
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
   const tokens = new Set(validateTokens(options.tokens));
+  // §1.3 certificate authentication: the base64 DER bodies of the accepted client certificates.
+  const certificates = new Set((options.certificates ?? []).map(derBase64));
   const srids = options.srids && options.srids.length > 0 ? [...options.srids] : ['CW09-47623'];
   const clock = options.now ?? Date.now;
-  const estate = new Estate({ clock, stepMs: options.stepMs ?? 1000 });
+  const estate = new Estate({ clock, stepMs: options.stepMs ?? 1000, ...(options.realism ? { realism: options.realism } : {}) });
   if (options.seed === 'empty') seedLifecycle(estate);
   else seedDemo(estate);
   const faults = new FaultEngine(options.faults ?? [], options.random);
@@ -58,7 +60,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       if (method !== 'GET') throw new HttpError(405, `Method ${method} is not allowed here; use GET`, { allow: 'GET' });
       return { status: 200, body: { productVersion: { version: '20.04.01', name: 'BMC AMI Common Enterprise Services' } } };
     }
-    checkToken(headers.authorization, tokens);
+    if (headers[CERT_HEADER] !== undefined && certificates.size > 0) checkCertificate(headers, certificates);
+    else checkToken(headers.authorization, tokens);
     if (segments[0] !== 'ispw' || segments.length < 2) throw new HttpError(404, 'No such CES resource');
     const srid = srids.find((s) => s.toUpperCase() === segments[1]!.toUpperCase());
     if (!srid) throw new HttpError(404, `Unknown SRID '${segments[1]}': no Code Pipeline instance of that name`);
@@ -237,6 +240,21 @@ function validateTokens(tokens: unknown): string[] {
     throw new Error('startSimulator: `tokens` must be a non-empty array of non-empty strings');
   }
   return tokens as string[];
+}
+
+const CERT_HEADER = 'javax.servlet.request.x509certificate';
+
+/** A PEM certificate's body, as the certificate header carries it (base64 DER, no line breaks). */
+function derBase64(pem: string): string {
+  return pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
+}
+
+/** §1.3 certificate authentication: the host connection headers and a known certificate. */
+function checkCertificate(headers: http.IncomingHttpHeaders, certificates: Set<string>): void {
+  if (!headers.cpwr_hci_host || !/^\d{1,5}$/.test(String(headers.cpwr_hci_port ?? ''))) {
+    throw new HttpError(401, 'Unauthorized: certificate authentication needs the cpwr_hci_host and cpwr_hci_port headers');
+  }
+  if (!certificates.has(String(headers[CERT_HEADER]).trim())) throw new HttpError(401, 'Unauthorized: the certificate is not valid');
 }
 
 /** §1.3: the header carries the raw token; a `Bearer` scheme word is refused on purpose. */

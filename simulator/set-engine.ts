@@ -6,9 +6,21 @@
 import type { CesSet, Deployment, Estate, Task } from './estate.js';
 import { RUNNING_SET_STATES } from './estate.js';
 
-/** Applies every transition due by `now()`; only due entries are looked at. */
+/**
+ * Applies every transition due by `now()`; only due entries are looked at. A set action that takes
+ * effect later (SetRealism.actionLagMs) is applied at its own time, after what was due before it.
+ */
 export function settleEstate(estate: Estate): void {
   const now = estate.now();
+  while (estate.pendingEffects.length > 0 && estate.pendingEffects[0]!.due <= now) {
+    const effect = estate.pendingEffects.shift()!;
+    settleUntil(estate, effect.due);
+    effect.apply(effect.due);
+  }
+  settleUntil(estate, now);
+}
+
+function settleUntil(estate: Estate, now: number): void {
   for (let entry = estate.dueSets.popDue(now); entry; entry = estate.dueSets.popDue(now)) {
     const set = estate.sets.get(entry.id);
     // Skip stale entries: the set was deleted, or moved on (held, approved, ...) since.
@@ -17,7 +29,7 @@ export function settleEstate(estate: Estate): void {
   }
   for (let entry = estate.dueDeployments.popDue(now); entry; entry = estate.dueDeployments.popDue(now)) {
     const deployment = estate.deployments.get(entry.id);
-    if (!deployment || !deployment.progressing || deployment.since + estate.stepMs !== entry.due) continue;
+    if (!deployment || !deployment.progressing || deployment.since + estate.realism.deploymentStepMs !== entry.due) continue;
     advanceDeployment(estate, deployment, now);
   }
 }
@@ -43,6 +55,15 @@ function advanceSet(estate: Estate, set: CesSet, now: number): void {
           enterState(estate, set, 'Waiting-Approval', due);
           return;
         }
+        if (estate.realism.waitForLock && !set.lockWaited) {
+          // Another set holds a lock on the tasks for a while: running, not finished (errata E1).
+          set.lockWaited = true;
+          enterState(estate, set, 'Waiting-Lock', due);
+          break;
+        }
+        startExecuting(estate, set, due);
+        break;
+      case 'Waiting-Lock':
         startExecuting(estate, set, due);
         break;
       case 'Executing':
@@ -81,7 +102,7 @@ export function startExecuting(estate: Estate, set: CesSet, at: number): void {
 
 function advanceDeployment(estate: Estate, deployment: Deployment, now: number): void {
   while (deployment.progressing) {
-    const due = deployment.since + estate.stepMs;
+    const due = deployment.since + estate.realism.deploymentStepMs;
     if (now < due) {
       estate.trackDeployment(deployment);
       return;
@@ -155,8 +176,10 @@ function completeSet(estate: Estate, set: CesSet, at: number): void {
       addPendingTask(estate, set, at);
       break;
   }
-  enterState(estate, set, failed ? 'Failed' : 'Closed', at);
-  set.message = failed ? `${capitalize(set.kind)} failed` : `${capitalize(set.kind)} completed`;
+  // Real CES may close a set whose tasks failed (errata E2): then only its tasks and deployments tell.
+  const setFails = failed && !estate.realism.closeWithFailures;
+  enterState(estate, set, setFails ? 'Failed' : 'Closed', at);
+  set.message = setFails ? `${capitalize(set.kind)} failed` : `${capitalize(set.kind)} completed`;
   if (!failed && set.options.autoDeploy && (set.kind === 'promote' || set.kind === 'generate')) {
     autoDeploy(estate, set, tasks, at);
   }

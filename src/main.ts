@@ -137,11 +137,22 @@ const checkCommand = configCommand
   .command('check')
   .description('print the effective configuration (secrets redacted) with the source of each value; exit 1 when the profile refuses it, 2 when invalid');
 addConfigFlags(checkCommand);
+checkCommand.option(
+  '--probe',
+  'also call each CES instance as /readyz does (reachable, credentials accepted, SRID known) and show its CES version; exit 1 when one fails',
+);
 checkCommand.action(async (flags: Record<string, unknown>) => {
   const { renderConfigCheck } = await import('./commands/config.js');
-  const { text, exitCode } = renderConfigCheck(inspectConfig(loadInput(flags)));
+  const report = inspectConfig(loadInput(flags));
+  const { text, exitCode } = renderConfigCheck(report);
   printStdout(text);
   process.exitCode = exitCode;
+  if (flags.probe === true && exitCode === 0 && report.config) {
+    const { probeConfiguredCes } = await import('./commands/config-probe.js');
+    const probed = await probeConfiguredCes(report.config);
+    printStdout(`${probed.text}\n`);
+    if (!probed.ok) process.exitCode = 1;
+  }
 });
 configCommand
   .command('schema')
@@ -240,6 +251,7 @@ program
   .option('--require-client-cert', 'refuse clients without a certificate signed by --tls-ca')
   .option('--seed <seed>', 'estate to start with: demo or empty', 'demo')
   .option('--await-timeout-ms <ms>', 'how long the -await endpoints block')
+  .option('--realistic-sets', 'behave like real CES where clients are fooled: late set actions, lock waits, sets that close with failed tasks')
   .action(async (flags: Record<string, string>) => {
     const setStop = handleSignals();
     try {

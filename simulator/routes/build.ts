@@ -104,26 +104,36 @@ function taskInContainer(ctx: RouteContext, containerId: string, containerType: 
   return task;
 }
 
+/** Generate parameters of a task (errata E6): category COMPILE and LINK, current values per task. */
+const DEFAULT_PARMS: Record<string, string> = { 'COMPILE.COMPOPTS': 'LIB', 'COMPILE.DB2': 'N', 'LINK.LINKOPTS': 'RENT' };
+const PARM_LABELS: Record<string, string> = { 'COMPILE.COMPOPTS': 'Compile options', 'COMPILE.DB2': 'DB2 precompile', 'LINK.LINKOPTS': 'Link options' };
+const parmsOf = (task: Task): Record<string, string> => (task.genParms ??= { ...DEFAULT_PARMS });
+
+/**
+ * The form as CES sends it (docs/ces-api.md §3.10, errata E6): each field's `target` is CATEGORY.NAME
+ * and its `value` a `{CATEGORY.NAME}` reference; the current values are in `datagroupInfo`, one entry
+ * per category, a single `{field:…,defaultVal:…}` string or an array of them. A reserved set id comes
+ * back in quotes, as CES has been seen to send it.
+ */
 function generateParmsForm(ctx: RouteContext): Reply {
   const task = taskInContainer(ctx, ctx.query.required('containerId'), ctx.query.required('containerType'));
   const setId = ctx.estate.newSetId();
   ctx.estate.reservedSetIds.add(setId);
-  const xml =
-    '<Dialog><area id="genparms" label="Generate parameters">' +
-    '<field id="COMPOPTS" label="Compile options" type="text" target="GENPARM" value="LIB,OPT(1)"/>' +
-    '<field id="LINKOPTS" label="Link options" type="text" target="GENPARM" value="RENT,REUS"/>' +
-    `<field id="DB2" label="DB2 precompile" type="checkbox" target="GENPARM" value="${task.program ? 'N' : 'Y'}"/>` +
-    '</area></Dialog>';
+  const parms = parmsOf(task);
+  const fields = Object.keys(parms).map((target) => {
+    const type = target.endsWith('DB2') ? 'checkbox' : 'text';
+    return `<field id="${target.split('.')[1]}" label="${PARM_LABELS[target] ?? target}" type="${type}" target="${target}" value="{${target}}"/>`;
+  });
+  const byCategory = new Map<string, string[]>();
+  for (const [target, value] of Object.entries(parms)) {
+    const [category, name] = target.split('.') as [string, string];
+    byCategory.set(category, [...(byCategory.get(category) ?? []), `{field:${name},defaultVal:${value}}`]);
+  }
   return ok({
-    setId,
-    xml,
+    setId: `"${setId}"`,
+    xml: `<Dialog><area id="genparms" label="Generate parameters">${fields.join('')}</area></Dialog>`,
     message: ' ',
-    datagroupInfo: {
-      entry: [
-        { key: 'COMPOPTS', value: 'LIB,OPT(1)' },
-        { key: 'LINKOPTS', value: ['{field:RENT,defaultVal:Y}', '{field:REUS,defaultVal:Y}'] },
-      ],
-    },
+    datagroupInfo: { entry: [...byCategory].map(([key, values]) => ({ key, value: values.length === 1 ? values[0] : values })) },
   });
 }
 
@@ -131,8 +141,16 @@ function generateWithParms(ctx: RouteContext): Reply {
   const { body, estate } = ctx;
   const task = taskInContainer(ctx, requiredField(body, 'containerId'), requiredField(body, 'containerType'));
   const reserved = textField(body, 'setId')?.toUpperCase();
-  if (body.updateDetails !== undefined && !Array.isArray(body.updateDetails)) {
-    throw new HttpError(400, 'updateDetails must be an array of {category, name, value}');
+  if (reserved?.includes('"')) throw new HttpError(400, `setId ${reserved} is not a set id (strip the quotes)`);
+  const details = body.updateDetails;
+  if (details !== undefined && (!Array.isArray(details) || details.some((d) => !isParm(d)))) {
+    throw new HttpError(400, 'updateDetails must be an array of {category, name, value} strings');
+  }
+  const parms = parmsOf(task);
+  for (const d of (details ?? []) as { category: string; name: string; value: string }[]) {
+    const target = `${d.category}.${d.name}`.toUpperCase();
+    if (!(target in parms)) throw new HttpError(400, `Unknown generate parameter ${target}`);
+    parms[target] = d.value;
   }
   const set = createSet(estate, {
     kind: 'generateWithParms',
@@ -145,4 +163,9 @@ function generateWithParms(ctx: RouteContext): Reply {
     setId: reserved && estate.reservedSetIds.has(reserved) ? reserved : undefined,
   });
   return posted(ctx, setOpReply(ctx, set, 'Generate request submitted'));
+}
+
+function isParm(value: unknown): boolean {
+  const p = value as Record<string, unknown> | null;
+  return !!p && typeof p === 'object' && typeof p.category === 'string' && typeof p.name === 'string' && typeof p.value === 'string';
 }

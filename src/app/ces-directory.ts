@@ -40,6 +40,7 @@ export function instanceOptions(instance: CesInstanceConfig, deps: InstanceDeps)
     return source;
   };
   const tokenFile = fromFile('tokenFile');
+  const clientCert = fromFile('clientCertFile', false);
   const plainToken = instance.token;
   if (!tokenFile) deps.secretHealth?.register(`ces.instances[${instance.name}].token`, () => plainToken);
   return {
@@ -50,6 +51,16 @@ export function instanceOptions(instance: CesInstanceConfig, deps: InstanceDeps)
     tokenHint: instance.tokenFile
       ? `the token file ${instance.tokenFile} is missing or empty`
       : 'set ISPW_MCP_CES_TOKEN_FILE to a file holding the CES personal access token',
+    ...(instance.auth === 'certificate' && clientCert && instance.hciHost && instance.hciPort
+      ? {
+          certificateAuth: {
+            hciHost: instance.hciHost,
+            hciPort: instance.hciPort,
+            certificate: clientCert,
+            hint: `the client certificate file ${instance.clientCertFile} is missing or holds no PEM certificate`,
+          },
+        }
+      : {}),
     runtimeConfig: instance.runtimeConfig,
     timeoutMs: instance.timeoutSeconds * 1000,
     retries: instance.retries,
@@ -57,7 +68,7 @@ export function instanceOptions(instance: CesInstanceConfig, deps: InstanceDeps)
     tls: {
       caPem: fromFile('caFile', false),
       caMode: instance.caMode,
-      clientCertPem: fromFile('clientCertFile', false),
+      clientCertPem: clientCert,
       clientKeyPem: fromFile('clientKeyFile', false),
       clientKeyPassphrase: fromFile('clientKeyPassphraseFile'),
       servername: instance.servername,

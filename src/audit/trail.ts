@@ -91,17 +91,22 @@ export function auditTarget(args: Record<string, unknown>): AuditTarget {
   };
 }
 
-const RUNNING = new Set(['running', 'waiting_approval', 'held', 'released']);
+const RUNNING = new Set(['running', 'waiting_approval', 'held', 'released', 'locked', 'deployment_pending']);
 
-/** Outcome of a call that returned: a set not waited to its end is `submitted`. */
-export function outcomeOfResult(structured: unknown, durationMs: number): AuditOutcome {
+/**
+ * Outcome of a call that returned: a set not waited to its end is `submitted`; a call whose change
+ * failed in CES (`failed`: the tool answered isError) is `failed`; a call that ended without knowing
+ * whether CES made a set (an awaited call cut off by its wait) is `unknown`.
+ */
+export function outcomeOfResult(structured: unknown, durationMs: number, failed = false): AuditOutcome {
   const r = (structured ?? {}) as { setId?: unknown; message?: unknown; state?: unknown; outcome?: unknown };
   const setId = str(r.setId);
   const setOutcome = str(r.outcome);
   let result: AuditOutcome['result'] = 'succeeded';
-  if (setId && (setOutcome === null || RUNNING.has(setOutcome))) result = 'submitted';
-  if (setOutcome === 'failed' || setOutcome === 'terminated') result = 'failed';
-  return { result, setId, setState: str(r.state), cesMessage: str(r.message), status: null, errorCode: null, durationMs };
+  if (setId && (setOutcome === null || RUNNING.has(setOutcome) || setOutcome === 'unverified')) result = 'submitted';
+  if (!setId && setOutcome === 'running') result = 'unknown';
+  if (failed) result = 'failed';
+  return { result, setId, setState: str(r.state), cesMessage: str(r.message), status: null, errorCode: failed ? 'ces_change_failed' : null, durationMs };
 }
 
 /** Outcome of a call that failed; `cancelled` writes may still have happened in CES. */

@@ -28,6 +28,11 @@ export interface CallOptions {
    * counts against the request's own deadline.
    */
   queuedMs?: number;
+  /**
+   * This request's own timeout instead of the instance's: for the `…-await` operations, which CES
+   * answers only when the work ends (bounded by the caller's wait, never shorter than the default).
+   */
+  timeoutMs?: number;
   /** false: one attempt only, even where a retry would be safe (the readiness probe). Default true. */
   retry?: boolean;
 }
@@ -91,5 +96,7 @@ export interface CesDirectory {
   describe(): { instance: string; url: string; srids: string[]; default: boolean }[];
   /** Circuit-breaker state of a configured instance (undefined for an unknown name). */
   breakerState?(instance: string): 'closed' | 'open' | 'half-open' | undefined;
+  /** CES's own version for diagnostics (undefined: unknown instance, or CES did not say). */
+  cesVersion?(instance: string, signal?: AbortSignal): Promise<string | undefined>;
   close(): Promise<void>;
 }

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 
 import type { CallInput, CallOptions } from './api.js';
+import { certificateHeaders, certificateSecret, type CertificateAuth } from './certificate-auth.js';
 import { CesError } from './errors.js';
 import type { BreakerState, CesObserver, CesRequestResult } from './observer.js';
 import type { HttpMethod, Operation } from './operations.js';
@@ -27,6 +28,8 @@ export interface CesClientOptions {
   token: () => string | undefined;
   /** What to tell the user when no token is configured. */
   tokenHint?: string;
+  /** Certificate authentication instead of the token (docs/ces-api.md §1.3); a per-call credential still wins. */
+  certificateAuth?: CertificateAuth;
   /** Time allowed for one attempt, from sending to the last body byte (default 30 s). */
   timeoutMs?: number;
   /** Connect timeout (default: min(timeoutMs, 10 s)). */
@@ -62,8 +65,17 @@ export interface CesClient {
   call<R>(srid: string, operation: Operation<R>, input?: CallInput, options?: CallOptions): Promise<R>;
   /** State of this instance's circuit breaker (for readiness and metrics). */
   breakerState(): BreakerState;
+  /**
+   * CES's own version (`GET /compuware/ws/Config/version`, read without credentials as BMC's
+   * PowerShell example does; docs/ces-api.md §2.6), for diagnostics only: undefined when CES does not
+   * say. Outside the Code Pipeline catalogue: no SRID, no token, no retry, no circuit breaker.
+   */
+  version(signal?: AbortSignal): Promise<string | undefined>;
   close(): Promise<void>;
 }
+
+const VERSION_PATH = '/compuware/ws/Config/version';
+const VERSION_REPLY_LIMIT = 64 * 1024;
 
 // Headers an observer may add: W3C trace context only, never anything that changes the request.
 const OBSERVER_HEADERS = new Set(['traceparent', 'tracestate', 'baggage']);
@@ -119,6 +131,8 @@ export function createCesClient(options: CesClientOptions): CesClient {
         // the provider failing is reported by the call itself
       }
     }
+    const certificate = certificateSecret(options.certificateAuth);
+    if (certificate) list.push(certificate);
     const passphrase = options.tls?.clientKeyPassphrase;
     const value = typeof passphrase === 'function' ? passphrase() : passphrase;
     if (value) list.push(value);
@@ -193,18 +207,8 @@ export function createCesClient(options: CesClientOptions): CesClient {
   };
   const retries: Record<HttpMethod, RetryPolicy> = { GET: retryPolicy('GET'), POST: retryPolicy('POST') };
 
-  async function attempt<R>(
-    operation: Operation<R>,
-    path: string,
-    body: string | undefined,
-    callOptions: CallOptions,
-    attemptSignal: AbortSignal,
-    resendCount: number,
-  ): Promise<R> {
-    const opName = operation.id;
-    const replyLimit = operation.maxReplyBytes ?? maxBytes;
-    // A per-call credential (per-user identity) replaces the instance's token for this call only.
-    const credential = callOptions.credential;
+  /** The token for one request: the caller's (per-user) or the instance's; missing or unsendable is `ces_auth`. */
+  function tokenFor(credential: CallOptions['credential'], opName: string): string {
     let token: string | undefined;
     try {
       token = (credential?.token ?? options.token)();
@@ -231,10 +235,28 @@ export function createCesClient(options: CesClientOptions): CesClient {
         },
       );
     }
+    return token;
+  }
 
+  async function attempt<R>(
+    operation: Operation<R>,
+    path: string,
+    body: string | undefined,
+    callOptions: CallOptions,
+    attemptSignal: AbortSignal,
+    resendCount: number,
+  ): Promise<R> {
+    const opName = operation.id;
+    const replyLimit = operation.maxReplyBytes ?? maxBytes;
+    // A per-call credential (per-user identity) replaces the instance's token for this call only;
+    // otherwise an instance with certificate authentication sends its certificate instead of a token.
+    const credential = callOptions.credential;
+    const certificateAuth = credential ? undefined : options.certificateAuth;
+    const authHeaders = certificateAuth ? certificateHeaders(certificateAuth, name, opName) : { authorization: tokenFor(credential, opName) };
     const headers: Record<string, string> = {
-      // The raw token with no scheme word, as every BMC client sends it (docs/ces-api.md §1.3).
-      authorization: token,
+      // The raw token with no scheme word, as every BMC client sends it (docs/ces-api.md §1.3), or
+      // the certificate headers.
+      ...authHeaders,
       // BMC clients send it on every call, GETs included (§1.4).
       'content-type': 'application/json',
       accept: operation.replyBody === 'zip' ? 'application/zip, application/octet-stream, application/json' : 'application/json',
@@ -271,7 +293,10 @@ export function createCesClient(options: CesClientOptions): CesClient {
     // request); disposed when the reply has been read.
     // Time this request spent queued (policy/limits.ts) counts against its first attempt.
     const queuedMs = resendCount === 0 ? (callOptions.queuedMs ?? 0) : 0;
-    const attemptTimeoutMs = Math.max(1, timeoutMs - queuedMs);
+    // An awaited operation (generate-await, build-await) brings its own, longer timeout: CES holds its
+    // reply until the work ends (docs/ces-api.md errata E3).
+    const requestTimeoutMs = callOptions.timeoutMs ?? timeoutMs;
+    const attemptTimeoutMs = Math.max(1, requestTimeoutMs - queuedMs);
     const linked = linkSignals([attemptSignal], attemptTimeoutMs);
     const signal = linked.signal;
     const started = performance.now();
@@ -286,6 +311,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
         headers,
         body: body ?? null,
         signal,
+        ...(callOptions.timeoutMs === undefined ? {} : { headersTimeout: attemptTimeoutMs, bodyTimeout: attemptTimeoutMs }),
       });
       const ok = response.statusCode >= 200 && response.statusCode < 300;
       const declared = Number(response.headers['content-length']);
@@ -374,9 +400,33 @@ export function createCesClient(options: CesClientOptions): CesClient {
     );
   };
 
+  async function version(signal?: AbortSignal): Promise<string | undefined> {
+    const linked = linkSignals(signal ? [signal] : [], Math.min(timeoutMs, 10_000));
+    try {
+      const response = await transport.dispatcher().request({
+        origin: endpoint.origin,
+        path: VERSION_PATH,
+        method: 'GET',
+        headers: { accept: 'application/json', 'user-agent': userAgent },
+        signal: linked.signal,
+      });
+      const raw = await readBody(response.body, VERSION_REPLY_LIMIT, response.statusCode >= 300);
+      if (response.statusCode !== 200 || !raw) return undefined;
+      const reply = JSON.parse(raw.toString('utf8')) as { productVersion?: { version?: unknown } };
+      const value = reply?.productVersion?.version;
+      // A version is short printable text; anything else is not shown.
+      return typeof value === 'string' && /^[\w .()+-]{1,40}$/.test(value.trim()) ? value.trim() : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      linked.dispose();
+    }
+  }
+
   return {
     name,
     baseUrl,
+    version,
     async call<R>(srid: string, operation: Operation<R>, input: CallInput = {}, callOptions: CallOptions = {}): Promise<R> {
       const path = buildRequestPath(srid, operation, input);
       let body: string | undefined;

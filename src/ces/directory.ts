@@ -11,6 +11,7 @@ import type { BreakerState, CesObserver } from './observer.js';
 import type { Operation } from './operations.js';
 import { encodePathValue, normaliseBaseUrl } from './paths.js';
 import type { CesProxyOptions, CesTlsOptions, PemSource } from './transport.js';
+import type { CertificateAuth } from './certificate-auth.js';
 
 /** One CES instance as the config layer describes it. Secrets are providers so files can rotate. */
 export interface CesInstanceOptions {
@@ -24,6 +25,8 @@ export interface CesInstanceOptions {
   token: () => string | undefined;
   /** Actionable text used when the token is missing, e.g. which env var or file to set. */
   tokenHint?: string;
+  /** Certificate authentication instead of the token (docs/ces-api.md §1.3). */
+  certificateAuth?: CertificateAuth;
   /** Runtime configuration used when a tool gives none. */
   runtimeConfig?: string;
   /**
@@ -112,6 +115,7 @@ export function createCesDirectory(options: CesDirectoryOptions, deps: CesDirect
       },
       ...pick(instance, [
         'tokenHint',
+        'certificateAuth',
         'proxy',
         'retryBaseDelayMs',
         'retryMaxDelayMs',
@@ -150,7 +154,7 @@ export function createCesDirectory(options: CesDirectoryOptions, deps: CesDirect
       runtimeConfig: entry.options.runtimeConfig,
       timeoutMs: entry.options.timeoutMs,
       call<R>(operation: Operation<R>, input?: CallInput, callOptions?: CallOptions): Promise<R> {
-        return entry.client.call(srid, operation, input, callOptions);
+        return entry.client.call(srid, operation, withRuntimeConfig(operation, input, entry.options.runtimeConfig), callOptions);
       },
     });
   // The constructor checked that every instance has at least one SRID.
@@ -178,6 +182,9 @@ export function createCesDirectory(options: CesDirectoryOptions, deps: CesDirect
     breakerState(instance: string): BreakerState | undefined {
       return entries.find((e) => e.options.name === instance)?.client.breakerState();
     },
+    async cesVersion(instance: string, signal?: AbortSignal): Promise<string | undefined> {
+      return await entries.find((e) => e.options.name === instance)?.client.version(signal);
+    },
     async close() {
       await Promise.all(entries.map((e) => e.client.close()));
     },
@@ -190,4 +197,13 @@ function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]
   const out: Partial<Pick<T, K>> = {};
   for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
   return out;
+}
+
+/**
+ * Reads carry the runtime configuration as BMC's clients send it (`rtConfig`; docs/ces-api.md errata
+ * E4), so reads, set polls and writes address the same configuration. A value the caller gave wins.
+ */
+function withRuntimeConfig(operation: Operation<unknown>, input: CallInput | undefined, runtimeConfig: string | undefined): CallInput | undefined {
+  if (!runtimeConfig || operation.method !== 'GET' || !operation.query.includes('rtConfig') || input?.query?.rtConfig !== undefined) return input;
+  return { ...input, query: { ...input?.query, rtConfig: runtimeConfig } };
 }

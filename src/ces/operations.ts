@@ -26,6 +26,17 @@ export interface Operation<R = unknown> {
   readonly replyBody?: 'json' | 'zip';
   /** Largest reply accepted for this operation, when it differs from the client's limit (downloads). */
   readonly maxReplyBytes?: number;
+  /**
+   * `unverified`: no BMC client uses this operation; it rests on third-party integrations only
+   * (docs/ces-api.md errata E9). Tools that call it say so in their description.
+   */
+  readonly evidence?: 'unverified';
+  /**
+   * The set-options body as this endpoint's own BMC client spells it (docs/ces-api.md errata E7):
+   * `actions` — `runtimeConfig`, `execStat`, boolean `autoDeploy` (the generate-await and promote
+   * GitHub actions); otherwise Jenkins' `runtimeConfiguration`, `executionStatus`, "true"/"false".
+   */
+  readonly setOptions?: 'actions';
 }
 
 const op = <R>(def: Operation<R>): Operation<R> => Object.freeze(def);
@@ -51,6 +62,7 @@ function lifecycle(container: 'assignments' | 'releases', action: LifecycleActio
     query: FILTER,
     body: true,
     reply: dto.SetOp,
+    ...(action === 'promote' ? { setOptions: 'actions' as const } : {}),
   });
 }
 
@@ -89,6 +101,7 @@ export const ops = {
     query: ['rtConfig'],
     body: false,
     reply: dto.TaskInfo,
+    evidence: 'unverified',
   }),
   loadTask: op({ id: 'assignment.task.load', method: 'POST', path: '/assignments/{assignmentId}/tasks', query: [], body: true, reply: dto.TaskLoaded }),
   addTask: op({
@@ -127,6 +140,7 @@ export const ops = {
     query: ['taskId', 'level'],
     body: true,
     reply: dto.AwaitResult,
+    setOptions: 'actions',
   }),
   deployTasks: op({
     id: 'assignment.taskIds.deploy',
@@ -225,7 +239,15 @@ export const ops = {
   listSetTasks: op({ id: 'set.tasks', method: 'GET', path: '/sets/{setId}/tasks', query: ['rtConfig'], body: false, reply: dto.TaskList }),
   getSetDeployment: op({ id: 'set.deployment', method: 'GET', path: '/sets/{setId}/deployment', query: [], body: false, reply: dto.SetDeployment }),
   setAction: op({ id: 'set.action', method: 'POST', path: '/sets/{setId}/{action}', query: ['approver'], body: true, reply: dto.SetOp }),
-  fallbackSet: op({ id: 'set.fallback', method: 'POST', path: '/sets/{setId}/tasks/fallback', query: [], body: true, reply: dto.SetOp }),
+  fallbackSet: op({
+    id: 'set.fallback',
+    method: 'POST',
+    path: '/sets/{setId}/tasks/fallback',
+    query: [],
+    body: true,
+    reply: dto.SetOp,
+    evidence: 'unverified',
+  }),
 
   // §2.4 Build (task level) and generate with parameters
   buildTasks: op({

@@ -32,10 +32,32 @@ export type SetOptionsInput = {
   [K in keyof typeof setOptionsInput]?: z.output<(typeof setOptionsInput)[K]>;
 };
 
-/** Builds the CES body; `defaultRuntimeConfig` fills `runtimeConfiguration` when none is given. */
-export function toSetOptionsBody(input: SetOptionsInput, defaultRuntimeConfig?: string): Record<string, string> {
+/**
+ * Builds the CES body; `defaultRuntimeConfig` fills the runtime configuration when none is given.
+ * `dialect` is the endpoint's (Operation.setOptions): BMC's GitHub actions for generate-await and
+ * promote send `runtimeConfig`, `execStat` and a JSON boolean `autoDeploy`; Jenkins and the build
+ * action send `runtimeConfiguration`, `executionStatus` and "true"/"false" (docs/ces-api.md errata E7).
+ */
+export function toSetOptionsBody(input: SetOptionsInput, defaultRuntimeConfig?: string, dialect?: 'actions'): Record<string, string | boolean> {
+  const runtime = input.runtime_configuration ?? defaultRuntimeConfig;
+  if (dialect === 'actions') {
+    const body: Record<string, string | boolean | undefined> = {
+      runtimeConfig: runtime,
+      changeType: input.change_type,
+      execStat: input.execution_status,
+      autoDeploy: input.auto_deploy,
+      override: input.override === undefined ? undefined : String(input.override),
+      deployImplementationDate: input.deploy_implementation_date,
+      deployImplementationTime: input.deploy_implementation_time,
+      deployActiveDate: input.deploy_active_date,
+      deployActiveTime: input.deploy_active_time,
+      dpenvlst: input.dpenvlst,
+      system: input.system,
+    };
+    return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string | boolean] => entry[1] !== undefined && entry[1] !== ''));
+  }
   const body: Record<string, string | undefined> = {
-    runtimeConfiguration: input.runtime_configuration ?? defaultRuntimeConfig,
+    runtimeConfiguration: runtime,
     changeType: input.change_type,
     executionStatus: input.execution_status,
     autoDeploy: input.auto_deploy === undefined ? undefined : String(input.auto_deploy),

@@ -315,7 +315,15 @@ function validateInstances(config: Config): string[] {
       srids.set(srid.toLowerCase(), instance.name);
     }
     // Per-user identity: callers bring their own CES tokens; an instance token is only the read fallback.
-    if (!instance.token && !instance.tokenFile && config.identity.mode !== 'per-user')
+    if (instance.auth === 'certificate') {
+      // docs/ces-api.md §1.3: the certificate headers name the host connection and carry the certificate.
+      const missing = [
+        !instance.clientCertFile && 'clientCertFile (ISPW_MCP_CLIENT_CERT_FILE)',
+        !instance.hciHost && 'hciHost (ISPW_MCP_HCI_HOST)',
+        !instance.hciPort && 'hciPort (ISPW_MCP_HCI_PORT)',
+      ].filter(Boolean);
+      if (missing.length > 0) problems.push(`ces.instances[${instance.name}]: certificate authentication needs ${missing.join(', ')}`);
+    } else if (!instance.token && !instance.tokenFile && config.identity.mode !== 'per-user')
       problems.push(`ces.instances[${instance.name}]: no CES token; set ISPW_MCP_CES_TOKEN_FILE (or tokenFile in the config file)`);
     if (Boolean(instance.clientCertFile) !== Boolean(instance.clientKeyFile))
       problems.push(`ces.instances[${instance.name}]: clientCertFile and clientKeyFile go together`);

@@ -23,6 +23,14 @@ export const CesInstanceSchema = z.object({
   token: z.string().min(1).optional(),
   /** File holding the CES personal access token; re-read when it changes. */
   tokenFile: z.string().min(1).optional(),
+  /** `certificate`: authenticate with the client certificate headers instead of a token (docs/ces-api.md §1.3). */
+  auth: z.enum(['token', 'certificate']).default('token'),
+  /** Host and port of the mainframe host connection, sent with certificate authentication. */
+  hciHost: z
+    .string()
+    .regex(/^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/, 'must be a host name or IPv4 address')
+    .optional(),
+  hciPort: z.number().int().min(1).max(65535).optional(),
   /** Runtime configuration sent when a tool gives none. */
   runtimeConfig: z
     .string()

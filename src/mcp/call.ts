@@ -224,9 +224,14 @@ async function runCall(call: Call, deps: CallDeps): Promise<CallToolResult> {
     const outcome = await untilCancelled(call.trace ? call.trace.run(() => runTool(call, deps)) : runTool(call, deps), call.signal);
     result = { content: [{ type: 'text', text: outcome.text }], structuredContent: outcome.structured };
     noteSetWait(call, deps, outcome.structured);
-    if (deps.logger.isLevelEnabled('debug')) call.logger.debug({ ms: call.elapsedMs }, 'tool call succeeded');
+    if (outcome.isError) {
+      // The change failed in CES: an error for the client, metrics and the span, with what is known.
+      result.isError = true;
+      call.errorType = 'ces_change_failed';
+      call.logger.info({ ms: call.elapsedMs, setId: call.setId }, 'tool call ended with a failed change');
+    } else if (deps.logger.isLevelEnabled('debug')) call.logger.debug({ ms: call.elapsedMs }, 'tool call succeeded');
     // Audit the outcome. The write happened: a failed record does not hide the result.
-    if (audit && !(await audit.record(call.auditEvent('write.outcome', outcomeOfResult(outcome.structured, call.elapsedMs))))) {
+    if (audit && !(await audit.record(call.auditEvent('write.outcome', outcomeOfResult(outcome.structured, call.elapsedMs, outcome.isError === true))))) {
       result.content.push({
         type: 'text',
         text: 'Warning: the audit record of this outcome could not be written; the operator has been alerted in the server log.',
@@ -311,7 +316,8 @@ function callCes(call: Call, target: CesTarget): CallCes {
     instance: target.instance,
     srid: target.srid,
     runtimeConfig: target.runtimeConfig,
-    call: (operation, input) => observed.call(operation, input, options),
+    timeoutMs: target.timeoutMs,
+    call: (operation, input, own) => observed.call(operation, input, own?.timeoutMs === undefined ? options : { ...options, timeoutMs: own.timeoutMs }),
   };
 }
 

@@ -22,7 +22,9 @@ export const SERVER_INSTRUCTIONS =
   'ispw_list_releases or ispw_get_work_list; inspect with ispw_get_assignment and ispw_list_tasks; ' +
   'move code with ispw_generate, ispw_promote and ispw_deploy. Lifecycle tools create a set: pass ' +
   'wait_seconds (0-3600) to wait for it with progress, or follow it with ispw_get_set; outcome is ' +
-  'succeeded, failed, waiting_approval, held, released, terminated or running; await_in_ces makes CES ' +
+  'succeeded, partially_failed, failed, terminated, waiting_approval, held, released, locked, ' +
+  'deployment_pending, unverified, running (still going: do not repeat the call) or no_set; a change ' +
+  'that failed in CES is returned as an error with its result; await_in_ces makes CES ' +
   'wait and count results instead (by task_ids; build also by level). Read source with ' +
   'ispw_list_members and ispw_get_member: select container_type and container_id, or stream, application ' +
   'and level. Shared arguments: level is a site-defined lifecycle level such as DEV1, QA or PRD; ' +
@@ -31,7 +33,7 @@ export const SERVER_INSTRUCTIONS =
   'or E emergency; execution_status I runs at once, H creates the set held; dates are YYYY-MM-DD and ' +
   'times HH:MM:SS; runtime_configuration ' +
   'defaults to the configured one; id filters of list tools take a trailing * as a wildcard; limit caps ' +
-  'the rows of a list. Every tool takes an optional srid, the Code Pipeline instance id; omit it to use ' +
+  'the rows of a list (1-500, default 50). Every tool takes an optional srid, the Code Pipeline instance id; omit it to use ' +
   'the configured default.';
 
 export interface ServerFactoryOptions extends CallDeps {

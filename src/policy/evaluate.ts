@@ -85,7 +85,29 @@ export function needsContainerFacts(policy: Policy): boolean {
   return needed;
 }
 
+/**
+ * Operations that rest on third-party evidence only (docs/ces-api.md errata E9; docs/ces-fidelity.md
+ * item 10): allowed only by a rule that names the operation itself — not by the default, a wildcard,
+ * or a rule about other operations — so no site runs them without deciding to.
+ */
+export const EXPLICIT_ONLY_OPERATIONS: ReadonlySet<string> = new Set(['fallback_set']);
+
+const namesOperation = (rule: Policy['rules'][number], operation: string) =>
+  (rule.match.operations ?? []).some((p) => p.toLowerCase() === operation.toLowerCase());
+
 export function evaluate(policy: Policy, facts: CallFacts, now: number = Date.now()): Decision {
+  const decision = evaluateRules(policy, facts, now);
+  if (decision.effect === 'deny' || !EXPLICIT_ONLY_OPERATIONS.has(facts.operation)) return decision;
+  const rule = decision.rule.startsWith('rule:') ? policy.rules.find((r) => `rule:${r.name}` === decision.rule) : undefined;
+  if (rule && namesOperation(rule, facts.operation)) return decision;
+  return {
+    effect: 'deny',
+    rule: 'unverified-operation',
+    reason: `${facts.operation} rests on third-party evidence of the CES API only; allow it with a policy rule that names operation ${facts.operation}`,
+  };
+}
+
+function evaluateRules(policy: Policy, facts: CallFacts, now: number): Decision {
   // Reads change nothing: freezes, tickets and confirmations are about changes.
   const changes = facts.kind !== 'read';
   if (changes) {

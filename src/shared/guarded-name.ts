@@ -11,3 +11,12 @@ export const GUARDED_PATTERN = 'x-ispw-guarded-pattern';
 
 /** The same schema (zod metadata survives .optional() and .describe()), marked as a guarded name. */
 export const guardedName = <S extends z.ZodString>(schema: S): S => schema.meta({ [GUARDED_PATTERN]: true });
+
+/** The zod metadata key of the shared row limit (src/tools/shared/fields.ts limitParam). */
+export const GUARDED_LIMIT = 'x-ispw-guarded-limit';
+
+/**
+ * Marks the shared row limit: advertised with its maximum only — its lower bound and default are in
+ * the server instructions once rather than in every list tool; zod still applies both.
+ */
+export const guardedLimit = <S extends z.ZodType>(schema: S): S => schema.meta({ [GUARDED_LIMIT]: true });

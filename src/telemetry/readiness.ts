@@ -28,6 +28,8 @@ export interface CesProbe {
   /** ok; overloaded (CES answered 429: still ready); or why not: token_rejected, unreachable, timeout, srid_unknown, ces_error, … */
   status: string;
   message?: string;
+  /** CES's own version, when it says (diagnostics; docs/ces-api.md §2.6). */
+  cesVersion?: string;
 }
 
 export interface AuditCheck {
@@ -156,22 +158,29 @@ export class Readiness {
     return probes;
   }
 
-  private async probe(instance: string, srid: string): Promise<CesProbe> {
-    const breakerState = () => this.deps.directory.breakerState?.(instance) ?? 'unknown';
-    try {
-      await this.deps.directory
-        .resolve(srid)
-        // One attempt: a retry would wait out a 429's Retry-After and turn overload into a probe timeout.
-        .call(
-          ops.listContainers,
-          { query: { containerType: 'A', containerId: PROBE_CONTAINER_ID } },
-          { signal: AbortSignal.timeout(this.deps.probeTimeoutMs ?? 5000), requestId: 'ispw-mcp-readyz', retry: false },
-        );
-      return { instance, srid, breaker: breakerState(), status: 'ok' };
-    } catch (error) {
-      const status = error instanceof CesError ? (STATUS_OF[error.code] ?? 'ces_error') : 'timeout';
-      const message = error instanceof CesError ? error.message : 'the probe did not finish in time';
-      return { instance, srid, breaker: breakerState(), status, message };
-    }
+  private probe(instance: string, srid: string): Promise<CesProbe> {
+    return probeCes(this.deps.directory, instance, srid, this.deps.probeTimeoutMs ?? 5000);
   }
+}
+
+/**
+ * One readiness probe of a CES instance: a cheap read under the instance's credentials (one attempt:
+ * a retry would wait out a 429's Retry-After and turn overload into a probe timeout), and CES's
+ * version alongside it. Shared by /readyz and `config check --probe`.
+ */
+export async function probeCes(directory: CesDirectory, instance: string, srid: string, timeoutMs: number): Promise<CesProbe> {
+  const breakerState = () => directory.breakerState?.(instance) ?? 'unknown';
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    await directory
+      .resolve(srid)
+      .call(ops.listContainers, { query: { containerType: 'A', containerId: PROBE_CONTAINER_ID } }, { signal, requestId: 'ispw-mcp-readyz', retry: false });
+  } catch (error) {
+    const status = error instanceof CesError ? (STATUS_OF[error.code] ?? 'ces_error') : 'timeout';
+    const message = error instanceof CesError ? error.message : 'the probe did not finish in time';
+    return { instance, srid, breaker: breakerState(), status, message };
+  }
+  // Only of a CES that answered: one that sheds load or is down gets no extra request.
+  const cesVersion = await directory.cesVersion?.(instance, signal).catch(() => undefined);
+  return { instance, srid, breaker: breakerState(), status: 'ok', ...(cesVersion ? { cesVersion } : {}) };
 }

@@ -47,8 +47,11 @@ describe('health', () => {
       expect(ready.status).toBe(200);
       expect(report).toMatchObject({
         ready: true,
-        checks: { config: 'ok', secrets: { ok: true }, ces: [{ status: 'ok', breaker: 'closed', srid: DEMO.srid }] },
+        // CES's version for diagnostics, read without credentials (docs/ces-api.md §2.6).
+        checks: { config: 'ok', secrets: { ok: true }, ces: [{ status: 'ok', breaker: 'closed', srid: DEMO.srid, cesVersion: '20.04.01' }] },
       });
+      const versionRead = sim.requests.findLast((r) => r.path === '/compuware/ws/Config/version');
+      expect(versionRead?.headers.authorization).toBeUndefined();
       const probe = sim.requests.findLast((r) => r.path.endsWith('/containers/list'));
       expect(probe?.query).toEqual({ containerType: 'A', containerId: 'READYZPROBE' });
       expect((await healthcheck('--url', at('/readyz'))).code).toBe(0);

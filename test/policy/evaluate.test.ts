@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { callOperation } from '../../src/mcp/kit/access.js';
 import { evaluate, type CallFacts } from '../../src/policy/evaluate.js';
 import { setAction } from '../../src/tools/sets/set-action.js';
+import { fallback } from '../../src/tools/tasks/fallback.js';
 import { parsePolicy, PolicyError } from '../../src/policy/source.js';
 import { zonedToInstant } from '../../src/policy/time.js';
 
@@ -125,5 +126,19 @@ describe('policy evaluation', () => {
     expect(() => parsePolicy('version: 2')).toThrow(/version/);
     expect(() => parsePolicy('version: 1\nticket: { pattern: "(" }')).toThrow(/regular expression/);
     expect(() => parsePolicy('version: 1\nrules:\n  - { name: a, decision: allow }\n  - { name: a, decision: deny }\n')).toThrow(/used twice/);
+  });
+
+  it('set fallback (unverified CES evidence) needs a rule that names it: not the default, a wildcard or a rule for others', () => {
+    const fallbackSet: CallFacts = { tool: 'ispw_fallback', kind: 'destructive', operation: 'fallback_set', level: 'QA' };
+    expect(callOperation(fallback, { container_type: 'set', container_id: 'S000238582', level: 'QA' })).toBe('fallback_set');
+    expect(callOperation(fallback, { container_type: 'assignment', container_id: 'PLAY000298', level: 'QA' })).toBe('fallback');
+    expect(evaluate(parsePolicy('version: 1\ndefault: allow\n'), fallbackSet, outside)).toMatchObject({ effect: 'deny', rule: 'unverified-operation' });
+    const wildcard = parsePolicy("version: 1\nrules:\n  - { name: all, match: { operations: ['fallback*'] }, decision: allow }\n");
+    expect(evaluate(wildcard, fallbackSet, outside)).toMatchObject({ effect: 'deny', rule: 'unverified-operation' });
+    const named = parsePolicy('version: 1\ndefault: deny\nrules:\n  - { name: set-fallback, match: { operations: [fallback_set] }, decision: confirm }\n');
+    expect(evaluate(named, fallbackSet, outside)).toMatchObject({ effect: 'confirm', rule: 'rule:set-fallback' });
+    // A deny keeps its own rule and reason; the other fallbacks are not affected.
+    expect(evaluate(policy, { ...fallbackSet, level: 'PRD' }, outside).rule).toBe('unverified-operation');
+    expect(evaluate(policy, { ...fallbackSet, operation: 'fallback' }, outside)).toMatchObject({ effect: 'allow', rule: 'default' });
   });
 });

@@ -26,6 +26,7 @@ describe('simulatorOptionsFromFlags', () => {
         tlsCa: 'ca.pem',
         requireClientCert: true,
         postStatus: '201',
+        realisticSets: true,
       },
       (path) => files[path]!,
     );
@@ -41,7 +42,10 @@ describe('simulatorOptionsFromFlags', () => {
         { kind: 'error', rate: 0.1 },
       ],
       tls: { cert: 'CERT', key: 'KEY', ca: 'CA', requireClientCert: true },
+      // A set action shows one step late.
+      realism: { actionLagMs: 250, waitForLock: true, closeWithFailures: true },
     });
+    expect(simulatorOptionsFromFlags({ token: 'T' }).realism).toBeUndefined();
   });
 
   it.each([
@@ -56,10 +60,11 @@ describe('simulatorOptionsFromFlags', () => {
   });
 
   it('parses argv', () => {
-    expect(parseSimulatorArgv(['--port', '1', '--token', 'a', '--token', 'b', '--require-client-cert'])).toMatchObject({
+    expect(parseSimulatorArgv(['--port', '1', '--token', 'a', '--token', 'b', '--require-client-cert', '--realistic-sets'])).toMatchObject({
       port: '1',
       token: ['a', 'b'],
       requireClientCert: true,
+      realisticSets: true,
     });
   });
 });

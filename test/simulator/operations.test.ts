@@ -341,14 +341,22 @@ describe('build and generate with parameters (§2.4)', () => {
       await call(sim, 'GET', `/tasks/${DEMO.taskIds.TPROG01}/generateWithParms`, { query: { containerId: A, containerType: 'A' } }),
       dto.GenParmForm,
     );
-    expect(form.xml).toMatch(/^<Dialog>/);
-    expect(form.datagroupInfo?.entry.length).toBeGreaterThan(0);
-    const submit = await call(sim, 'POST', `/tasks/${DEMO.taskIds.TPROG01}/generateWithParms`, {
-      body: { containerId: A, containerType: 'A', setId: form.setId, updateDetails: [{ category: 'GENPARM', name: 'COMPOPTS', value: 'LIB' }] },
+    expect(form.xml).toMatch(/^<Dialog>.*target="COMPILE.COMPOPTS" value="\{COMPILE.COMPOPTS\}"/);
+    expect(form.datagroupInfo?.entry).toContainEqual({ key: 'LINK', value: '{field:LINKOPTS,defaultVal:RENT}' });
+    // CES sends the reserved set id in quotes (errata E6); sent back with them, it is refused.
+    expect(form.setId).toMatch(/^"S\d{9}"$/);
+    const setId = form.setId!.replace(/"/g, '');
+    const quoted = await call(sim, 'POST', `/tasks/${DEMO.taskIds.TPROG01}/generateWithParms`, {
+      body: { containerId: A, containerType: 'A', setId: form.setId },
     });
-    expect(expectSetOp(submit, sim.url)).toBe(form.setId);
-    await call(sim, 'GET', `/sets/${form.setId}`);
+    expect(quoted.status).toBe(400);
+    const submit = await call(sim, 'POST', `/tasks/${DEMO.taskIds.TPROG01}/generateWithParms`, {
+      body: { containerId: A, containerType: 'A', setId, updateDetails: [{ category: 'COMPILE', name: 'COMPOPTS', value: 'LIB,OPT(2)' }] },
+    });
+    expect(expectSetOp(submit, sim.url)).toBe(setId);
+    await call(sim, 'GET', `/sets/${setId}`);
     expect(sim.estate.tasks.get(DEMO.taskIds.TPROG01)!.operation).toBe('GP');
+    expect(sim.estate.tasks.get(DEMO.taskIds.TPROG01)!.genParms).toMatchObject({ 'COMPILE.COMPOPTS': 'LIB,OPT(2)' });
   });
 });
 

@@ -17,10 +17,17 @@ beforeEach(() => {
 
 describe('assignments', () => {
   it('ispw_list_assignments maps filters to containers/list with containerType=A', async () => {
-    const r = await h.call('ispw_list_assignments', { application: 'PLAY', owner: 'USER0*', level: 'DEV1', include_closed: true, limit: 2 });
+    const r = await h.call('ispw_list_assignments', { application: 'PLAY', owner: 'USER0*', default_path: 'DEV1', include_closed: true, limit: 2 });
     expect(r.isError, textOf(r)).toBeFalsy();
     const req = lastRequest(h.sim, 'GET', '/containers/list')!;
-    expect(req.query).toEqual({ application: 'PLAY', owner: 'USER0*', path: 'DEV1', containerType: 'A', includeClosedContainers: 'true' });
+    expect(req.query).toEqual({
+      rtConfig: DEMO.runtimeConfig,
+      application: 'PLAY',
+      owner: 'USER0*',
+      path: 'DEV1',
+      containerType: 'A',
+      includeClosedContainers: 'true',
+    });
     expect(req.headers.authorization).toBe(TEST_TOKEN);
     const s = r.structuredContent as { items: { containerId: string }[]; count: number; truncated: boolean };
     expect(s.items.length).toBeLessThanOrEqual(2);
@@ -89,7 +96,7 @@ describe('releases', () => {
   it('ispw_list_releases uses containerType=R and a wildcard id', async () => {
     const r = await h.call('ispw_list_releases', { release_id: 'REL*' });
     expect(r.isError, textOf(r)).toBeFalsy();
-    expect(lastRequest(h.sim, 'GET', '/containers/list')?.query).toEqual({ containerId: 'REL*', containerType: 'R' });
+    expect(lastRequest(h.sim, 'GET', '/containers/list')?.query).toEqual({ rtConfig: DEMO.runtimeConfig, containerId: 'REL*', containerType: 'R' });
     expect((r.structuredContent as { count: number }).count).toBeGreaterThan(0);
   });
 
@@ -140,7 +147,7 @@ describe('sets', () => {
   it('ispw_list_sets uses containerType=S', async () => {
     const r = await h.call('ispw_list_sets', { set_id: 'S0002385*' });
     expect(r.isError, textOf(r)).toBeFalsy();
-    expect(lastRequest(h.sim, 'GET', '/containers/list')?.query).toEqual({ containerId: 'S0002385*', containerType: 'S' });
+    expect(lastRequest(h.sim, 'GET', '/containers/list')?.query).toEqual({ rtConfig: DEMO.runtimeConfig, containerId: 'S0002385*', containerType: 'S' });
   });
 
   it('ispw_get_set returns state, outcome and tasks', async () => {
@@ -172,5 +179,20 @@ describe('sets', () => {
     const r = await h.call('ispw_set_action', { set_id: DEMO.sets.held, action: 'release' });
     expect(r.isError, textOf(r)).toBeFalsy();
     expect(lastRequest(h.sim, 'POST', `/sets/${DEMO.sets.held}/release`)?.query).toEqual({});
+  });
+});
+
+describe('runtime configuration on reads (errata E4)', () => {
+  it('every read whose operation takes rtConfig sends the configured one; a set poll too; writes carry it in the body', async () => {
+    h.sim.clearRequests();
+    await h.call('ispw_get_assignment', { assignment_id: DEMO.assignmentId });
+    await h.call('ispw_get_set', { set_id: DEMO.sets.closedGenerate });
+    await h.call('ispw_generate', { container_type: 'assignment', container_id: DEMO.dev2AssignmentId, level: 'DEV2', wait_seconds: 2 });
+    const gets = h.sim.requests.filter((r) => r.method === 'GET');
+    expect(gets.length).toBeGreaterThan(2);
+    for (const get of gets) expect(get.query.rtConfig, get.path).toBe(DEMO.runtimeConfig);
+    expect(lastRequest(h.sim, 'POST', `/assignments/${DEMO.dev2AssignmentId}/tasks/generate`)?.body).toMatchObject({
+      runtimeConfiguration: DEMO.runtimeConfig,
+    });
   });
 });

@@ -139,8 +139,13 @@ describe('access facts declared by the tools', () => {
     expect(deploy).toEqual(['ispw_cancel_deployment', 'ispw_deploy', 'ispw_fallback', 'ispw_manage_release_deployments', 'ispw_regress']);
   });
 
-  it('operations are unique per action, so a policy rule names exactly what it means', () => {
-    const operations = ALL_TOOLS.flatMap((tool) => actionsOf(tool).map((a) => a.operation));
+  it('operations are unique per tool, so a policy rule names exactly what it means', () => {
+    // Within one tool, argument values that do the same thing share their operation (ispw_fallback of
+    // an assignment or a release is `fallback`; of a set, `fallback_set`).
+    const operations = ALL_TOOLS.flatMap((tool) => [...new Set(actionsOf(tool).map((a) => a.operation))]);
     expect(new Set(operations).size).toBe(operations.length);
+    // And the check fails when two tools share one.
+    const twice = [...operations, operations[0]!];
+    expect(new Set(twice).size).not.toBe(twice.length);
   });
 });

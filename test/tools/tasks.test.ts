@@ -41,7 +41,8 @@ describe('lifecycle routing', () => {
     expect(r.isError).toBeFalsy();
     const req = lastRequest(h.sim, 'POST', `/assignments/${DEMO.assignmentId}/tasks/promote`)!;
     expect(req.query).toEqual({ level: 'DEV1', mname: 'TPROG01', mtype: 'COB' });
-    expect(req.body).toEqual({ runtimeConfiguration: 'TEST', override: 'true' });
+    // gh-promote's spelling for the promote endpoint (errata E7): runtimeConfig.
+    expect(req.body).toEqual({ runtimeConfig: 'TEST', override: 'true' });
   });
 
   it('ispw_deploy of a release posts releases/{id}/tasks/deploy', async () => {
@@ -96,11 +97,12 @@ describe('lifecycle routing', () => {
     expect(h.sim.requests).toHaveLength(0);
   });
 
-  it('a reply without setId (nothing qualified) is a normal result carrying the CES message', async () => {
+  it('a reply without setId (nothing qualified) is a failed call: CES did nothing; the CES message and outcome no_set come with it', async () => {
     const r = await h.call('ispw_generate', { ...A, level: 'PRD' });
-    expect(r.isError).toBeFalsy();
+    expect(r.isError).toBe(true);
     expect(r.structuredContent).not.toHaveProperty('setId');
-    expect(textOf(r)).toMatch(/no set was created.*must contain tasks/);
+    expect(r.structuredContent).toMatchObject({ outcome: 'no_set', containerId: DEMO.assignmentId });
+    expect(textOf(r)).toMatch(/failed: CES created no set, so nothing was changed.*must contain tasks/);
   });
 
   it('an unknown assignment gives the CES 404 message', async () => {
@@ -123,9 +125,15 @@ describe('lifecycle routing', () => {
       level: 'DEV1',
       task_ids: [DEMO.failingTaskId],
       await_in_ces: true,
+      auto_deploy: false,
     });
-    expect(r.isError, textOf(r)).toBeFalsy();
-    expect(lastRequest(h.sim, 'POST', `/assignments/${DEMO.failingAssignmentId}/taskIds/generate-await`)).toBeDefined();
+    // A failed generate is a failed call, with the counts still attached for scripts.
+    expect(r.isError, textOf(r)).toBe(true);
+    // gh-generate's spelling for generate-await (errata E7): runtimeConfig and a JSON boolean autoDeploy.
+    expect(lastRequest(h.sim, 'POST', `/assignments/${DEMO.failingAssignmentId}/taskIds/generate-await`)?.body).toEqual({
+      runtimeConfig: DEMO.runtimeConfig,
+      autoDeploy: false,
+    });
     expect(r.structuredContent).toMatchObject({ outcome: 'failed', failedCount: 1 });
   });
 });
@@ -173,7 +181,7 @@ describe('task tools', () => {
   it('ispw_list_tasks of a release filters by level and caps with limit', async () => {
     const r = await h.call('ispw_list_tasks', { container_type: 'release', container_id: DEMO.releaseId, level: 'QA', limit: 1 });
     expect(r.isError, textOf(r)).toBeFalsy();
-    expect(lastRequest(h.sim, 'GET', `/releases/${DEMO.releaseId}/tasks`)?.query).toEqual({ level: 'QA' });
+    expect(lastRequest(h.sim, 'GET', `/releases/${DEMO.releaseId}/tasks`)?.query).toEqual({ rtConfig: DEMO.runtimeConfig, level: 'QA' });
     const s = r.structuredContent as { items: unknown[]; count: number; truncated: boolean };
     expect(s.items).toHaveLength(1);
     expect(s.truncated).toBe(s.count > 1);
@@ -214,13 +222,25 @@ describe('task tools', () => {
       application: 'PLAY',
       level: 'DEV1',
       user_id: 'USER01',
+      task_flags: ['program', 'sql'],
+      release_id: DEMO.releaseId,
+      generate_sequence: '1',
     });
     expect(load.isError, textOf(load)).toBeFalsy();
-    expect(lastRequest(h.sim, 'POST', `/assignments/${DEMO.assignmentId}/tasks`)?.body).toMatchObject({
+    // As Jenkins and Azure send it (errata E8): assignmentId in the body, no runtime configuration.
+    expect(lastRequest(h.sim, 'POST', `/assignments/${DEMO.assignmentId}/tasks`)?.body).toEqual({
+      stream: 'PLAY',
+      application: 'PLAY',
       moduleName: 'TNEW01',
+      moduleType: 'COB',
       currentLevel: 'DEV1',
       startingLevel: 'DEV1',
       userId: 'USER01',
+      assignmentId: DEMO.assignmentId,
+      release: DEMO.releaseId,
+      generateSequence: '1',
+      program: true,
+      sql: true,
     });
     const add = await h.call('ispw_add_task', {
       assignment_id: DEMO.dev2AssignmentId,
@@ -231,32 +251,82 @@ describe('task tools', () => {
       level: 'DEV2',
       checkout_from_level: 'QA',
       checkout: true,
+      owner: 'USER02',
+      release_id: DEMO.releaseId,
+      sub_appl: 'PLAY',
     });
     expect(add.isError, textOf(add)).toBeFalsy();
     const req = lastRequest(h.sim, 'POST', `/assignments/${DEMO.dev2AssignmentId}/task/add`)!;
     expect(req.query).toEqual({ checkout: 'true' });
-    expect(req.body).toMatchObject({ taskName: 'TPROG10', type: 'COB', path: 'DEV2', checkoutFromLevel: 'QA' });
+    expect(req.body).toMatchObject({
+      taskName: 'TPROG10',
+      type: 'COB',
+      path: 'DEV2',
+      checkoutFromLevel: 'QA',
+      owner: 'USER02',
+      releaseId: DEMO.releaseId,
+      subAppl: 'PLAY',
+    });
+    // owner and releaseId are required, as Jenkins' help marks them: refused before CES is asked.
+    h.sim.clearRequests();
+    const missing = await h.call('ispw_add_task', {
+      assignment_id: DEMO.dev2AssignmentId,
+      module_name: 'TPROG11',
+      module_type: 'COB',
+      stream: 'PLAY',
+      application: 'PLAY',
+      level: 'DEV2',
+      checkout_from_level: 'QA',
+    });
+    expect(missing.isError).toBe(true);
+    expect(textOf(missing)).toMatch(/owner|release_id/);
+    expect(h.sim.requests).toHaveLength(0);
   });
 
-  it('ispw_get_generate_parms then ispw_generate_with_parms round-trips the set id and fields', async () => {
+  it('ispw_get_generate_parms shows current values; ispw_generate_with_parms submits every field with the change (errata E6)', async () => {
     const form = await h.call('ispw_get_generate_parms', { task_id: TPROG01, ...A });
     expect(form.isError, textOf(form)).toBeFalsy();
-    const { setId, fields } = form.structuredContent as { setId: string; fields: { category?: string; name: string }[] };
-    expect(fields.length).toBeGreaterThan(0);
+    const { setId, fields } = form.structuredContent as { setId: string; fields: { category?: string; name: string; value?: string }[] };
+    // The set id without the quotes CES sent; values from datagroupInfo, not the {CATEGORY.NAME} references.
+    expect(setId).toMatch(/^S\d{9}$/);
+    expect(fields).toEqual([
+      { category: 'COMPILE', name: 'COMPOPTS', label: 'Compile options', value: 'LIB' },
+      { category: 'COMPILE', name: 'DB2', label: 'DB2 precompile', value: 'N' },
+      { category: 'LINK', name: 'LINKOPTS', label: 'Link options', value: 'RENT' },
+    ]);
     const r = await h.call('ispw_generate_with_parms', {
       task_id: TPROG01,
       ...A,
       set_id: setId,
-      parms: [{ category: fields[0]!.category ?? 'COMPILE', name: fields[0]!.name, value: 'LIB,OPT(2)' }],
+      parms: [{ category: 'LINK', name: 'LINKOPTS', value: 'RENT,REUS' }],
     });
     expect(r.isError, textOf(r)).toBeFalsy();
-    expect(lastRequest(h.sim, 'POST', `/tasks/${TPROG01}/generateWithParms`)?.body).toMatchObject({ setId, containerType: 'A' });
+    expect(lastRequest(h.sim, 'POST', `/tasks/${TPROG01}/generateWithParms`)?.body).toEqual({
+      containerId: DEMO.assignmentId,
+      containerType: 'A',
+      setId,
+      updateDetails: [
+        { category: 'COMPILE', name: 'COMPOPTS', value: 'LIB' },
+        { category: 'COMPILE', name: 'DB2', value: 'N' },
+        { category: 'LINK', name: 'LINKOPTS', value: 'RENT,REUS' },
+      ],
+    });
+  });
+
+  it('ispw_generate_with_parms refuses a parameter the form does not have, naming the ones it has, and posts nothing', async () => {
+    const form = await h.call('ispw_get_generate_parms', { task_id: TPROG02, ...A });
+    const { setId } = form.structuredContent as { setId: string };
+    h.sim.clearRequests();
+    const r = await h.call('ispw_generate_with_parms', { task_id: TPROG02, ...A, set_id: setId, parms: [{ category: 'COMPILE', name: 'PARM', value: 'X' }] });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toMatch(/no parameter COMPILE.PARM.*COMPILE.COMPOPTS, COMPILE.DB2, LINK.LINKOPTS/);
+    expect(h.sim.requests.filter((q) => q.method === 'POST')).toEqual([]);
   });
 
   it('ispw_get_work_list passes filters and caps rows', async () => {
     const r = await h.call('ispw_get_work_list', { application: 'PLAY', operation: 'Promote', limit: 2 });
     expect(r.isError, textOf(r)).toBeFalsy();
-    expect(lastRequest(h.sim, 'GET', '/worklist')?.query).toEqual({ application: 'PLAY', operation: 'Promote' });
+    expect(lastRequest(h.sim, 'GET', '/worklist')?.query).toEqual({ rtConfig: DEMO.runtimeConfig, application: 'PLAY', operation: 'Promote' });
     expect((r.structuredContent as { items: unknown[] }).items.length).toBeLessThanOrEqual(2);
   });
 });

@@ -5,7 +5,7 @@
 import type { StandardSchemaWithJSON } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 
-import { GUARDED_PATTERN } from '../../shared/guarded-name.js';
+import { GUARDED_LIMIT, GUARDED_PATTERN } from '../../shared/guarded-name.js';
 
 type Json = Record<string, unknown>;
 
@@ -42,10 +42,17 @@ function compactOutput(schema: Json, depth = 0): Json {
 /**
  * Input constraints a model cannot get wrong by accident are validated, not advertised: a guarded
  * name (src/shared/guarded-name.ts) is shown by type only, and `minLength: 1` (no empty filter or
- * name) is left to zod. Ids keep their patterns, enums and bounds stay.
+ * name) is left to zod; the shared row limit shows its maximum only. Ids keep their patterns, enums
+ * and other bounds stay.
  */
 function advertiseGuardedByType(ctx: { jsonSchema: Json }): void {
   if (ctx.jsonSchema.minLength === 1) delete ctx.jsonSchema.minLength;
+  if (ctx.jsonSchema[GUARDED_LIMIT] !== undefined) {
+    // The shared row limit: its minimum (1) and default (50) are said once, in the server instructions.
+    delete ctx.jsonSchema[GUARDED_LIMIT];
+    delete ctx.jsonSchema.minimum;
+    delete ctx.jsonSchema.default;
+  }
   if (ctx.jsonSchema[GUARDED_PATTERN] === undefined) return;
   delete ctx.jsonSchema[GUARDED_PATTERN];
   delete ctx.jsonSchema.pattern;

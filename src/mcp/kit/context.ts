@@ -21,8 +21,13 @@ export interface WaitSettings {
 }
 
 /** The CES instance and SRID of one call. Requests carry the call's signal: a cancelled call stops them. */
-export interface CallCes extends Pick<CesTarget, 'instance' | 'srid' | 'runtimeConfig'> {
-  call<R>(operation: Operation<R>, input?: CallInput): Promise<R>;
+/** What a tool may choose per request: only the timeout of an awaited operation. */
+export interface ToolCallOptions {
+  timeoutMs?: number;
+}
+
+export interface CallCes extends Pick<CesTarget, 'instance' | 'srid' | 'runtimeConfig' | 'timeoutMs'> {
+  call<R>(operation: Operation<R>, input?: CallInput, options?: ToolCallOptions): Promise<R>;
 }
 
 export interface ToolContext {

@@ -24,6 +24,12 @@ export type ToolsetId = 'assignments' | 'releases' | 'sets' | 'tasks' | 'deploym
 export interface ToolOutcome<S> {
   text: string;
   structured: S;
+  /**
+   * The change the tool made failed in CES (a set that failed, partially failed or was terminated, a
+   * failed deployment, no set created): answered as a tool execution error with the structured
+   * result still attached, so no client can read it as success (docs/ces-fidelity.md, item 3).
+   */
+  isError?: boolean;
 }
 
 /** Arguments that succeed against the simulator's demo estate, and what they show. */

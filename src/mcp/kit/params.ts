@@ -3,10 +3,12 @@
 // `/`, `..`, `&` or control character can ever reach a CES path or query string.
 import { z } from 'zod';
 
-import { guardedName } from '../../shared/guarded-name.js';
+import { guardedLimit, guardedName } from '../../shared/guarded-name.js';
 
 /** Marks a string schema as a name validated by its pattern but advertised by type (src/shared/guarded-name.ts). */
 export { guardedName };
+/** Marks the shared row limit: advertised by its maximum only (src/shared/guarded-name.ts). */
+export { guardedLimit };
 
 const NATIONAL = 'A-Za-z0-9@#$'; // mainframe names allow the national characters @ # $
 

@@ -92,7 +92,9 @@ export async function callViewTool(
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Input validation error: Invalid arguments for tool ${name}: ${formatIssues(input.issues)}`);
     }
     const result = await tool.callback(input.value as Record<string, unknown>, ctx);
-    if (!result.isError) {
+    // A failed change comes back as an error with its structured result (src/mcp/call.ts); that
+    // result is checked like any other. Errors without structured content are plain messages.
+    if (!result.isError || result.structuredContent !== undefined) {
       if (result.structuredContent === undefined) {
         throw new ProtocolError(
           ProtocolErrorCode.InvalidParams,

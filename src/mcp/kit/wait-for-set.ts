@@ -1,35 +1,33 @@
-// Waits for a CES set to reach an end state, polling GET /sets/{setId} (built from the configured
-// base and the set id — never the `url` CES returned, docs/ces-api.md §4.3) and reporting each state as
-// MCP progress. The waiting state lives in CES: a client that stops waiting can ask again later.
+// Waits for a CES set to reach an end state for the purpose of the call (set-outcome.ts), polling
+// GET /sets/{setId} (built from the configured base and the set id — never the `url` CES returned,
+// docs/ces-api.md §4.3) and reporting each state as MCP progress. The waiting state lives in CES: a
+// client that stops waiting can ask again later.
+//
+// Two guards against reporting the state from before the change as its outcome (docs/ces-fidelity.md,
+// item 1): every poll comes after one interval (BMC's pipeline step sleeps 2 s before each poll), and
+// after a set action the state the set had before it does not end the wait until the set has been
+// seen in another state. When the budget runs out the last state is reported as it is.
 import { z } from 'zod';
 
 import { CesError } from '../../ces/errors.js';
 import { ops } from '../../ces/operations.js';
 import type { ToolContext } from './context.js';
+import { endOfWait, SET_OUTCOMES, type SetOutcome, type WaitPurpose } from './set-outcome.js';
 
-export const SET_OUTCOMES = ['succeeded', 'failed', 'waiting_approval', 'held', 'released', 'terminated', 'running'] as const;
-export type SetOutcome = (typeof SET_OUTCOMES)[number];
-
-// docs/ces-api.md §4.2. Anything not listed (Dispatched, Executing, Ready, unknown states) is running.
-const END_STATES: Record<string, SetOutcome> = {
-  closed: 'succeeded',
-  complete: 'succeeded',
-  completed: 'succeeded',
-  failed: 'failed',
-  'deploy-failed': 'failed',
-  'waiting-approval': 'waiting_approval',
-  held: 'held',
-  released: 'released',
-  'waiting-lock': 'released',
-  terminated: 'terminated',
-};
-
-export const outcomeOfState = (state: string | undefined): SetOutcome => (state && END_STATES[state.trim().toLowerCase()]) || 'running';
+export { SET_OUTCOMES, type SetOutcome } from './set-outcome.js';
 
 export interface SetWait {
   state: string | undefined;
   outcome: SetOutcome;
   waitedSeconds: number;
+  /** The wait ended on an end state (false: the budget ran out first). */
+  ended: boolean;
+}
+
+export interface WaitOptions {
+  purpose: WaitPurpose;
+  /** The set's state before the action (set actions); it cannot end the wait until the set has moved. */
+  stateBefore?: string | undefined;
 }
 
 export const setWaitOutput = {
@@ -39,35 +37,59 @@ export const setWaitOutput = {
 };
 
 /** Transient CES trouble during a wait is retried until the deadline; the rest ends the wait. */
-const isTransient = (error: unknown): error is CesError =>
+export const isTransient = (error: unknown): error is CesError =>
   error instanceof CesError && ['ces_timeout', 'ces_unavailable', 'ces_server', 'ces_rate_limited', 'ces_bad_reply'].includes(error.code);
 
-export async function waitForSet(ctx: ToolContext, setId: string, waitSeconds: number): Promise<SetWait> {
-  const budgetMs = Math.min(waitSeconds, ctx.wait.maxWaitSeconds) * 1000;
-  const started = ctx.now();
+/** Milliseconds left of a wait that started at `startedMs` with `budgetMs`. */
+export interface WaitClock {
+  readonly budgetMs: number;
+  readonly startedMs: number;
+}
+
+export const waitClock = (ctx: ToolContext, waitSeconds: number): WaitClock => ({
+  budgetMs: Math.min(waitSeconds, ctx.wait.maxWaitSeconds) * 1000,
+  startedMs: ctx.now(),
+});
+
+export async function waitForSet(
+  ctx: ToolContext,
+  setId: string,
+  waitSeconds: number,
+  options: WaitOptions,
+  clock = waitClock(ctx, waitSeconds),
+): Promise<SetWait> {
+  const { budgetMs, startedMs } = clock;
+  const before = options.stateBefore?.trim().toLowerCase();
+  let moved = before === undefined;
   let state: string | undefined;
   let lastError: CesError | undefined;
+  const waited = () => Math.round((ctx.now() - startedMs) / 1000);
   for (;;) {
+    const leftMs = budgetMs - (ctx.now() - startedMs);
+    if (leftMs <= 0) break;
+    await ctx.sleep(Math.min(ctx.wait.pollIntervalMs, leftMs));
     try {
       const set = await ctx.ces.call(ops.getSet, { path: { setId } });
       state = set.state?.trim() || state;
       lastError = undefined;
     } catch (error) {
+      // A deleted set cannot be read any more: for `delete`, that is the outcome asked for.
+      if (options.purpose.kind === 'action' && options.purpose.action === 'delete' && error instanceof CesError && error.code === 'ces_not_found') {
+        return { state: 'Deleted', outcome: 'succeeded', waitedSeconds: waited(), ended: true };
+      }
       if (!isTransient(error)) throw error;
       lastError = error;
     }
-    const elapsedMs = ctx.now() - started;
-    const outcome = outcomeOfState(state);
+    if (state !== undefined && state.toLowerCase() !== before) moved = true;
     await ctx.progress({
-      progress: Math.round(elapsedMs / 1000),
+      progress: waited(),
       total: Math.round(budgetMs / 1000),
       message: `Set ${setId}: ${state ?? 'state unknown'}`,
     });
-    if (outcome !== 'running') return { state, outcome, waitedSeconds: Math.round(elapsedMs / 1000) };
-    if (elapsedMs + ctx.wait.pollIntervalMs > budgetMs) {
-      if (state === undefined && lastError) throw lastError;
-      return { state, outcome, waitedSeconds: Math.round(elapsedMs / 1000) };
-    }
-    await ctx.sleep(ctx.wait.pollIntervalMs);
+    const outcome = moved ? endOfWait(state, options.purpose) : undefined;
+    if (outcome) return { state, outcome, waitedSeconds: waited(), ended: true };
   }
+  if (state === undefined && lastError) throw lastError;
+  // The budget ran out: the last state as it is (an unchanged Failed after restart is still failed).
+  return { state, outcome: endOfWait(state, options.purpose) ?? 'running', waitedSeconds: waited(), ended: false };
 }

@@ -11,7 +11,7 @@ export const listAssignments = defineTool({
   toolset: 'assignments',
   kind: 'read',
   title: 'List assignments',
-  description: 'Find assignments by id pattern, application, stream, owner, release, reference number, tag or level.',
+  description: 'Find assignments by id, application, stream, owner, release, reference number, tag or default path.',
   examples: {
     succeeds: [{ args: { application: 'PLAY', stream: 'PLAY' }, shows: 'the open assignments of one application' }],
     fails: [{ args: { limit: 0 }, because: 'limit is at least 1' }],
@@ -22,7 +22,8 @@ export const listAssignments = defineTool({
     release_id: nameFilter.optional(),
     ref_number: nameFilter.optional(),
     tag: nameFilter.optional(),
-    level: levelParam.optional(),
+    // CES's `path` is the assignment's default path, not the level its tasks are at (errata E15).
+    default_path: levelParam.optional(),
     user_id: nameFilter.optional(),
     limit: limitParam,
   }),
@@ -41,7 +42,7 @@ export const listAssignments = defineTool({
         releaseId: a.release_id,
         refNumber: a.ref_number,
         tag: a.tag,
-        path: a.level,
+        path: a.default_path,
         userId: a.user_id,
         include_closed: a.include_closed,
       },

@@ -37,8 +37,9 @@ export const listDeployments = defineTool({
   }),
   output: z.object(listOutput(deploymentRow)),
   async run(a, ctx) {
-    // A date range or an id replaces CES's prior-week default window (docs/ces-api.md §2.5).
-    const explicit = a.start_date || a.end_date || a.todays_date !== undefined || a.request_id || a.set_id;
+    // A date range replaces CES's prior-week default window (docs/ces-api.md §2.5). An id filter does
+    // not: BMC's deployment-list action sends priorWeek only when asked (docs/ces-fidelity.md item 11).
+    const explicit = a.start_date || a.end_date || a.todays_date !== undefined;
     const reply = await ctx.ces.call(ops.listDeployments, {
       query: {
         setId: a.set_id,
@@ -58,6 +59,7 @@ export const listDeployments = defineTool({
         countLine('deployment', capped.items.length, capped.count, capped.truncated),
         table(capped.items, DEPLOYMENT_COLUMNS),
         capped.count === 0 && message && `CES said: ${message}`,
+        capped.count === 0 && !explicit && (a.set_id || a.request_id) && 'CES may list only the prior week: give start_date to look further back.',
       ),
       structured: dropUndefined({ ...capped, message }),
     };

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { readSetWithTasks } from '../../ces/set-tasks.js';
 import { defineTool } from '../../mcp/kit/define-tool.js';
 import { levelParam, setIdParam } from '../../mcp/kit/params.js';
-import { outcomeOfState, SET_OUTCOMES } from '../../mcp/kit/wait-for-set.js';
+import { classOfState, SET_OUTCOMES } from '../../mcp/kit/set-outcome.js';
 import { cap, limitParam, pickText, taskRow, toTaskRow } from '../shared/fields.js';
 import { fieldLines, table } from '../shared/render.js';
 import { dropUndefined } from '../shared/set-op.js';
@@ -26,7 +26,7 @@ export const getSet = defineTool({
   toolset: 'sets',
   kind: 'read',
   title: 'Get set',
-  description: 'Show a set: its state (running, closed, failed, held…), application, dates and tasks.',
+  description: "Show a set's state, application, dates and tasks.",
   examples: {
     succeeds: [
       { args: { set_id: 'S000238580' }, shows: 'a closed set and its tasks (read separately: no level given)' },
@@ -49,7 +49,7 @@ export const getSet = defineTool({
     const structured = dropUndefined({
       setId: set.setid?.trim() || set_id,
       ...fields,
-      outcome: outcomeOfState(fields.state),
+      outcome: classOfState(fields.state),
       tasks: capped.items,
       truncated: capped.truncated,
     });

@@ -10,7 +10,7 @@ export const listSets = defineTool({
   toolset: 'sets',
   kind: 'read',
   title: 'List sets',
-  description: 'Find sets (the units CES runs lifecycle operations in) by id pattern, application, stream or owner.',
+  description: 'Find sets (lifecycle operations run in sets) by id, application, stream or owner.',
   examples: {
     succeeds: [{ args: { application: 'PLAY' }, shows: 'the sets of one application' }],
     fails: [{ args: { set_id: '' }, because: 'an empty filter is refused' }],

@@ -6,17 +6,20 @@ import { z } from 'zod';
 import { ops, SET_ACTIONS, SET_ACTIONS_NEEDING_APPROVER } from '../../ces/operations.js';
 import { toSetOptionsBody } from '../../ces/set-options.js';
 import { defineTool } from '../../mcp/kit/define-tool.js';
+import type { ToolContext } from '../../mcp/kit/context.js';
 import { ToolInputError } from '../../mcp/kit/errors.js';
+import type { WaitPurpose } from '../../mcp/kit/set-outcome.js';
+import { isTransient } from '../../mcp/kit/wait-for-set.js';
 import { setIdParam, userIdParam, waitSecondsParam } from '../../mcp/kit/params.js';
-import { pickSetOptions, setOpOutput } from '../shared/fields.js';
-import { finishSetOp, renderSetOp } from '../shared/set-op.js';
+import { deploymentsOutput, pickSetOptions, setOpOutput } from '../shared/fields.js';
+import { finishSetOp, renderSetOp, setOpFailed, structuredOf } from '../shared/set-op.js';
 
 export const setAction = defineTool({
   name: 'ispw_set_action',
   toolset: 'sets',
   kind: 'destructive',
   title: 'Set action',
-  description: 'Control a set: hold, release, lock, unlock, delete, restart, terminate, approve, deny or reset it.',
+  description: 'Hold, release, approve, restart or otherwise act on a set.',
   access: {
     byAction: {
       argument: 'action',
@@ -54,19 +57,44 @@ export const setAction = defineTool({
     ...pickSetOptions('runtime_configuration'),
     wait_seconds: waitSecondsParam,
   }),
-  output: z.object({ action: z.string(), ...setOpOutput }),
+  output: z.object({ action: z.string(), ...setOpOutput, ...deploymentsOutput }),
   async run(a, ctx) {
     const needsApprover = SET_ACTIONS_NEEDING_APPROVER.includes(a.action);
     if (needsApprover && !a.approver) {
       throw new ToolInputError(`Set action ${a.action} needs approver.`, 'Give the approver user id.');
     }
+    const waits = (a.wait_seconds ?? 0) > 0;
+    // Right after an action CES still shows the set's old state (docs/ces-api.md errata E1): read it
+    // first, so that a wait cannot mistake it for the action's outcome.
+    const stateBefore = waits ? await stateOf(ctx, a.set_id) : undefined;
     const reply = await ctx.ces.call(ops.setAction, {
       path: { setId: a.set_id, action: a.action },
       query: { approver: needsApprover ? a.approver : undefined },
       body: toSetOptionsBody(a, ctx.ces.runtimeConfig),
     });
     // The action applies to a known set, so a reply without `setId` still lets the caller wait on it.
-    const result = await finishSetOp(ctx, { setId: reply.setId?.trim() || a.set_id, message: reply.message }, a.wait_seconds);
-    return { text: renderSetOp(`${a.action} of set ${a.set_id}`, result), structured: { action: a.action, ...result } };
+    const purpose: WaitPurpose = { kind: 'action', action: a.action };
+    const result = await finishSetOp(ctx, { setId: reply.setId?.trim() || a.set_id, message: reply.message }, a.wait_seconds, {
+      purpose,
+      setRequired: false,
+      // A set that closes after approve, restart or release may carry a deployment: read it if there is one.
+      evidence: a.action === 'delete' ? 'none' : 'deploy-if-any',
+      stateBefore,
+    });
+    return {
+      text: renderSetOp(`${a.action} of set ${a.set_id}`, result, stateBefore),
+      structured: { action: a.action, ...structuredOf(result) },
+      isError: setOpFailed(result, purpose),
+    };
   },
 });
+
+/** The set's state before the action; unknown when CES cannot say right now (the wait then relies on its first interval). */
+async function stateOf(ctx: ToolContext, setId: string): Promise<string | undefined> {
+  try {
+    return (await ctx.ces.call(ops.getSet, { path: { setId } })).state?.trim() || undefined;
+  } catch (error) {
+    if (isTransient(error)) return undefined;
+    throw error;
+  }
+}

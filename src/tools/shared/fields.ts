@@ -4,11 +4,12 @@ import { z } from 'zod';
 
 import { setOptionsInput } from '../../ces/set-options.js';
 import type { TaskInfo } from '../../ces/dto/index.js';
-import { guardedName } from '../../mcp/kit/params.js';
+import { guardedLimit, guardedName } from '../../mcp/kit/params.js';
+import { deploymentRow, failedTask } from '../../mcp/kit/set-outcome.js';
 import { setWaitOutput } from '../../mcp/kit/wait-for-set.js';
 
 /** Row cap for every list tool; CES itself has no paging (docs/ces-api.md §3). */
-export const limitParam = z.number().int().min(1).max(500).default(50);
+export const limitParam = guardedLimit(z.number().int().min(1).max(500).default(50));
 
 /** A filter value for CES list calls; a trailing `*` is CES's wildcard (docs/ces-api.md §2.5). Query
  * values are encoded by the CES client, so a length bound is all the schema needs to say. */
@@ -55,12 +56,17 @@ export const taskRow = z.object(Object.fromEntries(TASK_KEYS.map((k) => [k, opti
 export type TaskRow = z.output<typeof taskRow>;
 export const toTaskRow = (task: TaskInfo): TaskRow => pickText(task, TASK_KEYS);
 
-/** What every set-creating tool returns (docs/ces-api.md §3.1, §4). */
+/** What every set-creating tool returns (docs/ces-api.md §3.1, §4; what a closed set did: docs/ces-fidelity.md). */
 export const setOpOutput = {
   setId: z.string().optional(),
   message: z.string().optional(),
   ...setWaitOutput,
 };
+
+/** Tools whose closed set is checked task by task (generate, build). */
+export const failedTasksOutput = { failedTasks: z.array(failedTask).optional() };
+/** Tools whose closed set may carry deployment requests (deploy, set actions). */
+export const deploymentsOutput = { deployments: z.array(deploymentRow).optional() };
 
 /** Caps a list at `limit` rows and says whether rows were left out. */
 export function cap<T>(items: readonly T[], limit: number): { items: T[]; count: number; truncated: boolean } {

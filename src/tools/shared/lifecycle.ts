@@ -8,10 +8,14 @@ import { ops, type LifecycleAction, type Operation } from '../../ces/operations.
 import { toSetOptionsBody, type SetOptionsInput } from '../../ces/set-options.js';
 import type { ChangeSubject } from '../../mcp/kit/access.js';
 import type { ToolContext } from '../../mcp/kit/context.js';
+import type { ToolOutcome } from '../../mcp/kit/define-tool.js';
 import { ToolInputError } from '../../mcp/kit/errors.js';
+import type { WaitPurpose } from '../../mcp/kit/set-outcome.js';
+import { CesError } from '../../ces/errors.js';
 import { containerTypeParam, levelParam, moduleNameParam, moduleTypeParam, requiredMessage, taskIdsParam, waitSecondsParam } from '../../mcp/kit/params.js';
 import { cap, clean, setOpOutput, taskRow, toTaskRow, type TaskRow } from './fields.js';
-import { dropUndefined, finishSetOp, renderSetOp, type SetOpResult } from './set-op.js';
+import type { EvidenceKind, ExpectedTask } from './set-evidence.js';
+import { dropUndefined, finishSetOp, renderSetOp, setOpFailed, structuredOf, type SetOpResult } from './set-op.js';
 import { table } from './render.js';
 
 export type LifecycleVerb = LifecycleAction | 'build';
@@ -192,24 +196,48 @@ const VERB_LABEL: Record<LifecycleVerb, string> = {
 
 const BUILD_TASK_CAP = 100;
 
-export async function runLifecycle(verb: LifecycleVerb, args: LifecycleArgs, ctx: ToolContext) {
-  const route = routeLifecycle(verb, args);
-  const body = toSetOptionsBody(args, ctx.ces.runtimeConfig);
-  const reply = await ctx.ces.call(route.op, { path: route.path, query: route.query, body });
+// What a closed set of each verb is checked for (set-evidence.ts).
+const EVIDENCE: Record<LifecycleVerb, EvidenceKind> = {
+  generate: 'generate',
+  build: 'generate',
+  deploy: 'deploy',
+  promote: 'none',
+  regress: 'none',
+  fallback: 'none',
+};
 
+// gh-build treats this reply (no set) as success: build found nothing to build (docs/ces-api.md §3.2).
+const NOTHING_TO_BUILD = /impacted tasks not found|no impacts have been detected/i;
+
+export async function runLifecycle(verb: LifecycleVerb, args: LifecycleArgs, ctx: ToolContext): Promise<ToolOutcome<Omit<LifecycleResult, 'evidence'>>> {
+  const route = routeLifecycle(verb, args);
+  const body = toSetOptionsBody(args, ctx.ces.runtimeConfig, route.op.setOptions);
   const echo = { containerType: args.container_type, containerId: args.container_id, level: args.level };
+  const label = `${VERB_LABEL[verb]} of ${args.container_type} ${args.container_id} at ${args.level}`;
+  const purpose: WaitPurpose = { kind: 'lifecycle', heldEnds: args.execution_status === 'H' };
+
   let result: LifecycleResult;
+  let reply: Reply;
   if (route.awaited) {
+    const awaited = await callAwaited(ctx, route, body, args.wait_seconds, VERB_LABEL[verb].toLowerCase());
+    if (awaited.cutOff !== undefined) {
+      result = { ...echo, outcome: 'running', waitedSeconds: awaited.cutOff };
+      return { text: renderCutOff(label, verb, args, awaited.cutOff), structured: dropUndefined(result) };
+    }
+    reply = awaited.reply;
     result = { ...echo, ...fromAwait(reply) };
   } else {
-    result = { ...echo, ...(await finishSetOp(ctx, reply, args.wait_seconds)) };
+    reply = await ctx.ces.call(route.op, { path: route.path, query: route.query, body });
+    const nothingToDo = verb === 'build' && !clean(reply.setId) && NOTHING_TO_BUILD.test(reply.message ?? '');
+    const expected = expectedTasks(args, reply);
+    const finished = await finishSetOp(ctx, reply, args.wait_seconds, { purpose, setRequired: !nothingToDo, evidence: EVIDENCE[verb], expected });
+    result = { ...echo, ...finished };
   }
   if (verb === 'build' && 'tasks' in reply && Array.isArray(reply.tasks) && reply.tasks.length > 0) {
     const capped = cap((reply as BuildOp).tasks.map(toTaskRow), BUILD_TASK_CAP);
     result.tasks = capped.items;
     if (capped.truncated) result.truncated = true;
   }
-  const label = `${VERB_LABEL[verb]} of ${args.container_type} ${args.container_id} at ${args.level}`;
   const text = [
     renderSetOp(label, result),
     result.succeededCount !== undefined && `Tasks succeeded: ${result.succeededCount}, failed: ${result.failedCount ?? 0}.`,
@@ -218,7 +246,57 @@ export async function runLifecycle(verb: LifecycleVerb, args: LifecycleArgs, ctx
   ]
     .filter(Boolean)
     .join('\n');
-  return { text, structured: dropUndefined(result) };
+  return { text, structured: dropUndefined(structuredOf(result)), isError: setOpFailed(result, purpose) };
+}
+
+/** The tasks the call asked for, when it names them: task ids, one module, or the build reply's list. */
+function expectedTasks(args: LifecycleArgs, reply: Reply): ExpectedTask[] {
+  if (args.task_ids?.length) return args.task_ids.map((taskId) => ({ taskId }));
+  const built = 'tasks' in reply && Array.isArray(reply.tasks) ? (reply as BuildOp).tasks : [];
+  if (built.length > 0) return built.map((t) => ({ taskId: clean(t.taskId), moduleName: clean(t.moduleName), moduleType: clean(t.moduleType) }));
+  if (args.module_name && args.module_type) return [{ moduleName: args.module_name, moduleType: args.module_type }];
+  return [];
+}
+
+/**
+ * Calls a blocking `…-await` operation. CES answers only when generate/build has finished (errata E3),
+ * so the request gets its own timeout, bounded by wait_seconds and the server's maximum and never
+ * shorter than the instance's normal timeout; progress is reported while CES works. When the wait
+ * ends first, the work carries on in CES: `cutOff` says after how many seconds.
+ */
+async function callAwaited(
+  ctx: ToolContext,
+  route: Route,
+  body: Record<string, unknown>,
+  waitSeconds: number | undefined,
+  verb: string,
+): Promise<{ reply: AwaitResult; cutOff?: undefined } | { reply?: undefined; cutOff: number }> {
+  const budgetSeconds = Math.min(waitSeconds || ctx.wait.maxWaitSeconds, ctx.wait.maxWaitSeconds);
+  const timeoutMs = Math.max(budgetSeconds * 1000, ctx.ces.timeoutMs ?? 0);
+  const started = ctx.now();
+  const elapsed = () => Math.round((ctx.now() - started) / 1000);
+  // A real timer, not ctx.sleep: the ticks must not depend on an injected clock that may not move.
+  const ticker = setInterval(() => {
+    void ctx
+      .progress({ progress: elapsed(), total: Math.round(timeoutMs / 1000), message: `CES is running the ${verb} and answers when it ends` })
+      .catch(() => {});
+  }, ctx.wait.pollIntervalMs);
+  ticker.unref();
+  try {
+    return { reply: await ctx.ces.call(route.op, { path: route.path, query: route.query, body }, { timeoutMs }) };
+  } catch (error) {
+    if (error instanceof CesError && error.code === 'ces_timeout' && !ctx.signal.aborted) return { cutOff: elapsed() };
+    throw error;
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
+function renderCutOff(label: string, verb: LifecycleVerb, args: LifecycleArgs, seconds: number): string {
+  return [
+    `${label}: CES had not answered after ${seconds} s. The ${verb} carries on in CES; its set id is not known yet.`,
+    `Do not repeat the call. Find the set with ispw_list_sets (application, newest first) or ispw_list_tasks for ${args.container_id}, and follow it with ispw_get_set.`,
+  ].join('\n');
 }
 
 // An await reply carries counts, or only a "timed out" message when CES stopped waiting
@@ -227,10 +305,17 @@ function fromAwait(reply: AwaitResult): SetOpResult & Partial<LifecycleResult> {
   const status = reply.awaitStatus;
   const message = clean(reply.message);
   const statusMsg = status?.statusMsg;
+  const failedCount = status?.generateFailedCount ?? 0;
+  const succeededCount = status?.generateSuccessCount ?? 0;
+  const setId = clean(reply.setId);
+  let outcome: SetOpResult['outcome'] = 'running';
+  if (status) outcome = status.hasFailures || failedCount > 0 ? (succeededCount > 0 ? 'partially_failed' : 'failed') : 'succeeded';
+  else if (!setId && !NOTHING_TO_BUILD.test(message ?? '')) outcome = 'no_set';
+  else if (!setId) outcome = 'succeeded';
   return dropUndefined({
-    setId: clean(reply.setId),
+    setId,
     message,
-    outcome: status ? (status.hasFailures || (status.generateFailedCount ?? 0) > 0 ? 'failed' : 'succeeded') : 'running',
+    outcome,
     succeededCount: status?.generateSuccessCount,
     failedCount: status?.generateFailedCount,
     statusMessages: statusMsg === undefined ? undefined : Array.isArray(statusMsg) ? statusMsg : [statusMsg],

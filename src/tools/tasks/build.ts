@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import { defineTool } from '../../mcp/kit/define-tool.js';
 import { assignmentIdParam } from '../../mcp/kit/params.js';
-import { pickSetOptions } from '../shared/fields.js';
+import { failedTasksOutput, pickSetOptions } from '../shared/fields.js';
 import { awaitOutput, awaitParam, buildOutput, lifecycleInput, lifecycleOutput, lifecycleSubject, runLifecycle } from '../shared/lifecycle.js';
 
 export const build = defineTool({
@@ -45,6 +45,6 @@ export const build = defineTool({
     assignment_id: assignmentIdParam.optional().describe('release build: assignment receiving impacted tasks'),
     await_in_ces: awaitParam,
   }),
-  output: z.object({ ...lifecycleOutput, ...awaitOutput, ...buildOutput }),
+  output: z.object({ ...lifecycleOutput, ...failedTasksOutput, ...awaitOutput, ...buildOutput }),
   run: (input, ctx) => runLifecycle('build', input, ctx),
 });

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 
 import { defineTool } from '../../mcp/kit/define-tool.js';
-import { deployTimes, pickSetOptions } from '../shared/fields.js';
+import { deploymentsOutput, deployTimes, pickSetOptions } from '../shared/fields.js';
 import { lifecycleInput, lifecycleOutput, lifecycleSubject, runLifecycle } from '../shared/lifecycle.js';
 
 export const deploy = defineTool({
@@ -34,6 +34,6 @@ export const deploy = defineTool({
     ...pickSetOptions('runtime_configuration', 'change_type', 'execution_status', 'dpenvlst', 'system'),
     ...deployTimes,
   }),
-  output: z.object(lifecycleOutput),
+  output: z.object({ ...lifecycleOutput, ...deploymentsOutput }),
   run: (input, ctx) => runLifecycle('deploy', input, ctx),
 });

@@ -11,10 +11,18 @@ export const fallback = defineTool({
   toolset: 'tasks',
   kind: 'destructive',
   title: 'Fallback',
-  description: "Fall back (undo) the deployment of an assignment's or release's tasks at a level, or of a whole set.",
+  description: "Undo the deployment of an assignment's or release's tasks at a level, or of a whole set (unverified).",
   access: {
-    scope: 'ispw:deploy',
-    operation: 'fallback',
+    byAction: {
+      argument: 'container_type',
+      each: {
+        assignment: { operation: 'fallback', scope: 'ispw:deploy' },
+        release: { operation: 'fallback', scope: 'ispw:deploy' },
+        // POST /sets/{id}/tasks/fallback rests on third-party evidence only (docs/ces-api.md errata E9):
+        // its own operation, which the policy refuses unless a rule names it (src/policy/evaluate.ts).
+        set: { operation: 'fallback_set', scope: 'ispw:deploy' },
+      },
+    },
     ticket: true,
     subject: lifecycleSubject(),
   },

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 
 import { defineTool } from '../../mcp/kit/define-tool.js';
-import { pickSetOptions } from '../shared/fields.js';
+import { failedTasksOutput, pickSetOptions } from '../shared/fields.js';
 import { awaitOutput, awaitParam, lifecycleInput, lifecycleOutput, lifecycleSubject, runLifecycle } from '../shared/lifecycle.js';
 
 export const generate = defineTool({
@@ -41,6 +41,6 @@ export const generate = defineTool({
     ...pickSetOptions('runtime_configuration', 'change_type', 'auto_deploy'),
     await_in_ces: awaitParam,
   }),
-  output: z.object({ ...lifecycleOutput, ...awaitOutput }),
+  output: z.object({ ...lifecycleOutput, ...failedTasksOutput, ...awaitOutput }),
   run: (input, ctx) => runLifecycle('generate', input, ctx),
 });

@@ -1,12 +1,14 @@
 // ispw_get_generate_parms: the generate-parameter form of a task (docs/ces-api.md §2.4 GenerateWithParm,
 // read form; §3.10 GenParmForm). CES sends a dialog XML; its `field` elements are flattened here
-// into {category, name, value} — the shape ispw_generate_with_parms sends back.
+// into {category, name, value} with the current values (src/tools/shared/gen-parm-form.ts) — the shape
+// ispw_generate_with_parms sends back.
 import { z } from 'zod';
 
 import { ops } from '../../ces/operations.js';
 import { defineTool } from '../../mcp/kit/define-tool.js';
 import { CONTAINER_TYPE_CODE, taskIdParam } from '../../mcp/kit/params.js';
 import { clean } from '../shared/fields.js';
+import { parseGenParmForm, unquoteSetId } from '../shared/gen-parm-form.js';
 import { containerIdParam } from '../shared/lifecycle.js';
 import { table } from '../shared/render.js';
 import { dropUndefined } from '../shared/set-op.js';
@@ -17,30 +19,6 @@ const parmField = z.object({
   label: z.string().optional(),
   value: z.string().optional(),
 });
-type ParmField = z.output<typeof parmField>;
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-const unescapeXml = (s: string) => s.replace(/&(amp|lt|gt|quot|apos);/g, (_, e: string) => ENTITIES[e] ?? _);
-
-/** Reads `<field id label target value>` elements. Jenkins names a form input after the field's
- * `target` as `category.name`; without a dotted target the field id is the name. */
-export function parseGenParmXml(xml: string | undefined): ParmField[] {
-  if (!xml) return [];
-  const fields: ParmField[] = [];
-  for (const match of xml.matchAll(/<field\b([^>]*?)\/?>/g)) {
-    const attrs: Record<string, string> = {};
-    for (const a of (match[1] ?? '').matchAll(/([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
-      attrs[a[1]!.toLowerCase()] = unescapeXml(a[2] ?? a[3] ?? '');
-    }
-    const target = clean(attrs.target);
-    const [category, name] = target?.includes('.')
-      ? [target.slice(0, target.indexOf('.')), target.slice(target.indexOf('.') + 1)]
-      : [undefined, clean(attrs.id) ?? target];
-    if (!name) continue;
-    fields.push(dropUndefined({ category, name, label: clean(attrs.label), value: clean(attrs.value) }));
-  }
-  return fields;
-}
 
 export const getGenerateParms = defineTool({
   name: 'ispw_get_generate_parms',
@@ -65,8 +43,8 @@ export const getGenerateParms = defineTool({
       path: { taskId: task_id },
       query: { containerId: container_id, containerType: CONTAINER_TYPE_CODE[container_type] },
     });
-    const fields = parseGenParmXml(form.xml);
-    const structured = dropUndefined({ setId: clean(form.setId), fields, message: clean(form.message) });
+    const fields = parseGenParmForm(form);
+    const structured = dropUndefined({ setId: unquoteSetId(form.setId), fields, message: clean(form.message) });
     return {
       text: [
         `Generate parameters of task ${task_id}${structured.setId ? ` (set ${structured.setId})` : ''}: ${fields.length} field(s).`,

@@ -13,7 +13,7 @@ export const getTaskListing = defineTool({
   toolset: 'tasks',
   kind: 'read',
   title: 'Get generate listing',
-  description: 'Read the generate (compile) listing of a release task, for example to see why a generate failed.',
+  description: 'Read the generate (compile) listing of a release task to see why a generate failed.',
   examples: {
     succeeds: [{ args: { release_id: 'REL2026Q4', task_id: '7E3A5D04D8A1', limit: 50 }, shows: 'the first lines of a generate listing' }],
     fails: [{ args: { release_id: 'REL2026Q4', task_id: '7E3A5D04D5B0' }, because: 'the task is not in that release (CES 404)' }],

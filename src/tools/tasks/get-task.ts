@@ -46,7 +46,7 @@ export const getTask = defineTool({
   toolset: 'tasks',
   kind: 'read',
   title: 'Get task',
-  description: 'Show the details of one task of an assignment or release.',
+  description: 'Show one task of an assignment (unverified CES call) or a release.',
   examples: {
     succeeds: [
       { args: { container_type: 'assignment', container_id: 'PLAY000313', task_id: '7E3A5D04D0C2' }, shows: 'a task of an assignment' },

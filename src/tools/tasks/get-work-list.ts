@@ -1,10 +1,10 @@
 // ispw_get_work_list: the Code Pipeline work list — tasks in progress across containers, with the
-// filters CES offers (docs/ces-api.md §2.5 GetWorkList, §3.9).
+// filters CES offers (docs/ces-api.md §2.5 GetWorkList, §3.9; errata E14: all of Jenkins' filters).
 import { z } from 'zod';
 
 import { ops } from '../../ces/operations.js';
 import { defineTool } from '../../mcp/kit/define-tool.js';
-import { levelParam, moduleNameParam, moduleTypeParam, releaseIdParam, userIdParam } from '../../mcp/kit/params.js';
+import { levelParam, moduleNameParam, moduleTypeParam, nameParam, releaseIdParam, userIdParam } from '../../mcp/kit/params.js';
 import { cap, clean, isoDate, limitParam, listOutput, nameFilter, pickText } from '../shared/fields.js';
 import { countLine, joinLines, table } from '../shared/render.js';
 import { dropUndefined } from '../shared/set-op.js';
@@ -49,6 +49,13 @@ export const getWorkList = defineTool({
     release_id: releaseIdParam.optional(),
     operation: z.enum(OPERATIONS).optional().describe('last operation'),
     in_progress: z.boolean().optional().describe('default true'),
+    production: z.boolean().optional(),
+    historical: z.boolean().optional(),
+    environment: nameParam('environment').optional(),
+    sub_appl: nameParam('sub_appl').optional(),
+    group: nameParam('group').optional(),
+    last_updated_by: userIdParam.optional(),
+    ref_number: nameFilter.optional(),
     start_date: isoDate.optional(),
     end_date: isoDate.optional(),
     limit: limitParam,
@@ -66,6 +73,13 @@ export const getWorkList = defineTool({
         releaseId: a.release_id,
         operation: a.operation,
         inProgress: bool(a.in_progress),
+        production: bool(a.production),
+        historical: bool(a.historical),
+        environment: a.environment,
+        subAppl: a.sub_appl,
+        group: a.group,
+        lastUpdatedBy: a.last_updated_by,
+        refNumber: a.ref_number,
         startDate: a.start_date,
         endDate: a.end_date,
       },

@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import { ops } from '../../ces/operations.js';
 import { defineTool } from '../../mcp/kit/define-tool.js';
-import { assignmentIdParam, levelParam, moduleNameParam, moduleTypeParam, nameParam, userIdParam } from '../../mcp/kit/params.js';
+import { assignmentIdParam, guardedName, levelParam, moduleNameParam, moduleTypeParam, nameParam, releaseIdParam, userIdParam } from '../../mcp/kit/params.js';
 import { clean } from '../shared/fields.js';
 import { dropUndefined } from '../shared/set-op.js';
 
@@ -55,9 +55,16 @@ export const loadTask = defineTool({
     stream: nameParam('stream'),
     application: nameParam('application'),
     sub_appl: nameParam('sub_appl').optional(),
-    level: levelParam.describe('level the task is loaded at'),
-    starting_level: levelParam.optional().describe('life-cycle starting level (default: level)'),
-    user_id: userIdParam.describe('task owner user id'),
+    level: levelParam,
+    starting_level: levelParam.optional().describe('default: level'),
+    user_id: userIdParam,
+    // The TaskInfo fields BMC's clients set when loading (docs/ces-api.md errata E8).
+    task_flags: z
+      .array(z.enum(['program', 'sql', 'ims', 'cics']))
+      .max(4)
+      .optional(),
+    release_id: releaseIdParam.optional(),
+    generate_sequence: guardedName(z.string().regex(/^[A-Za-z0-9]{1,8}$/)).optional(),
   }),
   output: z.object({ assignmentId: z.string(), taskId: z.string().optional(), message: z.string().optional() }),
   async run(a, ctx) {
@@ -72,7 +79,11 @@ export const loadTask = defineTool({
         currentLevel: a.level,
         startingLevel: a.starting_level ?? a.level,
         userId: a.user_id,
-        runtimeConfiguration: ctx.ces.runtimeConfig,
+        // Jenkins and Azure name the assignment in the body too; no BMC client sends a runtime configuration here.
+        assignmentId: a.assignment_id,
+        release: a.release_id,
+        generateSequence: a.generate_sequence,
+        ...Object.fromEntries((a.task_flags ?? []).map((flag) => [flag, true])),
       },
     });
     const structured = dropUndefined({ assignmentId: a.assignment_id, taskId: clean(reply.taskId), message: clean(reply.message) });

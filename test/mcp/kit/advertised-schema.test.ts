@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { DEMO } from '../../../simulator/index.js';
-import { GUARDED_PATTERN } from '../../../src/shared/guarded-name.js';
+import { GUARDED_LIMIT, GUARDED_PATTERN } from '../../../src/shared/guarded-name.js';
 import { cesRequests, startHarness, textOf, type Harness } from '../../support/harness.js';
 
 type Schema = { properties?: Record<string, { pattern?: string; type?: string; items?: { pattern?: string }; minLength?: number }> };
@@ -25,6 +25,17 @@ describe('advertised tool schemas', () => {
 
   it('never leak the guarded-name marker', () => {
     expect(JSON.stringify(tools)).not.toContain(GUARDED_PATTERN);
+    expect(JSON.stringify(tools)).not.toContain(GUARDED_LIMIT);
+  });
+
+  it('show the shared row limit by its maximum only; a limit of 0 is still refused and 50 still applies', async () => {
+    const listSets = tools.find((t) => t.name === 'ispw_list_sets')!;
+    expect((listSets.inputSchema.properties as Record<string, unknown>).limit).toEqual({ type: 'integer', maximum: 500 });
+    const zero = await h.call('ispw_list_sets', { limit: 0 });
+    expect(zero.isError).toBe(true);
+    expect(textOf(zero)).toMatch(/limit/);
+    const all = await h.call('ispw_list_sets', { include_closed: true });
+    expect((all.structuredContent as { items: unknown[] }).items.length).toBeLessThanOrEqual(50);
   });
 
   it('keep the pattern of every id argument, including task_ids items', () => {

@@ -3,11 +3,12 @@
 // of CES time is followed in milliseconds, with every poll and progress step deterministic.
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { DEMO, startSimulator, type RunningSimulator } from '../../../simulator/index.js';
+import { DEMO, startSimulator, type RunningSimulator, type SetRealism } from '../../../simulator/index.js';
 import { createCesDirectory } from '../../../src/ces/directory.js';
 import type { CesDirectory } from '../../../src/ces/api.js';
 import { ops } from '../../../src/ces/operations.js';
 import type { ProgressUpdate, ToolContext } from '../../../src/mcp/kit/context.js';
+import { LIFECYCLE_WAIT } from '../../../src/mcp/kit/set-outcome.js';
 import { waitForSet } from '../../../src/mcp/kit/wait-for-set.js';
 import { silentLogger } from '../../../src/telemetry/logger.js';
 
@@ -19,9 +20,9 @@ afterEach(async () => {
   await sim?.close();
 });
 
-async function setup(stepMs: number) {
+async function setup(stepMs: number, realism: Partial<SetRealism> = {}) {
   let now = Date.UTC(2026, 10, 3, 9, 0);
-  sim = await startSimulator({ tokens: [TOKEN], stepMs, now: () => now });
+  sim = await startSimulator({ tokens: [TOKEN], stepMs, now: () => now, realism });
   directory = createCesDirectory({
     instances: [{ name: 'sim', url: sim.url, srids: sim.srids, token: () => TOKEN, runtimeConfig: DEMO.runtimeConfig, timeoutMs: 5000, retries: 0 }],
   });
@@ -37,27 +38,102 @@ async function setup(stepMs: number) {
     sleep: async (ms) => void (now += ms),
     now: () => now,
   };
-  return { ctx, progress, target };
+  const states = () => sim!.requests.filter((r) => r.method === 'GET' && /^\/ispw\/[^/]+\/sets\/S\d+$/.test(r.path)).map((r) => r.time);
+  return { ctx, progress, target, states, advance: (ms: number) => void (now += ms) };
 }
 
 describe('waitForSet on a fake clock', () => {
-  it('follows a set through its states to the end, one poll per interval', async () => {
+  it('follows a set through its states to the end, one poll per interval, the first after one interval', async () => {
     const { ctx, progress, target } = await setup(5_000);
     const { setId } = await target.call(ops.generateAssignment, { path: { assignmentId: DEMO.assignmentId }, query: { level: 'DEV1' }, body: {} });
-    const wait = await waitForSet(ctx, setId!, 600);
-    expect(wait).toMatchObject({ state: 'Closed', outcome: 'succeeded' });
+    const wait = await waitForSet(ctx, setId!, 600, { purpose: LIFECYCLE_WAIT });
+    expect(wait).toMatchObject({ state: 'Closed', outcome: 'succeeded', ended: true });
     // Dispatched and Executing take 5 s each on the simulator's clock: the set closes after 10 s.
     expect(wait.waitedSeconds).toBe(10);
-    expect(progress.map((p) => p.progress)).toEqual([0, 2, 4, 6, 8, 10]);
+    expect(progress.map((p) => p.progress)).toEqual([2, 4, 6, 8, 10]);
     expect(progress.at(-1)?.message).toBe(`Set ${setId}: Closed`);
   });
 
   it('stops at the budget with the set still running', async () => {
     const { ctx, progress, target } = await setup(60_000);
     const { setId } = await target.call(ops.generateAssignment, { path: { assignmentId: DEMO.assignmentId }, query: { level: 'DEV1' }, body: {} });
-    const wait = await waitForSet(ctx, setId!, 5);
-    expect(wait.outcome).toBe('running');
-    expect(wait.waitedSeconds).toBe(4);
+    const wait = await waitForSet(ctx, setId!, 5, { purpose: LIFECYCLE_WAIT });
+    expect(wait).toMatchObject({ outcome: 'running', ended: false });
+    // Polls at 2, 4 and, with the last second of the budget, at 5.
+    expect(wait.waitedSeconds).toBe(5);
     expect(progress.every((p) => p.total === 5)).toBe(true);
+  });
+
+  it('a set waiting for a lock during generate is still running, not released', async () => {
+    const { ctx, progress, target } = await setup(5_000, { waitForLock: true });
+    const { setId } = await target.call(ops.generateAssignment, { path: { assignmentId: DEMO.assignmentId }, query: { level: 'DEV1' }, body: {} });
+    const wait = await waitForSet(ctx, setId!, 600, { purpose: LIFECYCLE_WAIT });
+    expect(progress.some((p) => p.message?.endsWith('Waiting-Lock'))).toBe(true);
+    expect(wait).toMatchObject({ state: 'Closed', outcome: 'succeeded' });
+  });
+
+  it('a set created held ends the wait Held; a lifecycle set held by someone else does not', async () => {
+    const { ctx, target } = await setup(5_000);
+    const { setId } = await target.call(ops.generateAssignment, { path: { assignmentId: DEMO.assignmentId }, query: { level: 'DEV1' }, body: {} });
+    await target.call(ops.setAction, { path: { setId: setId!, action: 'hold' }, body: {} });
+    expect(await waitForSet(ctx, setId!, 10, { purpose: LIFECYCLE_WAIT })).toMatchObject({ state: 'Held', outcome: 'running', ended: false });
+    expect(await waitForSet(ctx, setId!, 10, { purpose: { kind: 'lifecycle', heldEnds: true } })).toMatchObject({
+      state: 'Held',
+      outcome: 'held',
+      ended: true,
+    });
+  });
+});
+
+describe('waitForSet after a set action, when CES shows the new state only later', () => {
+  const LAG = { actionLagMs: 7_000 };
+
+  it('approve: the Waiting-Approval CES still shows is not the outcome; the wait follows the set to Closed', async () => {
+    const { ctx, target, progress } = await setup(5_000, LAG);
+    const setId = DEMO.sets.waitingApproval;
+    await target.call(ops.setAction, { path: { setId, action: 'approve' }, query: { approver: 'USER09' }, body: {} });
+    const wait = await waitForSet(ctx, setId, 600, { purpose: { kind: 'action', action: 'approve' }, stateBefore: 'Waiting-Approval' });
+    expect(progress[0]?.message).toBe(`Set ${setId}: Waiting-Approval`);
+    expect(wait).toMatchObject({ state: 'Closed', outcome: 'succeeded', ended: true });
+  });
+
+  it('the guard is what makes the difference: without the state from before, the old state would be reported', async () => {
+    const { ctx, target } = await setup(5_000, LAG);
+    const setId = DEMO.sets.waitingApproval;
+    await target.call(ops.setAction, { path: { setId, action: 'approve' }, query: { approver: 'USER09' }, body: {} });
+    const wait = await waitForSet(ctx, setId, 600, { purpose: { kind: 'action', action: 'approve' } });
+    expect(wait).toMatchObject({ state: 'Waiting-Approval', outcome: 'waiting_approval' });
+  });
+
+  it('restart of a failed set: the old Failed is not the outcome; the Failed of the rerun is', async () => {
+    const { ctx, target, progress } = await setup(5_000, LAG);
+    // The demo's failed generate set holds TPROG25, whose generate always fails: the rerun fails too.
+    const setId = DEMO.sets.failedGenerate;
+    await target.call(ops.setAction, { path: { setId, action: 'restart' }, body: {} });
+    const wait = await waitForSet(ctx, setId, 600, { purpose: { kind: 'action', action: 'restart' }, stateBefore: 'Failed' });
+    const seen = progress.map((p) => p.message?.split(': ')[1]);
+    // Polls every 2 s: the old Failed until the restart shows at 7 s, the rerun (5 s per state), its own Failed at 17 s.
+    expect(seen).toEqual(['Failed', 'Failed', 'Failed', 'Dispatched', 'Dispatched', 'Executing', 'Executing', 'Executing', 'Failed']);
+    expect(wait).toMatchObject({ state: 'Failed', outcome: 'failed', ended: true, waitedSeconds: 18 });
+  });
+
+  it('release ends on Released; hold ends on Held; an unchanged state at the end of the budget is reported as it is', async () => {
+    const { ctx, target } = await setup(5_000, LAG);
+    const { setId } = await target.call(ops.generateAssignment, { path: { assignmentId: DEMO.assignmentId }, query: { level: 'DEV1' }, body: {} });
+    await target.call(ops.setAction, { path: { setId: setId!, action: 'hold' }, body: {} });
+    expect(await waitForSet(ctx, setId!, 3, { purpose: { kind: 'action', action: 'hold' }, stateBefore: 'Dispatched' })).toMatchObject({
+      state: 'Dispatched',
+      outcome: 'running',
+      ended: false,
+    });
+    expect(await waitForSet(ctx, setId!, 60, { purpose: { kind: 'action', action: 'hold' }, stateBefore: 'Dispatched' })).toMatchObject({
+      state: 'Held',
+      outcome: 'held',
+    });
+    await target.call(ops.setAction, { path: { setId: setId!, action: 'release' }, body: {} });
+    expect(await waitForSet(ctx, setId!, 60, { purpose: { kind: 'action', action: 'release' }, stateBefore: 'Held' })).toMatchObject({
+      state: 'Released',
+      outcome: 'released',
+    });
   });
 });
