@@ -6,7 +6,7 @@
 import { X509Certificate } from 'node:crypto';
 
 import { CesError } from './errors.js';
-import type { PemSource } from './transport.js';
+import { readPem, type PemSource } from './transport.js';
 
 export interface CertificateAuth {
   /** Host of the mainframe host connection CES logs on to (`cpwr_hci_host`). */
@@ -37,9 +37,10 @@ export function certificateHeaderValue(pem: string | undefined): string | undefi
   return base64;
 }
 
+// A provider that throws (an unreadable file) counts as no certificate: the request is refused with the hint.
 const read = (source: PemSource): string | undefined => {
   try {
-    return typeof source === 'function' ? source() : source;
+    return readPem(source);
   } catch {
     return undefined;
   }

@@ -39,28 +39,12 @@ export type SetOptionsInput = {
  * action send `runtimeConfiguration`, `executionStatus` and "true"/"false" (docs/ces-api.md errata E7).
  */
 export function toSetOptionsBody(input: SetOptionsInput, defaultRuntimeConfig?: string, dialect?: 'actions'): Record<string, string | boolean> {
-  const runtime = input.runtime_configuration ?? defaultRuntimeConfig;
-  if (dialect === 'actions') {
-    const body: Record<string, string | boolean | undefined> = {
-      runtimeConfig: runtime,
-      changeType: input.change_type,
-      execStat: input.execution_status,
-      autoDeploy: input.auto_deploy,
-      override: input.override === undefined ? undefined : String(input.override),
-      deployImplementationDate: input.deploy_implementation_date,
-      deployImplementationTime: input.deploy_implementation_time,
-      deployActiveDate: input.deploy_active_date,
-      deployActiveTime: input.deploy_active_time,
-      dpenvlst: input.dpenvlst,
-      system: input.system,
-    };
-    return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string | boolean] => entry[1] !== undefined && entry[1] !== ''));
-  }
-  const body: Record<string, string | undefined> = {
-    runtimeConfiguration: runtime,
+  const actions = dialect === 'actions';
+  const body: Record<string, string | boolean | undefined> = {
+    [actions ? 'runtimeConfig' : 'runtimeConfiguration']: input.runtime_configuration ?? defaultRuntimeConfig,
     changeType: input.change_type,
-    executionStatus: input.execution_status,
-    autoDeploy: input.auto_deploy === undefined ? undefined : String(input.auto_deploy),
+    [actions ? 'execStat' : 'executionStatus']: input.execution_status,
+    autoDeploy: actions || input.auto_deploy === undefined ? input.auto_deploy : String(input.auto_deploy),
     override: input.override === undefined ? undefined : String(input.override),
     deployImplementationDate: input.deploy_implementation_date,
     deployImplementationTime: input.deploy_implementation_time,
@@ -69,5 +53,5 @@ export function toSetOptionsBody(input: SetOptionsInput, defaultRuntimeConfig?: 
     dpenvlst: input.dpenvlst,
     system: input.system,
   };
-  return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+  return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string | boolean] => entry[1] !== undefined && entry[1] !== ''));
 }

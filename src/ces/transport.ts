@@ -68,7 +68,8 @@ export interface CesTransport {
   close(): Promise<void>;
 }
 
-const read = (source: PemSource | undefined): string | undefined => {
+/** The current PEM text of a source (a rotating file's provider is called), undefined when blank. */
+export const readPem = (source: PemSource | undefined): string | undefined => {
   const value = typeof source === 'function' ? source() : source;
   return value === undefined || value.trim() === '' ? undefined : value;
 };
@@ -217,10 +218,10 @@ export function createCesTransport(options: CesTransportOptions): CesTransport {
       if (closed) throw new CesError('ces_unavailable', `The CES client for instance "${options.name}" is closed.`);
       const tls = options.tls ?? {};
       const material: Material = {
-        ca: read(tls.caPem),
-        cert: read(tls.clientCertPem),
-        key: read(tls.clientKeyPem),
-        passphrase: read(tls.clientKeyPassphrase),
+        ca: readPem(tls.caPem),
+        cert: readPem(tls.clientCertPem),
+        key: readPem(tls.clientKeyPem),
+        passphrase: readPem(tls.clientKeyPassphrase),
       };
       if (current !== undefined && sameMaterial(current.material, material)) {
         failed = undefined;

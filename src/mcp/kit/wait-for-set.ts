@@ -14,8 +14,6 @@ import { ops } from '../../ces/operations.js';
 import type { ToolContext } from './context.js';
 import { endOfWait, SET_OUTCOMES, type SetOutcome, type WaitPurpose } from './set-outcome.js';
 
-export { SET_OUTCOMES, type SetOutcome } from './set-outcome.js';
-
 export interface SetWait {
   state: string | undefined;
   outcome: SetOutcome;
@@ -40,7 +38,7 @@ export const setWaitOutput = {
 export const isTransient = (error: unknown): error is CesError =>
   error instanceof CesError && ['ces_timeout', 'ces_unavailable', 'ces_server', 'ces_rate_limited', 'ces_bad_reply'].includes(error.code);
 
-/** Milliseconds left of a wait that started at `startedMs` with `budgetMs`. */
+/** One wait's budget and start (monotonic ms): the set wait and the evidence read after it share it. */
 export interface WaitClock {
   readonly budgetMs: number;
   readonly startedMs: number;

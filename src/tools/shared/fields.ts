@@ -34,6 +34,11 @@ export const clean = (value: string | undefined): string | undefined => {
   return trimmed ? trimmed : undefined;
 };
 
+/** The object without its undefined fields, so a result matches its schema's optional fields. */
+export function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
 /** Keeps the listed keys of a CES reply, trimmed, dropping blanks, so the result matches its schema. */
 export function pickText<K extends string>(source: Partial<Record<K, unknown>>, keys: readonly K[]): Partial<Record<K, string>> {
   const out: Partial<Record<K, string>> = {};

@@ -10,7 +10,7 @@ import { ops } from '../../ces/operations.js';
 import type { ToolContext } from '../../mcp/kit/context.js';
 import type { DeploymentRow, FailedTask, SetOutcome } from '../../mcp/kit/set-outcome.js';
 import type { WaitClock } from '../../mcp/kit/wait-for-set.js';
-import { clean } from './fields.js';
+import { clean, dropUndefined } from './fields.js';
 
 /** What to check once the set has closed. `deploy-if-any`: a set action's set, of unknown kind. */
 export type EvidenceKind = 'generate' | 'deploy' | 'deploy-if-any' | 'none';
@@ -64,7 +64,7 @@ async function generateEvidence(ctx: ToolContext, setId: string, expected: reado
   const byName = new Set(tasks.map((t) => `${clean(t.moduleName)}/${clean(t.moduleType)}`));
   for (const want of expected) {
     const present = want.taskId ? inSet.has(want.taskId) : byName.has(`${want.moduleName}/${want.moduleType}`);
-    if (!present) failedTasks.push({ ...dropBlank(want), reason: 'not generated: missing from the closed set' });
+    if (!present) failedTasks.push({ ...dropUndefined(want), reason: 'not generated: missing from the closed set' });
   }
   const generated = tasks.filter(isGenerated).length;
   if (failedTasks.length === 0) {
@@ -117,11 +117,7 @@ function summarise(deployments: DeploymentRow[], failed: number, pending: number
 }
 
 const toDeploymentRow = (d: DeploymentInfo): DeploymentRow =>
-  dropBlank({ requestId: clean(d.requestId), environment: clean(d.environment), status: clean(d.status) });
+  dropUndefined({ requestId: clean(d.requestId), environment: clean(d.environment), status: clean(d.status) });
 
 const identify = (task: TaskInfo): ExpectedTask =>
-  dropBlank({ taskId: clean(task.taskId), moduleName: clean(task.moduleName), moduleType: clean(task.moduleType) });
-
-function dropBlank<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== '')) as T;
-}
+  dropUndefined({ taskId: clean(task.taskId), moduleName: clean(task.moduleName), moduleType: clean(task.moduleType) });

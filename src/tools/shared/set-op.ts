@@ -5,7 +5,9 @@
 import type { ToolContext } from '../../mcp/kit/context.js';
 import { isFailedOutcome, type DeploymentRow, type FailedTask, type SetOutcome, type WaitPurpose } from '../../mcp/kit/set-outcome.js';
 import { waitClock, waitForSet } from '../../mcp/kit/wait-for-set.js';
-import { clean } from './fields.js';
+import { clean, dropUndefined } from './fields.js';
+
+export { dropUndefined };
 import { closedSetEvidence, type EvidenceKind, type ExpectedTask } from './set-evidence.js';
 
 export interface SetOpResult {
@@ -67,10 +69,6 @@ export async function finishSetOp(
 /** The call failed (a tool execution error, `isError`), with the structured result still attached. */
 export const setOpFailed = (result: SetOpResult, purpose: WaitPurpose): boolean => isFailedOutcome(result.outcome, purpose);
 
-export function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
 const FAILED_TASKS_SHOWN = 20;
 
 /**
@@ -115,7 +113,7 @@ export function renderSetOp(label: string, result: SetOpResult, stateBefore?: st
       lines.push(`Set ${id} was terminated${state}${after}.`);
       break;
     default:
-      lines.push(`Set ${id} ended ${result.state ?? ''} (${result.outcome})${after}.`.replace('  ', ' '));
+      lines.push(`Set ${id} ended${state ? ` ${result.state}` : ''} (${result.outcome})${after}.`);
   }
   if (result.evidence) lines.push(result.evidence);
   for (const task of result.failedTasks?.slice(0, FAILED_TASKS_SHOWN) ?? []) {
