@@ -194,7 +194,7 @@ describe('audit events of denials and confirmations', () => {
     expect(e.ces).toEqual({ instance: 'default', srid: sim.srids[0], mainframeUser: null });
     expect(e.action).toEqual({ tool: 'ispw_generate', toolKind: 'write', cesOperations: [] });
     expect(e.target).toMatchObject({ containerType: 'assignment', containerId: DEMO.assignmentId, level: 'DEV1' });
-    expect(e.decision).toEqual({ result: 'denied', rule: 'scope', confirmationId: null, reason: 'needs ispw:write' });
+    expect(e.decision).toEqual({ result: 'denied', rule: 'scope', confirmationId: null, reason: 'needs ispw:write', confirmation: null });
     expect(e.correlation.requestId).toBe('7');
   });
 
@@ -244,7 +244,7 @@ describe('audit events of denials and confirmations', () => {
   });
 
   it('every line is valid against the committed JSON Schema, the chain verifies, and no secret is in the file', async () => {
-    const schema = JSON.parse(readFileSync(new URL('../../docs/audit/audit-event.v1.schema.json', import.meta.url), 'utf8')) as object;
+    const schema = JSON.parse(readFileSync(new URL('../../docs/audit/audit-event.v2.schema.json', import.meta.url), 'utf8')) as object;
     const ajv = new Ajv2020.default({ strict: false, allErrors: true });
     addFormats.default(ajv);
     const validate = ajv.compile(schema);
