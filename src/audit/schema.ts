@@ -79,8 +79,8 @@ export const AuditConfirmation = z.strictObject({
   answeredAt: z.iso.datetime().nullable(),
   previewDigest: z
     .string()
-    .regex(/^[0-9a-f]{64}$/)
-    .describe('SHA-256 of what was confirmed: tool, arguments, CES state digest and rule'),
+    .regex(/^[A-Za-z0-9_-]{43}$/)
+    .describe('SHA-256 (base64url) of what was confirmed: tool, canonical arguments, CES state digest and rule'),
 });
 
 export const AuditDecision = AuditDecisionV1.extend({
