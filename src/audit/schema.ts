@@ -73,7 +73,9 @@ const AuditDecisionV1 = z.strictObject({
 export const AuditConfirmation = z.strictObject({
   kind: z
     .enum(['human_elicitation', 'human_input_required', 'token'])
-    .describe('human_elicitation: the client asked its user (elicitation/create, 2025 era); human_input_required: the same through an input-required round (2026 era); token: a signed confirmation token'),
+    .describe(
+      'human_elicitation: the client asked its user (elicitation/create, 2025 era); human_input_required: the same through an input-required round (2026 era); token: a signed confirmation token',
+    ),
   answer: z.enum(['accept', 'decline', 'cancel', 'timeout']).nullable().describe('the answer; null while the question is open'),
   askedAt: z.iso.datetime().describe('when the question (or token) was issued, UTC'),
   answeredAt: z.iso.datetime().nullable(),

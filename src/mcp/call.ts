@@ -301,7 +301,9 @@ async function guard(call: Call, deps: CallDeps, guard: CallGuard): Promise<Call
     call.logger.info({ caller, rule, confirmationId: outcome.record.confirmationId }, 'confirmation asked of the client user (input required)');
     await deps.audit?.record(call.auditEvent('policy.confirmation_required', null));
     return inputRequired({
-      inputRequests: { [CONFIRMATION_ANSWER_KEY]: inputRequired.elicit({ mode: 'form', message: outcome.question.message, requestedSchema: outcome.question.requestedSchema }) },
+      inputRequests: {
+        [CONFIRMATION_ANSWER_KEY]: inputRequired.elicit({ mode: 'form', message: outcome.question.message, requestedSchema: outcome.question.requestedSchema }),
+      },
       requestState: outcome.requestState,
     });
   }
@@ -356,7 +358,10 @@ function humanChannel(call: Call, deps: CallDeps): HumanChannel {
       call.access = asked;
       await deps.audit?.record(call.auditEvent('policy.confirmation_required', null));
       try {
-        const answer = await sdk.mcpReq.elicitInput({ mode: 'form', message: question.message, requestedSchema: question.requestedSchema }, { timeout: timeoutMs, signal: call.signal });
+        const answer = await sdk.mcpReq.elicitInput(
+          { mode: 'form', message: question.message, requestedSchema: question.requestedSchema },
+          { timeout: timeoutMs, signal: call.signal },
+        );
         return { action: answer.action, content: answer.content as Record<string, unknown> | undefined };
       } catch (error) {
         if (call.signal.aborted) throw error;

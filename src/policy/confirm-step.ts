@@ -51,15 +51,25 @@ export async function confirmStep(deps: ConfirmDeps, input: ConfirmStepInput, re
     input: input.toolInput,
     record: { decision, cesIdentity, confirmed: true, ...record },
   });
-  const refusal = (failure: string, text: string) => refuse({ effect: 'deny', rule: `confirmation:${failure}`, reason: decision.rule }, `confirmation refused: ${text}`, cesIdentity);
+  const refusal = (failure: string, text: string) =>
+    refuse({ effect: 'deny', rule: `confirmation:${failure}`, reason: decision.rule }, `confirmation refused: ${text}`, cesIdentity);
 
   if (input.token !== undefined) {
     if (kind === 'human') {
-      return refusal('human_required', `${decision.confirmWhy ?? 'the policy'}: a person must confirm this change in the client; a confirmation token is not enough.`);
+      return refusal(
+        'human_required',
+        `${decision.confirmWhy ?? 'the policy'}: a person must confirm this change in the client; a confirmation token is not enough.`,
+      );
     }
     try {
       const redeemed = await deps.confirmations.redeem(input.token, binding);
-      const record: ConfirmationRecord = { kind: 'token', answer: 'accept', askedAt: redeemed.issuedAt, answeredAt: now(), previewDigest: previewDigest(binding) };
+      const record: ConfirmationRecord = {
+        kind: 'token',
+        answer: 'accept',
+        askedAt: redeemed.issuedAt,
+        answeredAt: now(),
+        previewDigest: previewDigest(binding),
+      };
       return proceed({ confirmationId: redeemed.id, confirmation: record });
     } catch (error) {
       if (error instanceof ConfirmationError) return refusal(error.failure, error.message);
@@ -78,7 +88,13 @@ export async function confirmStep(deps: ConfirmDeps, input: ConfirmStepInput, re
     }
     deps.humans.spend(opened.id);
     const answer = readAnswer(human.retry.responses?.[ANSWER_KEY]);
-    const record: ConfirmationRecord = { kind: 'human_input_required', answer, askedAt: opened.askedAt, answeredAt: now(), previewDigest: previewDigest({ ...binding, state: opened.stateShown ?? undefined }) };
+    const record: ConfirmationRecord = {
+      kind: 'human_input_required',
+      answer,
+      askedAt: opened.askedAt,
+      answeredAt: now(),
+      previewDigest: previewDigest({ ...binding, state: opened.stateShown ?? undefined }),
+    };
     if (answer !== 'accept') return declined(input, decision, cesIdentity, opened.id, record);
     if ((opened.stateShown ?? undefined) !== binding.state) return refusal('state', STATE_MOVED);
     return proceed({ confirmationId: opened.id, confirmation: record });
@@ -111,7 +127,13 @@ export async function confirmStep(deps: ConfirmDeps, input: ConfirmStepInput, re
 
   if (kind !== 'token' && human.via === 'input_required') {
     const sealed = await deps.humans.seal(binding);
-    const record: ConfirmationRecord = { kind: 'human_input_required', answer: null, askedAt: sealed.askedAt, answeredAt: null, previewDigest: previewDigest(binding) };
+    const record: ConfirmationRecord = {
+      kind: 'human_input_required',
+      answer: null,
+      askedAt: sealed.askedAt,
+      answeredAt: null,
+      previewDigest: previewDigest(binding),
+    };
     return {
       kind: 'ask',
       question: confirmationQuestion(input.previewLines, input.toolName),
@@ -141,7 +163,8 @@ export async function confirmStep(deps: ConfirmDeps, input: ConfirmStepInput, re
   };
 }
 
-const STATE_MOVED = 'What the person was shown has changed in CES since (or the operation was already carried out); nothing was changed. Call again for a fresh question.';
+const STATE_MOVED =
+  'What the person was shown has changed in CES since (or the operation was already carried out); nothing was changed. Call again for a fresh question.';
 
 function declined(input: ConfirmStepInput, decision: Decision, cesIdentity: string, id: string, record: ConfirmationRecord): GuardOutcome {
   const how = record.answer === 'timeout' ? 'no answer came in time' : record.answer === 'cancel' ? 'the question was dismissed' : 'the person declined';

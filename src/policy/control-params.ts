@@ -11,7 +11,9 @@ export const confirmationTokenParam = z
   .min(1)
   .max(4096)
   .optional()
-  .describe('token from a confirmation request; repeat the call with the same arguments plus it (a policy may instead require a person to confirm in the client)');
+  .describe(
+    'token from a confirmation request; repeat the call with the same arguments plus it (a policy may instead require a person to confirm in the client)',
+  );
 
 export const ticketParam = z
   .string()

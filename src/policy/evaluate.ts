@@ -96,7 +96,8 @@ const namesOperation = (rule: Policy['rules'][number], operation: string) =>
   (rule.match.operations ?? []).some((p) => p.toLowerCase() === operation.toLowerCase());
 
 /** The rule a decision names, if it came from one. */
-const ruleOf = (policy: Policy, decision: Decision) => (decision.rule.startsWith('rule:') ? policy.rules.find((r) => `rule:${r.name}` === decision.rule) : undefined);
+const ruleOf = (policy: Policy, decision: Decision) =>
+  decision.rule.startsWith('rule:') ? policy.rules.find((r) => `rule:${r.name}` === decision.rule) : undefined;
 
 /** What evaluation depends on besides the policy and the call: the configuration profile. */
 export interface EvaluateContext {
@@ -112,7 +113,12 @@ const PRODUCTION_OPERATIONS: ReadonlySet<string> = new Set(['deploy', 'fallback'
  * prod profile `human` for production levels (policy `productionLevels`) and for deploy, fallback
  * and regress; `any` otherwise (a person when the client can ask, else a token).
  */
-export function confirmKind(policy: Policy, rule: Policy['rules'][number] | undefined, facts: CallFacts, context: EvaluateContext = {}): Pick<Decision, 'confirm' | 'confirmWhy'> {
+export function confirmKind(
+  policy: Policy,
+  rule: Policy['rules'][number] | undefined,
+  facts: CallFacts,
+  context: EvaluateContext = {},
+): Pick<Decision, 'confirm' | 'confirmWhy'> {
   if (rule?.confirm) return { confirm: rule.confirm, confirmWhy: `rule ${rule.name} says confirm: ${rule.confirm}` };
   if (context.profile === 'prod') {
     if (PRODUCTION_OPERATIONS.has(facts.operation)) return { confirm: 'human', confirmWhy: `prod profile: ${facts.operation} needs a person` };

@@ -67,9 +67,14 @@ export async function guardCall(access: AccessControl, input: GuardInput): Promi
  */
 function countOutcome(metrics: Metrics, tool: string, outcome: GuardOutcome): void {
   const { rule } = outcome.record.decision;
+  const confirmation = outcome.record.confirmation;
+  // A 2025-era question is asked and answered within one call: count the asking with its answer.
+  if (confirmation?.kind === 'human_elicitation') metrics.confirmation(tool, 'asked');
   if (outcome.kind === 'confirm') return metrics.confirmation(tool, 'issued');
+  if (outcome.kind === 'ask') return metrics.confirmation(tool, 'asked');
+  if (outcome.kind === 'declined') return metrics.confirmation(tool, 'declined', confirmation?.answer ?? '');
   if (outcome.kind === 'proceed') {
-    if (outcome.record.confirmed) metrics.confirmation(tool, 'redeemed');
+    if (outcome.record.confirmed) metrics.confirmation(tool, 'redeemed', confirmation?.kind ?? 'token');
     return;
   }
   if (rule === 'scope') return metrics.authFailure('insufficient_scope');
@@ -148,7 +153,12 @@ async function decide(access: AccessControl, input: GuardInput): Promise<GuardOu
       if (!(error instanceof CesError)) throw error;
       return refuse({ ...decision, effect: 'deny', rule: 'four-eyes' }, `four-eyes approval cannot be checked: ${error.message}`, cesIdentity);
     }
-    const why = fourEyesRefusal({ operation: facts.operation, cesIdentity, approver: typeof args.approver === 'string' ? args.approver : undefined, container: touched });
+    const why = fourEyesRefusal({
+      operation: facts.operation,
+      cesIdentity,
+      approver: typeof args.approver === 'string' ? args.approver : undefined,
+      container: touched,
+    });
     if (why) return refuse({ effect: 'deny', rule: 'four-eyes', reason: decision.rule }, `refused (four eyes, policy ${decision.rule}): ${why}`, cesIdentity);
   }
   if (decision.effect === 'allow') return { kind: 'proceed', ces, input: toolInput, record: { decision, cesIdentity } };

@@ -231,6 +231,7 @@ describe('audit events of denials and confirmations', () => {
     expect(redeemed.map((e) => e.type)).toEqual(['write.attempt', 'write.outcome']);
     for (const e of redeemed) {
       expect(e.decision).toMatchObject({ result: 'confirmed', rule: 'rule:promote-dev-confirm', confirmationId: q.decision.confirmationId });
+      expect(e.decision.confirmation).toMatchObject({ kind: 'token', answer: 'accept' });
       expect(e.actor).toMatchObject(httpActor('alice'));
       expect(e.ces.mainframeUser).toBe('user:alice');
       expect(e.arguments).not.toHaveProperty('confirmation_token');
@@ -304,7 +305,7 @@ describe('metrics of access control', () => {
     expect(value('ispw_mcp_policy_denials_total', { tool: 'ispw_fallback', rule: 'freeze:year-end' })).toBe(1);
     expect(value('ispw_mcp_policy_denials_total', { tool: 'ispw_generate', rule: 'ticket' })).toBe(1);
     expect(value('ispw_mcp_confirmations_total', { tool: 'ispw_promote', result: 'issued', reason: '' })).toBe(1);
-    expect(value('ispw_mcp_confirmations_total', { tool: 'ispw_promote', result: 'redeemed', reason: '' })).toBe(1);
+    expect(value('ispw_mcp_confirmations_total', { tool: 'ispw_promote', result: 'redeemed', reason: 'token' })).toBe(1);
     expect(value('ispw_mcp_confirmations_total', { tool: 'ispw_promote', result: 'refused', reason: 'replayed' })).toBe(1);
     expect(value('ispw_mcp_rate_limited_total', { source: 'server' })).toBe(1);
     expect(value('ispw_mcp_rate_limited_total', { source: 'concurrency' })).toBe(refused.length);

@@ -33,7 +33,11 @@ export interface PreparedTool {
   /** The advertised output schema, for the SDK's result projection (2025-era `{result}` wrap). */
   readonly outputJson: Tool['outputSchema'];
   /** The call wrapper; `clientCapabilities` is what a 2025-era session declared at initialize. */
-  readonly callback: (args: Record<string, unknown>, ctx: ServerContext, clientCapabilities?: () => ClientCapabilities | undefined) => Promise<CallToolResult | InputRequiredResult>;
+  readonly callback: (
+    args: Record<string, unknown>,
+    ctx: ServerContext,
+    clientCapabilities?: () => ClientCapabilities | undefined,
+  ) => Promise<CallToolResult | InputRequiredResult>;
 }
 
 /** The tools one caller may see and call: computed once per distinct set of listing scopes. */
