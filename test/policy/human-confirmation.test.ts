@@ -39,7 +39,11 @@ const facts = (operation: string, level?: string): CallFacts => ({ tool: `ispw_$
 
 describe('which confirmation a call needs', () => {
   it('the rule says it', () => {
-    expect(evaluate(POLICY, facts('generate', 'DEV1'))).toMatchObject({ effect: 'confirm', confirm: 'human', confirmWhy: 'rule generate-human says confirm: human' });
+    expect(evaluate(POLICY, facts('generate', 'DEV1'))).toMatchObject({
+      effect: 'confirm',
+      confirm: 'human',
+      confirmWhy: 'rule generate-human says confirm: human',
+    });
     expect(evaluate(POLICY, facts('promote', 'QA'), Date.now(), { profile: 'prod' })).toMatchObject({ confirm: 'token' });
   });
 
@@ -47,7 +51,10 @@ describe('which confirmation a call needs', () => {
     expect(evaluate(POLICY, facts('deploy', 'PRD'))).toMatchObject({ confirm: 'any' });
     expect(evaluate(POLICY, facts('deploy', 'PRD'), Date.now(), { profile: 'stage' })).toMatchObject({ confirm: 'any' });
     for (const operation of ['deploy', 'fallback', 'regress']) {
-      expect(evaluate(POLICY, facts(operation, 'QA'), Date.now(), { profile: 'prod' })).toMatchObject({ confirm: 'human', confirmWhy: `prod profile: ${operation} needs a person` });
+      expect(evaluate(POLICY, facts(operation, 'QA'), Date.now(), { profile: 'prod' })).toMatchObject({
+        confirm: 'human',
+        confirmWhy: `prod profile: ${operation} needs a person`,
+      });
     }
     expect(evaluate(POLICY, facts('promote', 'PRD'), Date.now(), { profile: 'prod' })).toMatchObject({ confirm: 'human' });
     expect(evaluate(POLICY, facts('promote', 'STG'), Date.now(), { profile: 'prod' })).toMatchObject({ confirm: 'any' });
@@ -80,12 +87,17 @@ describe('policy explain', () => {
 
   it('says which confirmation a call needs and why, per profile', () => {
     const deploy = { container_type: 'assignment', container_id: 'PLAY000313', level: 'QA' };
-    expect(explain('ispw_deploy', deploy, 'prod')).toMatchObject({ code: 3, text: expect.stringMatching(/confirm: {3}human \(a person answers in the client.*\) — prod profile: deploy needs a person/) });
+    expect(explain('ispw_deploy', deploy, 'prod')).toMatchObject({
+      code: 3,
+      text: expect.stringMatching(/confirm: {3}human \(a person answers in the client.*\) — prod profile: deploy needs a person/),
+    });
     expect(explain('ispw_deploy', deploy).text).toMatch(/confirm: {3}any \(a person when the client can ask, otherwise a confirmation token\)/);
   });
 
   it('names four eyes', () => {
-    expect(explain('ispw_set_action', { set_id: 'S000238584', action: 'approve', approver: 'MGR01' }).text).toMatch(/four eyes: whoever requested the change cannot approve it/);
+    expect(explain('ispw_set_action', { set_id: 'S000238584', action: 'approve', approver: 'MGR01' }).text).toMatch(
+      /four eyes: whoever requested the change cannot approve it/,
+    );
   });
 });
 
