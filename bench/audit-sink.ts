@@ -36,7 +36,7 @@ const event = (i: number): AuditEventBody => ({
     moduleType: null,
     taskIds: null,
   },
-  decision: { result: 'allowed', rule: null, confirmationId: null, reason: null },
+  decision: { result: 'allowed', rule: null, confirmationId: null, reason: null, confirmation: null },
   outcome: null,
   correlation: { correlationId: `c-${i}`, requestId: String(i), sessionId: null, traceId: null },
   arguments: { container_type: 'assignment', container_id: 'PLAY000313', level: 'DEV1' },

@@ -129,8 +129,10 @@ async function layersOf(root: URL, label: string) {
     },
     'ces (metrics off)': cesCall(off),
     'ces (metrics on)': cesCall(on),
-    'tool (metrics off)': () => checked(callViewTool(off.view, 'ispw_get_assignment', ARGS, context(new AbortController().signal), (r) => r)),
-    'tool (metrics on)': () => checked(callViewTool(on.view, 'ispw_get_assignment', ARGS, context(new AbortController().signal), (r) => r)),
+    'tool (metrics off)': () =>
+      checked(callViewTool(off.view, 'ispw_get_assignment', ARGS, context(new AbortController().signal), (r) => r) as Promise<CallToolResult>),
+    'tool (metrics on)': () =>
+      checked(callViewTool(on.view, 'ispw_get_assignment', ARGS, context(new AbortController().signal), (r) => r) as Promise<CallToolResult>),
     'fast (metrics on)': async () => {
       const plan = planFastCall(fastBody(), modern, false);
       if (!plan) throw new Error('not a fast call');

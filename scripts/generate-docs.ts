@@ -10,7 +10,9 @@ import { measureToolsList, renderToolsDoc } from './generate-tools-doc.js';
 
 const at = (path: string) => new URL(`../${path}`, import.meta.url);
 writeFileSync(at('docs/configuration.md'), renderConfigurationDoc());
-writeFileSync(at('docs/audit/audit-event.v1.schema.json'), `${JSON.stringify(auditJsonSchema(), null, 2)}\n`);
+for (const version of ['1', '2'] as const) {
+  writeFileSync(at(`docs/audit/audit-event.v${version}.schema.json`), `${JSON.stringify(auditJsonSchema(version), null, 2)}\n`);
+}
 writeFileSync(at('docs/tools.md'), await renderToolsDoc());
 writeFileSync(at('README.md'), renderReadmeTables(readFileSync(at('README.md'), 'utf8'), ALL_TOOLS, await measureToolsList()));
 process.stderr.write('docs/configuration.md, docs/tools.md and README.md tables regenerated\n');

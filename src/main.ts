@@ -179,6 +179,7 @@ policyCommand
   .option('--stream <stream>', "the container's stream (read from CES when serving)")
   .option('--application <application>', "the container's application (read from CES when serving)")
   .option('--at <time>', 'evaluate at this ISO 8601 time instead of now (freeze windows)')
+  .option('--profile <profile>', 'configuration profile the server runs with (prod: production changes need a person)', 'dev')
   .action(async (flags: ExplainInput) => {
     const { policyExplain } = await import('./commands/policy.js');
     process.exitCode = policyExplain(flags, { print: (text) => printStdout(`${text}\n`) });

@@ -115,6 +115,12 @@ const POLICY_QUESTIONS: { name: string; tool: string; args: Record<string, unkno
     extra: ['--at', '2026-12-24T10:00:00+01:00'],
     expect: 4,
   },
+  {
+    name: 'approval-needs-another-person',
+    tool: 'ispw_set_action',
+    args: { set_id: 'S000238584', action: 'approve', approver: 'MGR01' },
+    expect: 3,
+  },
   { name: 'development-generate-allowed', tool: 'ispw_generate', args: { container_type: 'assignment', container_id: 'PLAY000313', level: 'DEV1' }, expect: 0 },
 ];
 

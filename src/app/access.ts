@@ -19,6 +19,7 @@ import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { boundTools, checkBounds, type ToolsetInfo } from '../policy/bounds.js';
 import { createConfirmations, MIN_KEY_BYTES } from '../policy/confirmations.js';
+import { createHumanConfirmations } from '../policy/human-confirmation.js';
 import type { AccessControl } from '../policy/guard.js';
 import { createCesConcurrency, createRateLimiter } from '../policy/limits.js';
 import { PolicyError, staticPolicy, watchPolicyFile } from '../policy/source.js';
@@ -122,6 +123,8 @@ export function setupAccess(config: Config, deps: AccessDeps): AccessSetup {
     identities,
     policy,
     confirmations: createConfirmations({ key, ttlSeconds: a.confirmTtlSeconds, logger }),
+    humans: createHumanConfirmations({ key, ttlSeconds: a.confirmTtlSeconds, answerSeconds: a.confirmAnswerSeconds }),
+    profile: config.profile,
     rateLimiter: createRateLimiter(config.limits.callsPerMinute),
     concurrency: createCesConcurrency(config.limits.cesConcurrency, undefined, () => metrics?.rateLimit('concurrency')),
     metrics,

@@ -19,7 +19,7 @@ export function callGuard(access: AccessControl, options: CallGuardOptions): Cal
       return { subject, via };
     },
     scopesOf: (authInfo) => principalOf(authInfo).scopes,
-    check: ({ tool, args, authInfo, target, signal }) => guardCall(access, { tool, args, principal: principalOf(authInfo), target, signal }),
+    check: ({ tool, args, authInfo, target, signal, human }) => guardCall(access, { tool, args, principal: principalOf(authInfo), target, signal, human }),
     controls: (tool: AnyToolDef) => (options.confirmable ? { input: controlParams(tool), output: confirmableOutput(tool) } : undefined),
   };
 }

@@ -36,7 +36,7 @@ export function scopeDenialEvent(
     ces: { instance: ces?.instance ?? null, srid: ces?.srid ?? null, mainframeUser: null },
     action: { tool: denial.tool.name, toolKind: denial.tool.kind, cesOperations: [] },
     target: auditTarget(args),
-    decision: { result: 'denied', rule: 'scope', confirmationId: null, reason: `needs ${denial.neededScope}` },
+    decision: { result: 'denied', rule: 'scope', confirmationId: null, reason: `needs ${denial.neededScope}`, confirmation: null },
     outcome: null,
     correlation: { correlationId, requestId: denial.requestId === null ? null : String(denial.requestId), sessionId: null, traceId },
     arguments: auditArguments(args),

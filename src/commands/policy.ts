@@ -1,12 +1,19 @@
 // `ispw-mcp policy check <file>` validates a policy file; `ispw-mcp policy explain` shows what a call
-// would get under it (scope, freeze windows, ticket rule, the matching rule). Explain takes the
-// container's stream/application as options instead of reading CES, so it runs anywhere.
+// would get under it (scope, freeze windows, ticket rule, the matching rule, which confirmation is
+// enough, four eyes). Explain takes the container's stream/application as options instead of
+// reading CES, so it runs anywhere.
 import { scopeForCall } from '../auth/scopes.js';
 import { changeSubject } from '../mcp/kit/access.js';
 import { evaluate } from '../policy/evaluate.js';
 import { callFacts } from '../policy/facts.js';
 import { PolicyError, readPolicyFile } from '../policy/source.js';
 import { ALL_TOOLS } from '../tools/index.js';
+
+const CONFIRM_MEANING = {
+  human: 'a person answers in the client; a client that cannot ask is refused',
+  token: 'the caller repeats the call with a signed confirmation token',
+  any: 'a person when the client can ask, otherwise a confirmation token',
+} as const;
 
 export interface PolicyCommandIo {
   print(text: string): void;
@@ -37,6 +44,8 @@ export interface ExplainInput {
   application?: string;
   /** ISO 8601 instant to evaluate at (default: now). */
   at?: string;
+  /** The configuration profile (dev, stage, prod): prod makes production changes need a person. */
+  profile?: string;
 }
 
 /** Prints the decision; returns the exit code: 0 allow, 3 confirm, 4 deny, 1 bad input. */
@@ -74,7 +83,7 @@ export function policyExplain(input: ExplainInput, io: PolicyCommandIo): number 
   const facts = callFacts(tool, args, parsed.success ? changeSubject(tool, parsed.data) : undefined);
   facts.stream = input.stream ?? facts.stream;
   facts.application = input.application ?? facts.application;
-  const decision = evaluate(policy, facts, at);
+  const decision = evaluate(policy, facts, at, { profile: input.profile });
   io.print(`tool:      ${tool.name} (${tool.kind}), operation ${facts.operation}`);
   io.print(`scope:     ${scopeForCall(tool, args)}`);
   io.print(
@@ -82,5 +91,7 @@ export function policyExplain(input: ExplainInput, io: PolicyCommandIo): number 
   );
   io.print(`at:        ${new Date(at).toISOString()}`);
   io.print(`decision:  ${decision.effect} (${decision.rule})${decision.reason ? ` — ${decision.reason}` : ''}`);
+  if (decision.confirm) io.print(`confirm:   ${decision.confirm} (${CONFIRM_MEANING[decision.confirm]}) — ${decision.confirmWhy ?? ''}`);
+  if (decision.fourEyes) io.print('four eyes: whoever requested the change cannot approve it (ispw_set_action approve)');
   return decision.effect === 'allow' ? 0 : decision.effect === 'confirm' ? 3 : 4;
 }

@@ -57,6 +57,8 @@ export const AccessSchema = z.object({
   /** Secret file with the key that signs confirmation tokens (shared by all replicas, ≥ 32 bytes). */
   confirmKeyFile: z.string().min(1).optional(),
   confirmTtlSeconds: z.number().int().min(30).max(900).default(180),
+  /** How long a 2025-era call waits for a person to answer an elicitation before it changes nothing. */
+  confirmAnswerSeconds: z.number().int().min(5).max(900).default(120),
 });
 
 export const LimitsSchema = z.object({

@@ -383,8 +383,16 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'ISPW_MCP_CONFIRM_TTL_SECONDS',
     flag: 'confirm-ttl-seconds',
     type: 'int',
-    description: 'lifetime of a confirmation token',
+    description: 'lifetime of a confirmation token and of a question to a person (input-required rounds)',
     defaultText: '180',
+  },
+  {
+    path: ['access', 'confirmAnswerSeconds'],
+    env: 'ISPW_MCP_CONFIRM_ANSWER_SECONDS',
+    flag: 'confirm-answer-seconds',
+    type: 'int',
+    description: 'how long a call waits for a person to answer an elicitation; no answer changes nothing',
+    defaultText: '120',
   },
   {
     path: ['limits', 'callsPerMinute'],

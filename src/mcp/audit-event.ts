@@ -1,4 +1,4 @@
-// Builds the audit event of a tool call (schema v1, src/audit/schema.ts) from what the call wrapper
+// Builds the audit event of a tool call (schema v2, src/audit/schema.ts) from what the call wrapper
 // knows: who called (through the guard), the CES target, the tool, the CES writes it made, the
 // access decision and the correlation ids. Pure: writing is the trail's job.
 import type { ServerContext } from '@modelcontextprotocol/server';
@@ -55,12 +55,23 @@ export function auditEvent(call: AuditedCall, type: AuditEventType, outcome: Aud
 
 /** The audit decision of a call from its access record (no access control: allowed, no rule). */
 function decisionOf(access: AccessRecord | undefined): AuditEventBody['decision'] {
-  if (!access) return { result: 'allowed', rule: null, confirmationId: null, reason: null };
-  const decision = access.decision;
+  if (!access) return { result: 'allowed', rule: null, confirmationId: null, reason: null, confirmation: null };
+  const { decision, confirmation } = access;
+  const answered = confirmation?.answer;
   return {
-    result: decision.effect === 'deny' ? 'denied' : access.confirmed ? 'confirmed' : decision.effect === 'confirm' ? 'confirmation_required' : 'allowed',
+    result:
+      decision.effect === 'deny'
+        ? 'denied'
+        : access.confirmed
+          ? 'confirmed'
+          : answered !== undefined && answered !== null && answered !== 'accept'
+            ? 'declined'
+            : decision.effect === 'confirm'
+              ? 'confirmation_required'
+              : 'allowed',
     rule: decision.rule === 'default' ? null : decision.rule,
     confirmationId: access.confirmationId ?? null,
     reason: decision.reason ?? null,
+    confirmation: confirmation ?? null,
   };
 }

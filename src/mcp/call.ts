@@ -8,7 +8,16 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 
-import type { CallToolResult, ServerContext } from '@modelcontextprotocol/server';
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  inputRequired,
+  SdkError,
+  SdkErrorCode,
+  type CallToolResult,
+  type ClientCapabilities,
+  type InputRequiredResult,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
 
 import { interceptTarget, type CesDirectory, type CesTarget } from '../ces/api.js';
 import { CesError } from '../ces/errors.js';
@@ -24,7 +33,7 @@ import { shutdownAnswer, ShutdownCancellation, untilCancelled, type Drain } from
 import type { CallCes, ProgressUpdate, ToolContext, WaitSettings } from './kit/context.js';
 import type { AnyToolDef } from './kit/define-tool.js';
 import { RetryLaterError, ToolInputError } from './kit/errors.js';
-import type { AccessRecord, CallGuard } from './kit/guard.js';
+import { CONFIRMATION_ANSWER_KEY, type AccessRecord, type CallGuard, type HumanAnswer, type HumanChannel } from './kit/guard.js';
 
 export interface CallDeps {
   directory: CesDirectory;
@@ -50,6 +59,12 @@ export interface CallDeps {
 }
 
 const errorResult = (text: string): CallToolResult => ({ content: [{ type: 'text', text }], isError: true });
+
+/** A tool call's answer: a result, or (2026 era) a question for the client's user first. */
+export type CallAnswer = CallToolResult | InputRequiredResult;
+
+/** What the server knows about the client beyond the request (2025-era sessions: initialize). */
+export type ClientCapabilitiesOf = () => ClientCapabilities | undefined;
 
 // 2026-era requests carry client info and protocol version in the `_meta` envelope (the SDK lifts
 // them into `mcpReq.envelope`) and W3C trace context in `_meta`.
@@ -79,6 +94,8 @@ class Call {
   toolInput?: Record<string, unknown>;
   /** Bounded error type of a failed call (metrics label, span `error.type`); undefined: success. */
   errorType: string | undefined;
+  /** The client's capabilities as the session knows them (2025 era); undefined: not known. */
+  clientCapabilities?: ClientCapabilitiesOf | undefined;
   private child: Logger | undefined;
 
   constructor(
@@ -150,7 +167,7 @@ class Call {
 /** Builds the SDK callback for one tool. `args` arrive already validated by the tool's schema. */
 export function toolCallback(tool: AnyToolDef, deps: CallDeps) {
   const writes = tool.kind !== 'read' && deps.audit !== undefined;
-  return async (rawArgs: Record<string, unknown>, sdk: ServerContext): Promise<CallToolResult> => {
+  return async (rawArgs: Record<string, unknown>, sdk: ServerContext, clientCapabilities?: ClientCapabilitiesOf): Promise<CallAnswer> => {
     // Admit: a draining server finishes what it accepted and refuses the rest, retryably.
     const leave = deps.drain?.enter();
     if (deps.drain && !leave) {
@@ -162,6 +179,7 @@ export function toolCallback(tool: AnyToolDef, deps: CallDeps) {
     const linked = deps.shutdownSignal ? linkSignals([sdk.mcpReq.signal, deps.shutdownSignal]) : undefined;
     const { srid, ...args } = rawArgs as { srid?: string } & Record<string, unknown>;
     const call = new Call(tool, deps, writes, args, srid, sdk, linked?.signal ?? sdk.mcpReq.signal);
+    call.clientCapabilities = clientCapabilities;
     try {
       return await runCall(call, deps);
     } finally {
@@ -174,7 +192,7 @@ export function toolCallback(tool: AnyToolDef, deps: CallDeps) {
   };
 }
 
-async function runCall(call: Call, deps: CallDeps): Promise<CallToolResult> {
+async function runCall(call: Call, deps: CallDeps): Promise<CallAnswer> {
   const { tool, sdk } = call;
   try {
     // The srid must name a configured instance (the schema checked its form).
@@ -247,8 +265,8 @@ async function runCall(call: Call, deps: CallDeps): Promise<CallToolResult> {
   return result;
 }
 
-/** The guard step: undefined to go ahead, or the answer to the caller (refusal or confirmation request). */
-async function guard(call: Call, deps: CallDeps, guard: CallGuard): Promise<CallToolResult | undefined> {
+/** The guard step: undefined to go ahead, or the answer to the caller (refusal, confirmation request or question). */
+async function guard(call: Call, deps: CallDeps, guard: CallGuard): Promise<CallAnswer | undefined> {
   let outcome;
   try {
     outcome = await guard.check({
@@ -257,6 +275,7 @@ async function guard(call: Call, deps: CallDeps, guard: CallGuard): Promise<Call
       authInfo: call.sdk.http?.authInfo,
       target: call.target!,
       signal: call.signal,
+      human: humanChannel(call, deps),
     });
   } catch (error) {
     return mapError(call, error);
@@ -270,17 +289,89 @@ async function guard(call: Call, deps: CallDeps, guard: CallGuard): Promise<Call
     return undefined;
   }
   const caller = guard.callerOf(call.sdk.http?.authInfo).subject;
+  const rule = outcome.record.decision.rule;
   if (outcome.kind === 'confirm') {
-    call.logger.info({ caller, rule: outcome.record.decision.rule, confirmationId: outcome.record.confirmationId }, 'confirmation required');
+    call.logger.info({ caller, rule, confirmationId: outcome.record.confirmationId }, 'confirmation required');
     // The decision is on record (nothing was sent to CES); the redeeming call's events carry the same id.
     await deps.audit?.record(call.auditEvent('policy.confirmation_required', null));
     return { content: [{ type: 'text', text: outcome.text }], structuredContent: outcome.structured };
   }
-  const rule = outcome.record.decision.rule;
+  if (outcome.kind === 'ask') {
+    // 2026 era: the client asks its user and calls again with the answer and the sealed state.
+    call.logger.info({ caller, rule, confirmationId: outcome.record.confirmationId }, 'confirmation asked of the client user (input required)');
+    await deps.audit?.record(call.auditEvent('policy.confirmation_required', null));
+    return inputRequired({
+      inputRequests: {
+        [CONFIRMATION_ANSWER_KEY]: inputRequired.elicit({ mode: 'form', message: outcome.question.message, requestedSchema: outcome.question.requestedSchema }),
+      },
+      requestState: outcome.requestState,
+    });
+  }
+  if (outcome.kind === 'declined') {
+    call.logger.info({ caller, rule, answer: outcome.record.confirmation?.answer }, 'change not confirmed by the client user');
+    await deps.audit?.record(call.auditEvent('policy.confirmation_declined', null));
+    return { content: [{ type: 'text', text: outcome.text }], structuredContent: { not_confirmed: outcome.record.confirmation?.answer ?? 'decline' } };
+  }
   call.logger.info({ caller, rule, cesIdentity: outcome.record.cesIdentity }, 'tool call denied');
   await deps.audit?.record(call.auditEvent(rule === 'scope' || rule === 'identity' ? 'auth.denied' : 'policy.denied', null));
   call.errorType = 'denied';
   return errorResult(outcome.text);
+}
+
+/** Form-mode elicitation: `elicitation: {}` (form by default, 2025-11-25) or with `form` named. */
+const asksForms = (caps: ClientCapabilities | undefined): boolean => {
+  const e = caps?.elicitation as { form?: unknown; url?: unknown } | undefined;
+  return e !== undefined && (e.form !== undefined || e.url === undefined);
+};
+
+/**
+ * Whether and how this call can ask the client's user (docs/security.md, "Human confirmation"):
+ * 2026-era requests by their own declared capabilities (input-required rounds); 2025-era sessions
+ * by what they declared at initialize (`elicitation/create` now). A 2025-era request served without
+ * a session (stateless HTTP) cannot be asked: the answer could reach another replica.
+ */
+function humanChannel(call: Call, deps: CallDeps): HumanChannel {
+  const { sdk } = call;
+  const envelope = sdk.mcpReq.envelope as Record<string, unknown> | undefined;
+  if (envelope !== undefined) {
+    if (!asksForms(envelope[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined)) {
+      return { via: 'none', missing: 'the request does not declare the elicitation capability (form mode)' };
+    }
+    const state = sdk.mcpReq.requestState();
+    return { via: 'input_required', retry: typeof state === 'string' ? { state, responses: sdk.mcpReq.inputResponses } : undefined };
+  }
+  const caps = call.clientCapabilities?.();
+  if (caps === undefined) {
+    return {
+      via: 'none',
+      missing:
+        deps.transport === 'http'
+          ? 'a 2025-era client on stateless HTTP cannot be sent a question, because its answer could reach another replica; use a 2026-07-28 client'
+          : 'the client declared no capabilities',
+    };
+  }
+  if (!asksForms(caps)) return { via: 'none', missing: 'the client did not declare the elicitation capability (form mode) when it connected' };
+  return {
+    via: 'elicitation',
+    elicit: async (question, timeoutMs, asked): Promise<HumanAnswer> => {
+      // On record before the question goes out: a person may take minutes, or never answer.
+      call.access = asked;
+      await deps.audit?.record(call.auditEvent('policy.confirmation_required', null));
+      try {
+        const answer = await sdk.mcpReq.elicitInput(
+          { mode: 'form', message: question.message, requestedSchema: question.requestedSchema },
+          { timeout: timeoutMs, signal: call.signal },
+        );
+        return { action: answer.action, content: answer.content as Record<string, unknown> | undefined };
+      } catch (error) {
+        if (call.signal.aborted) throw error;
+        if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) return { action: 'timeout' };
+        // The client failed to ask: nobody said yes.
+        call.logger.info({ err: error }, 'the client could not ask its user');
+        return { action: 'cancel' };
+      }
+    },
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 // Resources: a short guide to the Code Pipeline lifecycle as these tools see it, the configured
 // CES instances (names, URLs, SRIDs — never tokens or key material), and the resource templates
 // tools declare (source members).
-import { ProtocolError, ProtocolErrorCode, ResourceTemplate, type McpServer } from '@modelcontextprotocol/server';
+import { isInputRequiredResult, ProtocolError, ProtocolErrorCode, ResourceTemplate, type McpServer } from '@modelcontextprotocol/server';
 
 import type { CesDirectory } from '../ces/api.js';
 import type { AnyToolDef } from './kit/define-tool.js';
@@ -65,6 +65,8 @@ export function registerToolResources(server: McpServer, tools: readonly AnyTool
       async (uri, variables, ctx) => {
         const plain = Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : value]));
         const result = await callViewTool(dispatch.viewFor(ctx.http?.authInfo), tool.name, resource.args(plain), ctx, (r) => r);
+        // Resource tools are reads: nothing asks the user, so a question here is a server bug.
+        if (isInputRequiredResult(result)) throw new ProtocolError(ProtocolErrorCode.InternalError, `${tool.name} asked for input while read as a resource`);
         const text = result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
         if (result.isError) throw new ProtocolError(ProtocolErrorCode.InvalidParams, text);
         return { contents: [{ uri: uri.href, mimeType: resource.mimeType, text: resource.text(result.structuredContent as never) }] };

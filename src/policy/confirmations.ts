@@ -50,7 +50,7 @@ export interface ConfirmationIssuer {
    * Checks a token against the call being made. `currentState` is read from CES now. On success the
    * token is spent on this replica. Throws ConfirmationError.
    */
-  redeem(token: string, binding: ConfirmationBinding): Promise<{ id: string }>;
+  redeem(token: string, binding: ConfirmationBinding): Promise<{ id: string; issuedAt: string }>;
   /** Whether tokens are valid on other replicas (a shared key file is configured). */
   readonly shared: boolean;
 }
@@ -144,7 +144,7 @@ export function createConfirmations(options: ConfirmationOptions): ConfirmationI
       }
       spent.set(jti, Number(claims.exp) * 1000);
       options.logger?.debug({ tool: binding.tool, rule: claims.rule, confirmationId: jti }, 'confirmation redeemed');
-      return { id: jti };
+      return { id: jti, issuedAt: new Date(Number(claims.iat) * 1000).toISOString() };
     },
   };
 }

@@ -11,7 +11,9 @@ export const confirmationTokenParam = z
   .min(1)
   .max(4096)
   .optional()
-  .describe('token from a confirmation request; repeat the call with the same arguments plus this token to go ahead');
+  .describe(
+    'token from a confirmation request; repeat the call with the same arguments plus it (a policy may instead require a person to confirm in the client)',
+  );
 
 export const ticketParam = z
   .string()
@@ -24,6 +26,7 @@ export const confirmationOutput = {
   confirmation_token: z.string().optional(),
   expires_at: z.string().optional(),
   preview: z.record(z.string(), z.unknown()).optional().describe('what the call will do: container, level, tasks, policy rule'),
+  not_confirmed: z.enum(['decline', 'cancel', 'timeout']).optional().describe('the person asked did not confirm: nothing was done'),
 };
 
 /** Control arguments a tool takes: none for reads; confirmation_token for writes; ticket where the tool declares one. */

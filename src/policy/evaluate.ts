@@ -95,16 +95,57 @@ export const EXPLICIT_ONLY_OPERATIONS: ReadonlySet<string> = new Set(['fallback_
 const namesOperation = (rule: Policy['rules'][number], operation: string) =>
   (rule.match.operations ?? []).some((p) => p.toLowerCase() === operation.toLowerCase());
 
-export function evaluate(policy: Policy, facts: CallFacts, now: number = Date.now()): Decision {
-  const decision = evaluateRules(policy, facts, now);
+/** The rule a decision names, if it came from one. */
+const ruleOf = (policy: Policy, decision: Decision) =>
+  decision.rule.startsWith('rule:') ? policy.rules.find((r) => `rule:${r.name}` === decision.rule) : undefined;
+
+/** What evaluation depends on besides the policy and the call: the configuration profile. */
+export interface EvaluateContext {
+  /** dev, stage or prod (src/config/profiles.ts); prod makes production changes need a person. */
+  profile?: string | undefined;
+}
+
+/** Changes that reach production wherever they run: under the prod profile they need a person. */
+const PRODUCTION_OPERATIONS: ReadonlySet<string> = new Set(['deploy', 'fallback', 'fallback_set', 'regress']);
+
+/**
+ * Which confirmation a `confirm` decision needs: the rule's `confirm` when it names one; under the
+ * prod profile `human` for production levels (policy `productionLevels`) and for deploy, fallback
+ * and regress; `any` otherwise (a person when the client can ask, else a token).
+ */
+export function confirmKind(
+  policy: Policy,
+  rule: Policy['rules'][number] | undefined,
+  facts: CallFacts,
+  context: EvaluateContext = {},
+): Pick<Decision, 'confirm' | 'confirmWhy'> {
+  if (rule?.confirm) return { confirm: rule.confirm, confirmWhy: `rule ${rule.name} says confirm: ${rule.confirm}` };
+  if (context.profile === 'prod') {
+    if (PRODUCTION_OPERATIONS.has(facts.operation)) return { confirm: 'human', confirmWhy: `prod profile: ${facts.operation} needs a person` };
+    if (matchesPattern(facts.level, policy.productionLevels))
+      return { confirm: 'human', confirmWhy: `prod profile: level ${facts.level} is a production level (policy productionLevels)` };
+  }
+  return { confirm: 'any', confirmWhy: 'default: a person when the client can ask, otherwise a confirmation token' };
+}
+
+export function evaluate(policy: Policy, facts: CallFacts, now: number = Date.now(), context: EvaluateContext = {}): Decision {
+  const decision = withConfirmKind(policy, facts, evaluateRules(policy, facts, now), context);
   if (decision.effect === 'deny' || !EXPLICIT_ONLY_OPERATIONS.has(facts.operation)) return decision;
-  const rule = decision.rule.startsWith('rule:') ? policy.rules.find((r) => `rule:${r.name}` === decision.rule) : undefined;
+  const rule = ruleOf(policy, decision);
   if (rule && namesOperation(rule, facts.operation)) return decision;
   return {
     effect: 'deny',
     rule: 'unverified-operation',
     reason: `${facts.operation} rests on third-party evidence of the CES API only; allow it with a policy rule that names operation ${facts.operation}`,
   };
+}
+
+function withConfirmKind(policy: Policy, facts: CallFacts, decision: Decision, context: EvaluateContext): Decision {
+  if (decision.effect === 'deny') return decision;
+  const rule = ruleOf(policy, decision);
+  const fourEyes = rule?.fourEyes === true ? { fourEyes: true } : {};
+  if (decision.effect !== 'confirm') return { ...decision, ...fourEyes };
+  return { ...decision, ...confirmKind(policy, rule, facts, context), ...fourEyes };
 }
 
 function evaluateRules(policy: Policy, facts: CallFacts, now: number): Decision {

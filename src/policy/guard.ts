@@ -7,12 +7,15 @@ import { CesError } from '../ces/errors.js';
 import { actingAs, IdentityError, type IdentityResolver } from '../auth/identity.js';
 import type { Principal } from '../auth/principal.js';
 import { scopeForCall } from '../auth/scopes.js';
-import { setOptionsInput } from '../ces/set-options.js';
 import { changeSubject } from '../mcp/kit/access.js';
 import type { AnyToolDef } from '../mcp/kit/define-tool.js';
-import type { GuardOutcome } from '../mcp/kit/guard.js';
+import type { GuardOutcome, HumanChannel } from '../mcp/kit/guard.js';
 import type { Metrics } from '../telemetry/metrics.js';
-import { ConfirmationError, type ConfirmationIssuer } from './confirmations.js';
+import type { ConfirmationIssuer } from './confirmations.js';
+import { confirmStep } from './confirm-step.js';
+import { fourEyesRefusal } from './four-eyes.js';
+import type { HumanConfirmations } from './human-confirmation.js';
+import { describePreview } from './preview-text.js';
 import { evaluate, needsContainerFacts, type Decision } from './evaluate.js';
 import { callFacts } from './facts.js';
 import { LimitError, type CesConcurrency, type RateLimiter } from './limits.js';
@@ -25,6 +28,10 @@ export interface AccessControl {
   identities: IdentityResolver;
   policy: PolicySource;
   confirmations: ConfirmationIssuer;
+  /** Confirmation by a person (elicitation, input-required rounds). */
+  humans: HumanConfirmations;
+  /** The configuration profile (prod: production changes need a person; evaluate.ts confirmKind). */
+  profile?: string | undefined;
   rateLimiter: RateLimiter;
   concurrency: CesConcurrency;
   /** Counts each decision (telemetry/metrics.ts); undefined: nothing serves /metrics. */
@@ -42,9 +49,9 @@ export interface GuardInput {
   principal: Principal;
   target: CesTarget;
   signal: AbortSignal;
+  /** How a person can be asked during this call (src/mcp/call.ts). */
+  human: HumanChannel;
 }
-
-const SET_OPTIONS: ReadonlySet<string> = new Set(Object.keys(setOptionsInput));
 
 export async function guardCall(access: AccessControl, input: GuardInput): Promise<GuardOutcome> {
   const outcome = await decide(access, input);
@@ -60,9 +67,14 @@ export async function guardCall(access: AccessControl, input: GuardInput): Promi
  */
 function countOutcome(metrics: Metrics, tool: string, outcome: GuardOutcome): void {
   const { rule } = outcome.record.decision;
+  const confirmation = outcome.record.confirmation;
+  // A 2025-era question is asked and answered within one call: count the asking with its answer.
+  if (confirmation?.kind === 'human_elicitation') metrics.confirmation(tool, 'asked');
   if (outcome.kind === 'confirm') return metrics.confirmation(tool, 'issued');
+  if (outcome.kind === 'ask') return metrics.confirmation(tool, 'asked');
+  if (outcome.kind === 'declined') return metrics.confirmation(tool, 'declined', confirmation?.answer ?? '');
   if (outcome.kind === 'proceed') {
-    if (outcome.record.confirmed) metrics.confirmation(tool, 'redeemed');
+    if (outcome.record.confirmed) metrics.confirmation(tool, 'redeemed', confirmation?.kind ?? 'token');
     return;
   }
   if (rule === 'scope') return metrics.authFailure('insufficient_scope');
@@ -129,9 +141,25 @@ async function decide(access: AccessControl, input: GuardInput): Promise<GuardOu
       );
     }
   }
-  const decision = evaluate(policy, facts);
+  const decision = evaluate(policy, facts, Date.now(), { profile: access.profile });
   if (decision.effect === 'deny') {
     return refuse(decision, `denied by policy ${decision.rule}: ${decision.reason ?? 'no reason given'}.`, cesIdentity);
+  }
+  if (decision.fourEyes) {
+    let touched: ContainerFacts | undefined;
+    try {
+      touched = await readContainer();
+    } catch (error) {
+      if (!(error instanceof CesError)) throw error;
+      return refuse({ ...decision, effect: 'deny', rule: 'four-eyes' }, `four-eyes approval cannot be checked: ${error.message}`, cesIdentity);
+    }
+    const why = fourEyesRefusal({
+      operation: facts.operation,
+      cesIdentity,
+      approver: typeof args.approver === 'string' ? args.approver : undefined,
+      container: touched,
+    });
+    if (why) return refuse({ effect: 'deny', rule: 'four-eyes', reason: decision.rule }, `refused (four eyes, policy ${decision.rule}): ${why}`, cesIdentity);
   }
   if (decision.effect === 'allow') return { kind: 'proceed', ces, input: toolInput, record: { decision, cesIdentity } };
 
@@ -144,57 +172,22 @@ async function decide(access: AccessControl, input: GuardInput): Promise<GuardOu
     return refuse({ ...decision, effect: 'deny' }, `cannot prepare the confirmation preview: ${error.message}`, cesIdentity);
   }
   const binding = { subject: principal.subject, tool: tool.name, args: bound, state: touched?.state, rule: decision.rule };
-  if (typeof token === 'string' && token !== '') {
-    let redeemed;
-    try {
-      redeemed = await access.confirmations.redeem(token, binding);
-    } catch (error) {
-      if (error instanceof ConfirmationError) {
-        return refuse({ effect: 'deny', rule: `confirmation:${error.failure}`, reason: decision.rule }, `confirmation refused: ${error.message}`, cesIdentity);
-      }
-      throw error;
-    }
-    return { kind: 'proceed', ces, input: toolInput, record: { decision, cesIdentity, confirmed: true, confirmationId: redeemed.id } };
-  }
-  const issued = await access.confirmations.issue(binding);
-  const setOptions = Object.fromEntries(Object.entries(toolInput).filter(([key]) => SET_OPTIONS.has(key)));
-  const preview = {
-    tool: tool.name,
-    operation: facts.operation,
-    instance: input.target.instance,
-    srid: input.target.srid,
-    ces_identity: cesIdentity,
-    ...(touched
-      ? { container: touched.container, deployment: touched.deployment, set_state: touched.setState, task_count: touched.taskCount, tasks: touched.tasks }
-      : {}),
-    level: facts.level,
-    stream: facts.stream,
-    application: facts.application,
-    target: subject?.target,
-    set_options: Object.keys(setOptions).length ? setOptions : undefined,
-    arguments: toolInput,
-    policy_rule: decision.rule,
-    reason: decision.reason,
-  };
-  const where = touched?.deployment
-    ? `deployment request ${touched.deployment.requestId} (set ${touched.container.id}` +
-      `${touched.deployment.environment ? `, environment ${touched.deployment.environment}` : ''})`
-    : touched
-      ? `${touched.container.type} ${touched.container.id}`
-      : undefined;
-  const lines = [
-    `${tool.name} needs confirmation (policy ${decision.rule}${decision.reason ? `: ${decision.reason}` : ''}).`,
-    touched
-      ? `It acts on ${where}${facts.level ? ` at ${facts.level}` : ''}` +
-        `${facts.stream ? ` (stream ${facts.stream}, application ${facts.application ?? '?'})` : ''}: ${touched.taskCount} task(s)` +
-        `${touched.tasks.length ? `: ${touched.tasks.map((t) => `${t.moduleName ?? t.taskId}${t.moduleType ? `.${t.moduleType}` : ''}`).join(', ')}` : ''}.`
-      : undefined,
-    `Nothing was changed in CES. To go ahead, call ${tool.name} again with the same arguments plus confirmation_token (valid until ${issued.expiresAt}, once).`,
-  ].filter(Boolean);
-  return {
-    kind: 'confirm',
-    text: lines.join('\n'),
-    structured: { confirmation_required: true, confirmation_token: issued.token, expires_at: issued.expiresAt, preview: JSON.parse(JSON.stringify(preview)) },
-    record: { decision, cesIdentity, confirmationId: issued.id },
-  };
+  const { preview, lines } = describePreview({ tool, facts, subject, target: input.target, cesIdentity, decision, touched, toolInput });
+  return confirmStep(
+    access,
+    {
+      toolName: tool.name,
+      decision,
+      ces,
+      cesIdentity,
+      binding,
+      toolInput,
+      token: typeof token === 'string' && token !== '' ? token : undefined,
+      human: input.human,
+      preview,
+      previewLines: lines,
+      reread: async () => (readable(subject) ? await readContainerFacts(ces, subject, input.signal) : undefined),
+    },
+    refuse,
+  );
 }

@@ -26,6 +26,8 @@ export interface ContainerFacts {
   deployment?: { requestId: string; environment?: string | undefined; status?: string | undefined } | undefined;
   stream?: string | undefined;
   application?: string | undefined;
+  /** The container's owner as CES records it (four eyes: the requester of a set). */
+  owner?: string | undefined;
   setState?: string | undefined;
   tasks: PreviewTask[];
   /** Number of tasks involved (the list above is capped). */
@@ -63,6 +65,7 @@ export async function readContainerFacts(ces: CesTarget, subject: ChangeSubject,
   let stream: string | undefined;
   let application: string | undefined;
   let setState: string | undefined;
+  let owner: string | undefined;
   let tasks: readonly TaskInfo[] = [];
   let deployment: ContainerFacts['deployment'];
   const level = subject.level;
@@ -79,11 +82,11 @@ export async function readContainerFacts(ces: CesTarget, subject: ChangeSubject,
   if (container === undefined) throw new TypeError('readContainerFacts: the subject names no container or deployment request');
   if (container.type === 'assignment') {
     const info = await ces.call(ops.getAssignment, { path: { assignmentId: container.id } }, { signal });
-    ({ stream, application } = { stream: str(info.stream), application: str(info.application) });
+    ({ stream, application, owner } = { stream: str(info.stream), application: str(info.application), owner: str(info.owner) });
     tasks = (await ces.call(ops.listAssignmentTasks, { path: { assignmentId: container.id }, query: { level } }, { signal })).tasks ?? [];
   } else if (container.type === 'release') {
     const info = await ces.call(ops.getRelease, { path: { releaseId: container.id } }, { signal });
-    ({ stream, application } = { stream: str(info.stream), application: str(info.application) });
+    ({ stream, application, owner } = { stream: str(info.stream), application: str(info.application), owner: str(info.owner) });
     tasks = (await ces.call(ops.listReleaseTasks, { path: { releaseId: container.id }, query: { level } }, { signal })).tasks ?? [];
   } else {
     // CES lists a set's tasks only with a level; readSetWithTasks falls back to the task list.
@@ -91,6 +94,7 @@ export async function readContainerFacts(ces: CesTarget, subject: ChangeSubject,
     stream = str(info.streamName);
     application = str(info.applicationId);
     setState = str(info.state);
+    owner = str(info.owner);
     tasks = setTasks;
   }
   const involved = selected(tasks, subject);
@@ -106,6 +110,7 @@ export async function readContainerFacts(ces: CesTarget, subject: ChangeSubject,
     deployment,
     stream,
     application,
+    owner,
     setState,
     state,
     taskCount: involved.length,

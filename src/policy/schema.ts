@@ -36,13 +36,28 @@ export const MatchSchema = z.strictObject({
 });
 export type PolicyMatch = z.output<typeof MatchSchema>;
 
-export const RuleSchema = z.strictObject({
-  name,
-  match: MatchSchema.default({}),
-  decision: z.enum(['allow', 'deny', 'confirm']),
-  /** Shown to the caller with a denial or a confirmation request. */
-  reason: z.string().max(500).optional(),
-});
+/**
+ * Which confirmation is enough for a `confirm` decision (docs/security.md, "Human confirmation"):
+ * `human` only an answer from the client's user (elicitation / input-required rounds), `token` the
+ * signed token a caller repeats the call with, `any` a person when the client can ask, else a token.
+ */
+export const CONFIRM_KINDS = ['human', 'token', 'any'] as const;
+export type ConfirmKind = (typeof CONFIRM_KINDS)[number];
+
+export const RuleSchema = z
+  .strictObject({
+    name,
+    match: MatchSchema.default({}),
+    decision: z.enum(['allow', 'deny', 'confirm']),
+    /** Shown to the caller with a denial or a confirmation request. */
+    reason: z.string().max(500).optional(),
+    /** For `confirm`: which confirmation is enough (default: see confirmKind in evaluate.ts). */
+    confirm: z.enum(CONFIRM_KINDS).optional(),
+    /** Four eyes: whoever requested a change cannot approve it (ispw_set_action approve). */
+    fourEyes: z.boolean().optional(),
+  })
+  .refine((r) => r.confirm === undefined || r.decision === 'confirm', { message: 'confirm applies only to decision: confirm', path: ['confirm'] })
+  .refine((r) => r.fourEyes !== true || r.decision !== 'deny', { message: 'fourEyes applies to allow and confirm rules', path: ['fourEyes'] });
 export type PolicyRule = z.output<typeof RuleSchema>;
 
 const localDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'use YYYY-MM-DDTHH:MM[:SS] (local time in timeZone)');
@@ -94,6 +109,11 @@ export const PolicySchema = z.strictObject({
   freezes: z.array(FreezeSchema).default([]),
   /** Ordered: the first matching rule decides. */
   rules: z.array(RuleSchema).default([]),
+  /**
+   * Levels that are production for this site (patterns). Under the prod profile, a confirmation at
+   * these levels — and of deploy, fallback and regress anywhere — needs a person unless the rule says otherwise.
+   */
+  productionLevels: patterns.default(['PRD*', 'PROD*']),
 });
 export type Policy = z.output<typeof PolicySchema>;
 

@@ -60,7 +60,7 @@ export class Metrics {
   });
   private readonly confirmations = new Counter({
     name: METRIC.confirmations,
-    help: 'Confirmations of guarded tool calls, by tool, result (issued, redeemed, refused) and the reason of a refusal (invalid, expired, caller, tool, arguments, state, replayed; "" otherwise).',
+    help: 'Confirmations of guarded tool calls, by tool, result (issued: a token; asked: a question to the client user; redeemed: executed after a confirmation; declined: the person said no; refused) and reason (refused: invalid, expired, caller, tool, arguments, state, replayed, human_required, human_unavailable; redeemed: token, human_elicitation, human_input_required; declined: decline, cancel, timeout; "" otherwise).',
     labelNames: ['tool', 'result', 'reason'] as const,
     registers: [this.registry],
   });
@@ -150,8 +150,8 @@ export class Metrics {
     this.policyDenials.inc({ tool, rule });
   }
 
-  /** `reason`: the ConfirmationFailure of a refusal; empty for issued and redeemed. */
-  confirmation(tool: string, result: 'issued' | 'redeemed' | 'refused', reason = ''): void {
+  /** `reason`: the failure of a refusal, how a change was confirmed, or the answer that declined it. */
+  confirmation(tool: string, result: 'issued' | 'asked' | 'redeemed' | 'declined' | 'refused', reason = ''): void {
     this.confirmations.inc({ tool, result, reason });
   }
 

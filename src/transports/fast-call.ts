@@ -21,6 +21,7 @@ import {
   SdkError,
   SdkErrorCode,
   classifyInboundRequest,
+  isInputRequiredResult,
   type AuthInfo,
   type CallToolResult,
   type Implementation,
@@ -209,6 +210,13 @@ export async function runFastCall(
 ): Promise<Json> {
   try {
     const result = await callViewTool(view, plan.name, plan.args, serverContext(plan, authInfo, signal), identityProjection);
+    if (isInputRequiredResult(result)) {
+      // A question for the client's user (human confirmation, 2026 era only: the call wrapper asks
+      // only requests that declared elicitation, the check the SDK's seam makes). Encoded as the
+      // 2026 codec encodes it: the result as returned plus the serverInfo stamp.
+      if (plan.era !== '2026') return { jsonrpc: JSONRPC_VERSION, id: plan.id, error: { code: ProtocolErrorCode.InternalError, message: 'Internal error' } };
+      return { result: { ...result, _meta: { [SERVER_INFO_META_KEY]: serverInfo } }, jsonrpc: JSONRPC_VERSION, id: plan.id };
+    }
     if (!isPlainToolResult(result)) {
       // The SDK's answer when it cannot encode a result (protocol.ts): -32603 "Internal error".
       return { jsonrpc: JSONRPC_VERSION, id: plan.id, error: { code: ProtocolErrorCode.InternalError, message: 'Internal error' } };

@@ -31,7 +31,7 @@ const body = (i: number): AuditEventBody => ({
     moduleType: null,
     taskIds: null,
   },
-  decision: { result: 'allowed', rule: null, confirmationId: null, reason: null },
+  decision: { result: 'allowed', rule: null, confirmationId: null, reason: null, confirmation: null },
   outcome: null,
   correlation: { correlationId: `c-${i}`, requestId: String(i), sessionId: null, traceId: null },
   arguments: { level: 'DEV1', note: 'ünïcode ✓' },
@@ -119,9 +119,9 @@ describe('audit hash chain', () => {
     expect(readFileSync(file, 'utf8')).toBe('root:x:0:0:root:/root:/bin/bash\n{"not":"an event"}\n');
   });
 
-  it('the committed JSON Schema under docs/audit is the schema of the code (npm run docs)', () => {
-    const committed = JSON.parse(readFileSync(new URL('../../docs/audit/audit-event.v1.schema.json', import.meta.url), 'utf8')) as unknown;
-    expect(committed).toEqual(JSON.parse(JSON.stringify(auditJsonSchema())));
+  it.each(['1', '2'] as const)('the committed JSON Schema of version %s under docs/audit is the schema of the code (npm run docs)', (version) => {
+    const committed = JSON.parse(readFileSync(new URL(`../../docs/audit/audit-event.v${version}.schema.json`, import.meta.url), 'utf8')) as unknown;
+    expect(committed).toEqual(JSON.parse(JSON.stringify(auditJsonSchema(version))));
   });
 });
 

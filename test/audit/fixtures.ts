@@ -24,7 +24,7 @@ export const sampleEvent = (i: number): AuditEventBody => ({
     moduleType: null,
     taskIds: null,
   },
-  decision: { result: 'allowed', rule: null, confirmationId: null, reason: null },
+  decision: { result: 'allowed', rule: null, confirmationId: null, reason: null, confirmation: null },
   outcome: null,
   correlation: { correlationId: `c-${i}`, requestId: String(i), sessionId: null, traceId: null },
   arguments: { level: 'DEV1', note: 'ünïcode ✓' },

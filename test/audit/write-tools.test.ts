@@ -35,7 +35,7 @@ function expectPair(events: AuditEvent[], tool: string) {
     expect(e.action.tool).toBe(tool);
     expect(e.actor).toEqual({ caller: null, authMethod: 'none', client: null, transport: 'stdio' });
     expect(e.ces).toEqual({ instance: 'sim', srid: DEMO.srid, mainframeUser: null });
-    expect(e.decision).toEqual({ result: 'allowed', rule: null, confirmationId: null, reason: null });
+    expect(e.decision).toEqual({ result: 'allowed', rule: null, confirmationId: null, reason: null, confirmation: null });
   }
   expect(attempt.outcome).toBeNull();
   expect(attempt.action.cesOperations).toEqual([]);

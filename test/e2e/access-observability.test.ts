@@ -194,7 +194,7 @@ describe('audit events of denials and confirmations', () => {
     expect(e.ces).toEqual({ instance: 'default', srid: sim.srids[0], mainframeUser: null });
     expect(e.action).toEqual({ tool: 'ispw_generate', toolKind: 'write', cesOperations: [] });
     expect(e.target).toMatchObject({ containerType: 'assignment', containerId: DEMO.assignmentId, level: 'DEV1' });
-    expect(e.decision).toEqual({ result: 'denied', rule: 'scope', confirmationId: null, reason: 'needs ispw:write' });
+    expect(e.decision).toEqual({ result: 'denied', rule: 'scope', confirmationId: null, reason: 'needs ispw:write', confirmation: null });
     expect(e.correlation.requestId).toBe('7');
   });
 
@@ -231,6 +231,7 @@ describe('audit events of denials and confirmations', () => {
     expect(redeemed.map((e) => e.type)).toEqual(['write.attempt', 'write.outcome']);
     for (const e of redeemed) {
       expect(e.decision).toMatchObject({ result: 'confirmed', rule: 'rule:promote-dev-confirm', confirmationId: q.decision.confirmationId });
+      expect(e.decision.confirmation).toMatchObject({ kind: 'token', answer: 'accept' });
       expect(e.actor).toMatchObject(httpActor('alice'));
       expect(e.ces.mainframeUser).toBe('user:alice');
       expect(e.arguments).not.toHaveProperty('confirmation_token');
@@ -244,7 +245,7 @@ describe('audit events of denials and confirmations', () => {
   });
 
   it('every line is valid against the committed JSON Schema, the chain verifies, and no secret is in the file', async () => {
-    const schema = JSON.parse(readFileSync(new URL('../../docs/audit/audit-event.v1.schema.json', import.meta.url), 'utf8')) as object;
+    const schema = JSON.parse(readFileSync(new URL('../../docs/audit/audit-event.v2.schema.json', import.meta.url), 'utf8')) as object;
     const ajv = new Ajv2020.default({ strict: false, allErrors: true });
     addFormats.default(ajv);
     const validate = ajv.compile(schema);
@@ -304,7 +305,7 @@ describe('metrics of access control', () => {
     expect(value('ispw_mcp_policy_denials_total', { tool: 'ispw_fallback', rule: 'freeze:year-end' })).toBe(1);
     expect(value('ispw_mcp_policy_denials_total', { tool: 'ispw_generate', rule: 'ticket' })).toBe(1);
     expect(value('ispw_mcp_confirmations_total', { tool: 'ispw_promote', result: 'issued', reason: '' })).toBe(1);
-    expect(value('ispw_mcp_confirmations_total', { tool: 'ispw_promote', result: 'redeemed', reason: '' })).toBe(1);
+    expect(value('ispw_mcp_confirmations_total', { tool: 'ispw_promote', result: 'redeemed', reason: 'token' })).toBe(1);
     expect(value('ispw_mcp_confirmations_total', { tool: 'ispw_promote', result: 'refused', reason: 'replayed' })).toBe(1);
     expect(value('ispw_mcp_rate_limited_total', { source: 'server' })).toBe(1);
     expect(value('ispw_mcp_rate_limited_total', { source: 'concurrency' })).toBe(refused.length);

@@ -15,6 +15,7 @@ import { createCesDirectory } from '../../src/ces/directory.js';
 import { callGuard } from '../../src/app/call-guard.js';
 import { createServerFactory } from '../../src/mcp/server.js';
 import { createIdentityResolver } from '../../src/auth/identity.js';
+import { createHumanConfirmations } from '../../src/policy/human-confirmation.js';
 import { createConfirmations } from '../../src/policy/confirmations.js';
 import type { AccessControl } from '../../src/policy/guard.js';
 import { createCesConcurrency, createRateLimiter } from '../../src/policy/limits.js';
@@ -84,6 +85,7 @@ function accessFor(policyText: string): AccessControl {
     identities: createIdentityResolver({ mode: 'service' }),
     policy: staticPolicy(parsePolicy(policyText)),
     confirmations: createConfirmations({ ttlSeconds: 60 }),
+    humans: createHumanConfirmations({ ttlSeconds: 60 }),
     rateLimiter: createRateLimiter(10_000),
     concurrency: createCesConcurrency(4),
   };

@@ -91,7 +91,7 @@ every secret is a file under /var/run/secrets/ispw-mcp, mounted as a directory s
 {{- end -}}
 {{- $identity := dict "mode" .Values.identity.mode "claim" .Values.identity.claim "readFallback" .Values.identity.readFallback -}}
 {{- if include "ispw-mcp.userTokensSource" . -}}{{- $_ := set $identity "userTokenDir" $p.userTokenDir -}}{{- end -}}
-{{- $access := dict "readOnly" .Values.access.readOnly "confirmTtlSeconds" .Values.access.confirmTtlSeconds -}}
+{{- $access := dict "readOnly" .Values.access.readOnly "confirmTtlSeconds" .Values.access.confirmTtlSeconds "confirmAnswerSeconds" .Values.access.confirmAnswerSeconds -}}
 {{- with .Values.access.toolsets -}}{{- $_ := set $access "toolsets" . -}}{{- end -}}
 {{- with .Values.access.toolsAllow -}}{{- $_ := set $access "toolsAllow" . -}}{{- end -}}
 {{- with .Values.access.toolsDeny -}}{{- $_ := set $access "toolsDeny" . -}}{{- end -}}

@@ -21,6 +21,27 @@ export interface AccessDecision {
   /** What decided: `scope`, `rate-limit`, `identity`, `freeze:<name>`, `ticket`, `rule:<name>`, `default`… */
   rule: string;
   reason?: string | undefined;
+  /** For `confirm`: which confirmation is enough (docs/security.md, "Human confirmation"). */
+  confirm?: ConfirmKind | undefined;
+  /** Why that kind: the rule named it, or the profile's default for production changes. */
+  confirmWhy?: string | undefined;
+  /** The deciding rule wants four eyes: the requester of a change cannot approve it. */
+  fourEyes?: boolean | undefined;
+}
+
+/** `human`: only the client's user; `token`: a signed token the caller repeats; `any`: either. */
+export type ConfirmKind = 'human' | 'token' | 'any';
+
+/** How a change was confirmed, as audit (schema v2) records it. */
+export interface ConfirmationRecord {
+  /** human_elicitation (2025 `elicitation/create`), human_input_required (2026 rounds) or token. */
+  kind: 'human_elicitation' | 'human_input_required' | 'token';
+  /** The person's answer (tokens: accept when redeemed); null while asked. */
+  answer: 'accept' | 'decline' | 'cancel' | 'timeout' | null;
+  askedAt: string;
+  answeredAt: string | null;
+  /** Digest of what the preview showed (the CES state and the call), as confirmed. */
+  previewDigest: string;
 }
 
 /** What audit records about the access decision of a call. */
@@ -29,8 +50,48 @@ export interface AccessRecord {
   /** CES identity the call acts under (`service`, `user:<name>`); never a token. */
   cesIdentity?: string | undefined;
   confirmed?: boolean;
-  /** Id of the confirmation token issued or redeemed. */
+  /** Id of the confirmation token (or request state) issued or redeemed. */
   confirmationId?: string | undefined;
+  /** How the change was (or is being) confirmed. */
+  confirmation?: ConfirmationRecord | undefined;
+}
+
+/**
+ * How a person can be asked to confirm during this call (src/mcp/call.ts builds it from the
+ * request): a 2025-era session that declared elicitation can be sent `elicitation/create` now; a
+ * 2026-era request that declared it can be answered with an input-required round. Otherwise
+ * `missing` says which client capability (or transport mode) is missing.
+ */
+export type HumanChannel =
+  /** Sends `elicitation/create` and waits; `asked` is audited before the question goes out. */
+  | { via: 'elicitation'; elicit(request: ConfirmationQuestion, timeoutMs: number, asked: AccessRecord): Promise<HumanAnswer> }
+  | { via: 'input_required'; retry: InputRound | undefined }
+  | { via: 'none'; missing: string };
+
+/** The key of the person's answer: the form field, and the 2026 `inputResponses` entry. */
+export const CONFIRMATION_ANSWER_KEY = 'confirm';
+
+/** What the person is asked: a message and a one-field form (accept / decline). */
+export interface ConfirmationQuestion {
+  message: string;
+  requestedSchema: {
+    type: 'object';
+    properties: Record<string, { type: 'boolean'; title: string; description: string; default: boolean }>;
+    required: string[];
+  };
+}
+
+/** The person's answer; `timeout` when none came in time. */
+export interface HumanAnswer {
+  action: 'accept' | 'decline' | 'cancel' | 'timeout';
+  content?: Record<string, unknown> | undefined;
+}
+
+/** The second round of a 2026-era confirmation: the echoed request state and the client's answers. */
+export interface InputRound {
+  /** The raw `requestState` string (verified by access control, not by the SDK seam, so refusals are audited). */
+  state: string;
+  responses: Record<string, unknown> | undefined;
 }
 
 export interface GuardInput {
@@ -40,6 +101,8 @@ export interface GuardInput {
   authInfo: AuthInfo | undefined;
   target: CesTarget;
   signal: AbortSignal;
+  /** How a person can be asked during this call. */
+  human: HumanChannel;
 }
 
 export type GuardOutcome =
@@ -47,7 +110,11 @@ export type GuardOutcome =
   | { kind: 'proceed'; ces: CesTarget; input: Record<string, unknown>; record: AccessRecord }
   | { kind: 'refuse'; text: string; record: AccessRecord }
   /** Nothing was done: a confirmation request (a normal result the caller repeats with the token). */
-  | { kind: 'confirm'; text: string; structured: Record<string, unknown>; record: AccessRecord };
+  | { kind: 'confirm'; text: string; structured: Record<string, unknown>; record: AccessRecord }
+  /** Nothing was done yet: ask the client's user (2026 era), the answer comes in the retried call. */
+  | { kind: 'ask'; question: ConfirmationQuestion; requestState: string; record: AccessRecord }
+  /** The person declined, cancelled or did not answer: nothing was changed (a normal result). */
+  | { kind: 'declined'; text: string; record: AccessRecord };
 
 /** Access control as the server uses it. */
 export interface CallGuard {

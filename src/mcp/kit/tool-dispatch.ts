@@ -5,11 +5,14 @@
 // failures read as McpServer's ("Input validation error: Invalid arguments for tool …"), except
 // that a missing argument is named with what it means (src/mcp/kit/issues.ts).
 import {
+  isInputRequiredResult,
   ProtocolError,
   ProtocolErrorCode,
   type AuthInfo,
   type CallToolResult,
+  type ClientCapabilities,
   type Implementation,
+  type InputRequiredResult,
   type Server,
   type ServerContext,
   type StandardSchemaV1,
@@ -29,7 +32,12 @@ export interface PreparedTool {
   readonly output: StandardSchemaV1;
   /** The advertised output schema, for the SDK's result projection (2025-era `{result}` wrap). */
   readonly outputJson: Tool['outputSchema'];
-  readonly callback: (args: Record<string, unknown>, ctx: ServerContext) => Promise<CallToolResult>;
+  /** The call wrapper; `clientCapabilities` is what a 2025-era session declared at initialize. */
+  readonly callback: (
+    args: Record<string, unknown>,
+    ctx: ServerContext,
+    clientCapabilities?: () => ClientCapabilities | undefined,
+  ) => Promise<CallToolResult | InputRequiredResult>;
 }
 
 /** The tools one caller may see and call: computed once per distinct set of listing scopes. */
@@ -83,7 +91,8 @@ export async function callViewTool(
   args: Record<string, unknown> | undefined,
   ctx: ServerContext,
   project: ProjectCallToolResult,
-): Promise<CallToolResult> {
+  clientCapabilities?: () => ClientCapabilities | undefined,
+): Promise<CallToolResult | InputRequiredResult> {
   const tool = view.byName.get(name);
   if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${name} not found`);
   try {
@@ -91,7 +100,9 @@ export async function callViewTool(
     if (input.issues) {
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Input validation error: Invalid arguments for tool ${name}: ${formatIssues(input.issues)}`);
     }
-    const result = await tool.callback(input.value as Record<string, unknown>, ctx);
+    const result = await tool.callback(input.value as Record<string, unknown>, ctx, clientCapabilities);
+    // A question for the client's user (2026 era, human confirmation): the SDK's seam checks and sends it.
+    if (isInputRequiredResult(result)) return result;
     // A failed change comes back as an error with its structured result (src/mcp/call.ts); that
     // result is checked like any other. Errors without structured content are plain messages.
     if (!result.isError || result.structuredContent !== undefined) {
@@ -120,5 +131,6 @@ export async function callViewTool(
 export function installToolHandlers(server: Server, view: ToolView): void {
   const project: ProjectCallToolResult = (result, schema) => server.projectCallToolResult(result, schema);
   server.setRequestHandler('tools/list', () => ({ tools: view.tools as Tool[] }));
-  server.setRequestHandler('tools/call', (request, ctx) => callViewTool(view, request.params.name, request.params.arguments, ctx, project));
+  const clientCapabilities = () => server.getClientCapabilities();
+  server.setRequestHandler('tools/call', (request, ctx) => callViewTool(view, request.params.name, request.params.arguments, ctx, project, clientCapabilities));
 }
