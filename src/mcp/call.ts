@@ -275,7 +275,7 @@ async function guard(call: Call, deps: CallDeps, guard: CallGuard): Promise<Call
       authInfo: call.sdk.http?.authInfo,
       target: call.target!,
       signal: call.signal,
-      human: humanChannel(call, deps),
+      human: () => humanChannel(call, deps),
     });
   } catch (error) {
     return mapError(call, error);

@@ -49,8 +49,8 @@ export interface GuardInput {
   principal: Principal;
   target: CesTarget;
   signal: AbortSignal;
-  /** How a person can be asked during this call (src/mcp/call.ts). */
-  human: HumanChannel;
+  /** How a person can be asked during this call (src/mcp/call.ts; worked out only when needed). */
+  human: () => HumanChannel;
 }
 
 export async function guardCall(access: AccessControl, input: GuardInput): Promise<GuardOutcome> {
@@ -183,7 +183,7 @@ async function decide(access: AccessControl, input: GuardInput): Promise<GuardOu
       binding,
       toolInput,
       token: typeof token === 'string' && token !== '' ? token : undefined,
-      human: input.human,
+      human: input.human(),
       preview,
       previewLines: lines,
       reread: async () => (readable(subject) ? await readContainerFacts(ces, subject, input.signal) : undefined),

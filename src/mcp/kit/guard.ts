@@ -101,8 +101,8 @@ export interface GuardInput {
   authInfo: AuthInfo | undefined;
   target: CesTarget;
   signal: AbortSignal;
-  /** How a person can be asked during this call. */
-  human: HumanChannel;
+  /** How a person can be asked during this call (worked out only when a confirmation needs it). */
+  human: () => HumanChannel;
 }
 
 export type GuardOutcome =
