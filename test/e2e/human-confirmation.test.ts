@@ -217,6 +217,40 @@ describe('2025 era over stdio: elicitation/create during the call', () => {
   });
 });
 
+describe('2025 era over HTTP with sessions: elicitation/create on the call\'s stream', () => {
+  it('asks the person and runs the change on accept, declines without a change', async () => {
+    const audit = join(dir, 'audit-sessions.jsonl');
+    auditFiles.push(audit);
+    const server = await startServerProcess(
+      ['serve', '--transport', 'http', '--host', '127.0.0.1', '--port', '0'],
+      serverEnv({
+        ISPW_MCP_CES_URL: sim.url,
+        ISPW_MCP_SRID: sim.srids[0]!,
+        ISPW_MCP_CES_TOKEN: SERVICE,
+        ISPW_MCP_POLICY_FILE: join(dir, 'policy.yaml'),
+        ISPW_MCP_HTTP_SESSIONS: 'stateful',
+        ISPW_MCP_AUDIT_FILE: audit,
+      }),
+    );
+    closers.push(() => server.stop());
+    let answer: Answer = 'accept';
+    const seen: unknown[] = [];
+    const c = new Client({ name: 'human-e2e-sessions', version: '1.0.0' }, { capabilities: { elicitation: { form: {} } } });
+    c.setRequestHandler('elicitation/create', elicitationHandler(() => answer, seen));
+    await c.connect(new StreamableHTTPClientTransport(new URL(server.url)));
+    closers.push(() => c.close());
+    const before = posts();
+    const ok = (await c.callTool({ name: 'ispw_generate', arguments: generate })) as CallToolResult;
+    expect(ok.isError, text(ok)).toBeFalsy();
+    expect(seen).toHaveLength(1);
+    expect(posts()).toBe(before + 1);
+    answer = 'decline';
+    const no = (await c.callTool({ name: 'ispw_generate', arguments: generate })) as CallToolResult;
+    expect(no.structuredContent).toEqual({ not_confirmed: 'decline' });
+    expect(posts()).toBe(before + 1);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // 2026 era: input-required rounds through two replicas behind a round-robin proxy
 
