@@ -217,7 +217,7 @@ describe('2025 era over stdio: elicitation/create during the call', () => {
   });
 });
 
-describe('2025 era over HTTP with sessions: elicitation/create on the call\'s stream', () => {
+describe("2025 era over HTTP with sessions: elicitation/create on the call's stream", () => {
   it('asks the person and runs the change on accept, declines without a change', async () => {
     const audit = join(dir, 'audit-sessions.jsonl');
     auditFiles.push(audit);
@@ -236,16 +236,19 @@ describe('2025 era over HTTP with sessions: elicitation/create on the call\'s st
     let answer: Answer = 'accept';
     const seen: unknown[] = [];
     const c = new Client({ name: 'human-e2e-sessions', version: '1.0.0' }, { capabilities: { elicitation: { form: {} } } });
-    c.setRequestHandler('elicitation/create', elicitationHandler(() => answer, seen));
+    c.setRequestHandler(
+      'elicitation/create',
+      elicitationHandler(() => answer, seen),
+    );
     await c.connect(new StreamableHTTPClientTransport(new URL(server.url)));
     closers.push(() => c.close());
     const before = posts();
-    const ok = (await c.callTool({ name: 'ispw_generate', arguments: generate })) as CallToolResult;
+    const ok = await c.callTool({ name: 'ispw_generate', arguments: generate });
     expect(ok.isError, text(ok)).toBeFalsy();
     expect(seen).toHaveLength(1);
     expect(posts()).toBe(before + 1);
     answer = 'decline';
-    const no = (await c.callTool({ name: 'ispw_generate', arguments: generate })) as CallToolResult;
+    const no = await c.callTool({ name: 'ispw_generate', arguments: generate });
     expect(no.structuredContent).toEqual({ not_confirmed: 'decline' });
     expect(posts()).toBe(before + 1);
   });
