@@ -126,6 +126,9 @@ export function createHumanConfirmations(options: HumanConfirmationOptions): Hum
       if (sealed.args !== digest(binding.args)) {
         throw new ConfirmationError('arguments', 'The arguments differ from the ones the person confirmed; call again for a fresh question.');
       }
+      // The rule that asked is part of what the person confirmed: a policy change in between asks again.
+      if (sealed.rule !== binding.rule)
+        throw new ConfirmationError('state', 'The policy changed since the question was asked; call again for a fresh question.');
       sweep();
       if (spent.has(sealed.id)) throw new ConfirmationError('replayed', 'This confirmation was already answered.');
       return { id: sealed.id, askedAt: sealed.askedAt, stateShown: sealed.state };

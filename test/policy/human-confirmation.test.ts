@@ -126,6 +126,7 @@ describe('the sealed request state of the 2026 rounds', () => {
     await expect(a.open(requestState, { ...binding, subject: 'id-carol' })).rejects.toMatchObject({ failure: 'caller' });
     await expect(a.open(requestState, { ...binding, tool: 'ispw_promote' })).rejects.toMatchObject({ failure: 'tool' });
     await expect(a.open(requestState, { ...binding, args: { ...binding.args, level: 'DEV2' } })).rejects.toMatchObject({ failure: 'arguments' });
+    await expect(a.open(requestState, { ...binding, rule: 'rule:another' })).rejects.toThrow(/policy changed since the question was asked/);
     const [v, body, mac] = requestState.split('.');
     const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body!, 'base64url').toString('utf8')), exp: 9_999_999_999 })).toString('base64url');
     await expect(a.open([v, forged, mac].join('.'), binding)).rejects.toMatchObject({ failure: 'invalid' });
