@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # ispw-mcp container image. Two stages: the builder installs with `npm ci`, compiles and prunes
 # dev dependencies; the runtime is distroless Node 24 (nonroot, no shell, no package manager)
-# holding only dist/, the production node_modules and package.json.
+# holding only the bundled server, undici and yaml, the packages' licences and package.json.
 # Both bases are build arguments so mirrored or air-gapped registries (and the local bases made by
 # scripts/image/base-images.sh) work; the defaults are pinned by digest (Renovate/Dependabot bump
 # the digest within the tag). Build reproducibly with SOURCE_DATE_EPOCH and a fixed timestamp:
@@ -28,15 +28,21 @@ RUN --mount=type=secret,id=npmrc,target=/root/.npmrc \
     --mount=type=secret,id=npm_ca,target=/run/secrets/npm_ca \
     NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/bundle.mjs ./scripts/bundle.mjs
 COPY src ./src
 COPY simulator ./simulator
-# Then drop what Node never loads at run time: TypeScript sources and declarations, source maps
-# and docs from node_modules (licence and notice files stay), and our own source maps.
+# The image runs the bundled build (dist/bundle, scripts/bundle.mjs): the packages' code is in it,
+# except undici and yaml, which it loads from node_modules on first use. Of every other production
+# package only package.json and the licence and notice files stay: they are the licence texts that
+# must ship with the bundled code, and what the image SBOM (syft) lists the packages from.
+# From undici and yaml, drop what Node never loads: TypeScript, declarations, source maps and docs.
 RUN npm run build && npm prune --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error \
     && rm -f node_modules/.package-lock.json \
-    && find dist -name '*.map' -delete \
+    && find node_modules -type f ! -path 'node_modules/undici/*' ! -path 'node_modules/yaml/*' \
+         ! -name package.json ! -iname 'licen[cs]e*' ! -iname 'notice*' ! -iname 'copying*' -delete \
     && find node_modules -type f \( -name '*.ts' -o -name '*.mts' -o -name '*.cts' -o -name '*.map' \
-         -o -name '*.tsbuildinfo' -o \( -name '*.md' ! -iname 'licen*' ! -iname 'notice*' ! -iname 'copying*' \) \) -delete
+         -o -name '*.tsbuildinfo' -o \( -name '*.md' ! -iname 'licen*' ! -iname 'notice*' ! -iname 'copying*' \) \) -delete \
+    && find node_modules -type d -empty -delete
 
 FROM ${RUNTIME_IMAGE}
 ARG VERSION=0.0.0-dev
@@ -64,7 +70,9 @@ WORKDIR /app
 # Owned by root and not writable by the server's user: the code cannot be changed at run time.
 COPY --from=build /src/package.json ./package.json
 COPY --from=build /src/node_modules ./node_modules
-COPY --from=build /src/dist ./dist
+# The bundle takes the place of the tsc build, so /app/dist/src/main.js stays the entry (probes,
+# charts and runbooks name it); its source maps name /app/src/… files in stack traces.
+COPY --from=build /src/dist/bundle ./dist/src
 USER 65532:65532
 EXPOSE 8080
 # No HEALTHCHECK: the default mode is stdio. For HTTP, probe /readyz (Kubernetes httpGet) or run

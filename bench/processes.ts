@@ -5,8 +5,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
-/** The built server; BENCH_ISPW_MAIN points at another build (e.g. a saved baseline under bench/tmp/). */
-export const ISPW_MAIN = process.env.BENCH_ISPW_MAIN ?? fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
+/**
+ * The built server as the npm bin and the image run it: the bundled build's entry (scripts/bundle.mjs).
+ * BENCH_ISPW_MAIN points at another build: a saved baseline under bench/tmp/, or dist/src/main.js (the
+ * tsc build, whose profiles name one file per module).
+ */
+export const ISPW_MAIN = process.env.BENCH_ISPW_MAIN ?? fileURLToPath(new URL('../dist/bundle/main.js', import.meta.url));
 export const REFERENCE_SERVER = fileURLToPath(new URL('./reference-server.ts', import.meta.url));
 const SIMULATOR_PROCESS = fileURLToPath(new URL('./simulator-process.ts', import.meta.url));
 /** TypeScript children run through tsx's loader; only their start-up pays for it. */

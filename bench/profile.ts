@@ -1,7 +1,8 @@
 // Profiles ispw-mcp under load: runs the server with `--cpu-prof`, drives one path of the benchmark
 // against it, and prints the functions with the most self time (the .cpuprofile file, which
 // Chrome DevTools or speedscope show as a flame graph, is kept under bench/tmp/profiles/).
-//   npx tsx bench/profile.ts [--path ispw-http-2026|ispw-http-2025|ispw-stdio] [--seconds 8] [--concurrency 16]
+//   npx tsx bench/profile.ts [--path ispw-http-2026|ispw-http-2025|ispw-stdio|reference-stdio] [--seconds 8] [--concurrency 16]
+// (reference-stdio profiles the comparator, bench/reference-server.ts, the same way.)
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { DEMO } from '../simulator/index.js';
 import { connectStdio, httpCallers, type Callers } from './callers.js';
 import { closedLoop } from './load.js';
-import { ISPW_MAIN, ROOT, serverEnv, startIspwHttp, startSimulatorProcess } from './processes.js';
+import { ISPW_MAIN, REFERENCE_SERVER, ROOT, TSX, serverEnv, startIspwHttp, startSimulatorProcess } from './processes.js';
 
 const { values } = parseArgs({
   options: { path: { type: 'string', default: 'ispw-http-2026' }, seconds: { type: 'string', default: '8' }, concurrency: { type: 'string', default: '16' } },
@@ -17,15 +18,16 @@ const { values } = parseArgs({
 const dir = join(ROOT, 'bench', 'tmp', 'profiles', `${values.path}-${Date.now()}`);
 mkdirSync(dir, { recursive: true });
 const prof = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
-const tool = { name: 'ispw_get_assignment', arguments: { assignment_id: DEMO.assignmentId } };
+const tool = { name: values.path === 'reference-stdio' ? 'get_assignment' : 'ispw_get_assignment', arguments: { assignment_id: DEMO.assignmentId } };
 const concurrency = Number(values.concurrency);
 
 const sim = await startSimulatorProcess('bench-profile-token');
 let callers: Callers;
 let pid: number;
 let stop: () => Promise<void>;
-if (values.path === 'ispw-stdio') {
-  const conn = await connectStdio(process.execPath, [...prof, ISPW_MAIN, 'serve'], serverEnv(sim));
+if (values.path === 'ispw-stdio' || values.path === 'reference-stdio') {
+  const server = values.path === 'ispw-stdio' ? [ISPW_MAIN, 'serve'] : [...TSX, REFERENCE_SERVER, 'stdio'];
+  const conn = await connectStdio(process.execPath, [...prof, ...server], serverEnv(sim));
   callers = conn.callers(tool, concurrency);
   pid = conn.pid;
   stop = () => conn.close();

@@ -66,7 +66,17 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
     );
   }
   add('stdio-cpu', `stdio: server CPU per call (c=${c})`, '≤ 100 µs', cell(byId.get('ispw-stdio'), c)?.serverCpuUsPerCall, (v) => v <= 100, ' µs', 0);
-  add('stdio-startup', 'stdio: start-up to first tools/list answer (median)', '≤ 300 ms', result.ispw.startupMs.median, (v) => v <= 300, ' ms', 0);
+  const stdioRef = cell(byId.get('reference-stdio'), c)?.serverCpuUsPerCall;
+  const stdioCpu = cell(byId.get('ispw-stdio'), c)?.serverCpuUsPerCall;
+  add(
+    'stdio-cpu-ratio',
+    `stdio: server CPU per call ÷ SDK reference server's (c=${c})`,
+    '≤ 1.0×',
+    stdioCpu !== undefined && stdioRef ? stdioCpu / stdioRef : undefined,
+    (v) => v <= 1,
+    '×',
+  );
+  add('stdio-startup', 'stdio: start-up to first tools/list answer (median)', '≤ 200 ms', result.ispw.startupMs.median, (v) => v <= 200, ' ms', 0);
   add('stdio-idle-rss', 'stdio: idle RSS', '≤ 70 MB', result.ispw.idleRssMb, (v) => v <= 70, ' MB', 1);
   if (result.soak) {
     add('soak-errors', `${result.soak.callers} callers for ${result.soak.durationS} s: errors`, '0', result.soak.errors, (v) => v === 0, '', 0);

@@ -140,7 +140,10 @@ function egressRefused(name: string, origin: string): CesError {
 /** Refuses a request to an origin outside the allowlist before it reaches any connection pool. */
 function allowOnly(name: string, allowed: ReadonlySet<string>): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (opts, handler) => {
-    const origin = canonicalOrigin(String(opts.origin ?? ''));
+    const raw = String(opts.origin ?? '');
+    // The CES client sends the configured origin, already canonical: found as it is, no URL parse per
+    // request. Any other spelling is canonicalised and checked as before.
+    const origin = allowed.has(raw) ? raw : canonicalOrigin(raw);
     if (!allowed.has(origin)) throw egressRefused(name, origin);
     return dispatch(opts, handler);
   };

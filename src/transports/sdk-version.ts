@@ -12,8 +12,13 @@ export const SDK_PACKAGE = '@modelcontextprotocol/server';
 /** The release the fast path was verified against; update it only after the differential test passes on the new one. */
 export const FAST_PATH_VERIFIED_SDK_VERSION = '2.4.0';
 
+// The one-file build (scripts/bundle.mjs) carries the SDK inside it: the version that runs is the one
+// it bundled, written in at build time, not whatever node_modules holds beside the bundle (if any).
+declare const __ISPW_MCP_BUNDLED_SDK_VERSION__: string | undefined;
+
 /** The installed version of `@modelcontextprotocol/server`, or undefined when it cannot be read. */
 export function installedSdkVersion(resolve: (specifier: string) => string = (specifier) => import.meta.resolve(specifier)): string | undefined {
+  if (typeof __ISPW_MCP_BUNDLED_SDK_VERSION__ === 'string') return __ISPW_MCP_BUNDLED_SDK_VERSION__;
   let dir: string;
   try {
     dir = dirname(fileURLToPath(resolve(SDK_PACKAGE)));

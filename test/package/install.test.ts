@@ -1,6 +1,6 @@
 // The npm package works as the README says: `npm pack` in a checkout without a build builds first
-// (prepack), the tarball holds the compiled server and simulator, LICENSE and README and nothing
-// that points at files it does not ship (no source maps, no TypeScript), and `npm install -g` of the
+// (prepack), the tarball holds the bundled server and the compiled simulator, LICENSE and README, no
+// TypeScript, and source maps only for the bundle, without sources inside, and `npm install -g` of the
 // tarball gives an `ispw-mcp` command that prints its version and serves MCP over stdio: tools/list,
 // and a tool call against a CES simulator (so the runtime dependencies resolve in the install).
 // Dependencies come from npm's cache when `npm ci` has filled it (--prefer-offline).
@@ -36,7 +36,17 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'issue-18-package-'));
   // A checkout without dist/: what `npm pack` sees in a fresh clone.
   const checkout = join(work, 'checkout');
-  for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'simulator', 'README.md', 'LICENSE']) {
+  for (const entry of [
+    'package.json',
+    'package-lock.json',
+    'tsconfig.json',
+    'tsconfig.build.json',
+    'scripts/bundle.mjs',
+    'src',
+    'simulator',
+    'README.md',
+    'LICENSE',
+  ]) {
     cpSync(join(root, entry), join(checkout, entry), { recursive: true, preserveTimestamps: true });
   }
   symlinkSync(join(root, 'node_modules'), join(checkout, 'node_modules'));
@@ -72,17 +82,29 @@ afterAll(async () => {
 describe('the npm package', () => {
   it('is built by prepack and holds the server, the simulator, LICENSE and README', () => {
     const paths = packed.files.map((f) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', pkg.bin['ispw-mcp']!, 'dist/simulator/index.js']));
-    expect(paths.filter((p) => p.startsWith('dist/src/tools/')).length).toBeGreaterThan(30);
+    expect(paths).toEqual(
+      expect.arrayContaining(['package.json', 'README.md', 'LICENSE', pkg.bin['ispw-mcp']!, 'dist/bundle/ispw-mcp.mjs', 'dist/simulator/index.js']),
+    );
+    // The server is the bundled build (scripts/bundle.mjs): its start-up code and on-demand chunks.
+    expect(paths.filter((p) => p.startsWith('dist/bundle/chunks/') && p.endsWith('.mjs')).length).toBeGreaterThan(10);
+    expect(paths.some((p) => p.startsWith('dist/src/'))).toBe(false);
     expect(packed.size).toBeGreaterThan(100_000);
   });
 
-  it('ships no source maps or TypeScript, and no file points at a map', () => {
+  it('ships no TypeScript; its only source maps are those of the bundle, which carry no sources', () => {
     const paths = packed.files.map((f) => f.path);
-    expect(paths.filter((p) => /\.(map|ts)$/.test(p) && !p.endsWith('.d.ts'))).toEqual([]);
+    expect(paths.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))).toEqual([]);
     const installed = join(work, 'prefix', 'lib', 'node_modules', pkg.name);
-    const pointing = paths.filter((p) => p.endsWith('.js') && readFileSync(join(installed, p), 'utf8').includes('sourceMappingURL'));
-    expect(pointing).toEqual([]);
+    const maps = paths.filter((p) => p.endsWith('.map'));
+    expect(maps.length).toBeGreaterThan(0);
+    for (const map of maps) {
+      expect(map.startsWith('dist/bundle/'), map).toBe(true);
+      // Stack traces name src/ files and lines (test/bundle.test.ts); the TypeScript itself is not shipped.
+      const parsed = JSON.parse(readFileSync(join(installed, map), 'utf8')) as { sources: string[]; sourcesContent?: unknown };
+      expect(parsed.sourcesContent, map).toBeUndefined();
+    }
+    const pointing = paths.filter((p) => /\.m?js$/.test(p) && readFileSync(join(installed, p), 'utf8').includes('sourceMappingURL'));
+    expect(pointing.every((p) => p.startsWith('dist/bundle/') && maps.includes(`${p}.map`))).toBe(true);
   });
 
   it('LICENSE is the full Apache-2.0 text the package declares', () => {
