@@ -108,5 +108,5 @@ export type IdentityResolver = ReturnType<typeof createIdentityResolver>;
 export function actingAs(target: CesTarget, identity: CesIdentity): CesTarget {
   if (identity.credential === undefined) return target;
   const credential = identity.credential;
-  return interceptTarget(target, (_operation, _input, options, next) => next({ ...options, credential }));
+  return { ...interceptTarget(target, (_operation, _input, options, next) => next({ ...options, credential })), identity: identity.label };
 }

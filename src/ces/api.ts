@@ -57,6 +57,11 @@ export interface CesTarget {
   readonly runtimeConfig: string | undefined;
   /** Time allowed for one attempt to this instance (its CES timeout), in milliseconds. */
   readonly timeoutMs?: number | undefined;
+  /**
+   * The CES identity the requests carry when it is not the instance's own (`user:<name>` in per-user
+   * mode): anything shared between calls, such as one read of a set, must not cross identities.
+   */
+  readonly identity?: string | undefined;
   /** Performs one catalogue operation and returns its validated reply. Throws `CesError`. */
   call<R>(operation: Operation<R>, input?: CallInput, options?: CallOptions): Promise<R>;
 }
@@ -85,6 +90,7 @@ export function interceptTarget(target: CesTarget, intercept: CallInterceptor): 
     srid: target.srid,
     runtimeConfig: target.runtimeConfig,
     timeoutMs: target.timeoutMs,
+    identity: target.identity,
     call: (operation, input, options) => intercept(operation, input, options, (sent = options) => target.call(operation, input, sent)),
   };
 }

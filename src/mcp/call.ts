@@ -408,6 +408,7 @@ function callCes(call: Call, target: CesTarget): CallCes {
     srid: target.srid,
     runtimeConfig: target.runtimeConfig,
     timeoutMs: target.timeoutMs,
+    identity: target.identity,
     call: (operation, input, own) => observed.call(operation, input, own?.timeoutMs === undefined ? options : { ...options, timeoutMs: own.timeoutMs }),
   };
 }

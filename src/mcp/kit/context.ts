@@ -26,7 +26,7 @@ export interface ToolCallOptions {
   timeoutMs?: number;
 }
 
-export interface CallCes extends Pick<CesTarget, 'instance' | 'srid' | 'runtimeConfig' | 'timeoutMs'> {
+export interface CallCes extends Pick<CesTarget, 'instance' | 'srid' | 'runtimeConfig' | 'timeoutMs' | 'identity'> {
   call<R>(operation: Operation<R>, input?: CallInput, options?: ToolCallOptions): Promise<R>;
 }
 
