@@ -35,6 +35,8 @@ export interface SimulatorOptions {
   random?: () => number;
   /** Request log cap; older entries are dropped (default 10000). */
   maxRecordedRequests?: number;
+  /** Called for every request as it is recorded: counters for load tests that keep no log. */
+  onRequest?: (method: string, path: string) => void;
 }
 
 export interface RecordedRequest {
@@ -65,6 +67,8 @@ export interface RunningSimulator {
   clearRequests(): void;
   /** Read access for tests (e.g. task levels); call `estate.settle()` to apply due progress. */
   estate: Estate;
+  /** Client connections open now (a load test's view of the connections a client holds). */
+  openConnections(): number;
   /** Closes the server and all sockets promptly. */
   close(): Promise<void>;
 }

@@ -22,7 +22,7 @@ export async function waitForSet(ctx: RouteContext, set: CesSet): Promise<boolea
     if (estate.now() - startClock >= ctx.awaitTimeoutMs || performance.now() - startWall >= ctx.awaitTimeoutMs) {
       return false;
     }
-    const dueIn = set.since + estate.stepMs - estate.now();
+    const dueIn = set.since + estate.stepOf(set) - estate.now();
     try {
       await sleep(Math.min(Math.max(dueIn, 1), POLL_MS, ctx.awaitTimeoutMs), undefined, { signal: ctx.signal });
     } catch {
