@@ -7,7 +7,10 @@
 // Figures: errors, detection delay (answer − real end), polls and CES requests per wait, CES
 // requests/s and connections (from the simulator), RSS, V8 heap and event-loop lag p99 (the
 // server's own /metrics: prom-client's default nodejs_eventloop_lag_p99_seconds, reset per scrape).
+import { rmSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { DEMO } from '../simulator/index.js';
 import { rawAgent, rawToolCall } from './raw-mcp.js';
@@ -141,10 +144,15 @@ export async function runWaitsCase(c: WaitsCase, log: (line: string) => void, se
   const started = performance.now();
   const sim = await startWaitsSimulator(c.durationS);
   let server: HttpServer | undefined;
+  let cleanup = () => {};
   const agent = rawAgent();
   const simAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   try {
-    server = await startIspwHttp(sim, ['--http-sessions', 'stateless'], [], serverEnv);
+    // The audit trail goes to a file, as in production: on stderr a burst of thousands of write
+    // calls can fill the pipe, and the trail fails closed (docs/performance.md, "Waits").
+    const auditFile = join(tmpdir(), `ispw-bench-waits-audit-${process.pid}-${c.callers}.jsonl`);
+    cleanup = () => rmSync(auditFile, { force: true });
+    server = await startIspwHttp(sim, ['--http-sessions', 'stateless'], [], { ISPW_MCP_AUDIT_FILE: auditFile, ...serverEnv });
     const metricsUrl = server.url.replace(/\/mcp$/, '/metrics');
     const waitSeconds = Math.ceil(c.durationS[1] * 1.5 + c.rampS + 30);
     let waiting = 0;
@@ -246,5 +254,6 @@ export async function runWaitsCase(c: WaitsCase, log: (line: string) => void, se
     simAgent.destroy();
     await server?.stop();
     await (sim as Child).stop();
+    cleanup();
   }
 }

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { CesError } from '../../ces/errors.js';
 import { ops } from '../../ces/operations.js';
 import type { ToolContext } from './context.js';
+import { RetryLaterError } from './errors.js';
 import { endOfWait, SET_OUTCOMES, type SetOutcome, type WaitPurpose } from './set-outcome.js';
 import { pollIntervals } from './poll-intervals.js';
 import { setKey, type SetRead } from './set-polls.js';
@@ -66,7 +67,7 @@ export async function waitForSet(
   const before = options.stateBefore?.trim().toLowerCase();
   let moved = before === undefined;
   let state: string | undefined;
-  let lastError: CesError | undefined;
+  let lastError: CesError | RetryLaterError | undefined;
   const waited = () => Math.round((ctx.now() - startedMs) / 1000);
   const polls = ctx.wait.polls;
   const key = setKey(ctx.ces.instance, ctx.ces.srid, setId);
@@ -91,7 +92,8 @@ export async function waitForSet(
         if (options.purpose.kind === 'action' && options.purpose.action === 'delete' && error instanceof CesError && error.code === 'ces_not_found') {
           return { state: 'Deleted', outcome: 'succeeded', waitedSeconds: waited(), ended: true };
         }
-        if (!isTransient(error)) throw error;
+        // This replica's own CES limits (the bulkhead's full queue) are as passing as CES's 429.
+        if (!isTransient(error) && !(error instanceof RetryLaterError)) throw error;
         lastError = error;
       }
       if (state !== undefined && state.toLowerCase() !== before) moved = true;

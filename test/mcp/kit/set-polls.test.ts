@@ -9,6 +9,7 @@ import type { CesDirectory } from '../../../src/ces/api.js';
 import { CesError } from '../../../src/ces/errors.js';
 import { ops } from '../../../src/ces/operations.js';
 import type { ToolContext, WaitSettings } from '../../../src/mcp/kit/context.js';
+import { RetryLaterError } from '../../../src/mcp/kit/errors.js';
 import { pollIntervals } from '../../../src/mcp/kit/poll-intervals.js';
 import { LIFECYCLE_WAIT } from '../../../src/mcp/kit/set-outcome.js';
 import { SetPolls } from '../../../src/mcp/kit/set-polls.js';
@@ -148,6 +149,26 @@ describe('waitForSet with back-off, shared reads and a poll budget', () => {
     expect(times.slice(0, 4)).toEqual([2000, 2500, 3000, 3500]);
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(500);
+  });
+});
+
+describe("waitForSet under this replica's own CES limit", () => {
+  it('a poll refused by the bulkhead (retry later) is retried at the next interval, not the end of the wait', async () => {
+    const { clock, context, generate, reads } = await setup(5_000, {});
+    const setId = await generate();
+    const base = context();
+    let refusals = 1;
+    const ctx: ToolContext = {
+      ...base,
+      ces: {
+        ...base.ces,
+        call: (operation, input, options) =>
+          refusals-- > 0 ? Promise.reject(new RetryLaterError('CES instance "sim" is at its limit', 2)) : base.ces.call(operation, input, options),
+      },
+    };
+    const wait = await clock.run(() => waitForSet(ctx, setId, 600, { purpose: LIFECYCLE_WAIT }));
+    expect(wait).toMatchObject({ state: 'Closed', outcome: 'succeeded', waitedSeconds: 10 });
+    expect(reads(setId)).toHaveLength(4);
   });
 });
 
