@@ -123,7 +123,7 @@ export function setupAccess(config: Config, deps: AccessDeps): AccessSetup {
     policy,
     confirmations: createConfirmations({ key, ttlSeconds: a.confirmTtlSeconds, logger }),
     rateLimiter: createRateLimiter(config.limits.callsPerMinute),
-    concurrency: createCesConcurrency(config.limits.cesConcurrency, undefined, () => metrics?.rateLimit('concurrency')),
+    concurrency: createCesConcurrency(config.limits.cesConcurrency, undefined, () => metrics?.rateLimit('concurrency'), config.limits.cesAwaitConcurrency),
     metrics,
   };
 

@@ -519,6 +519,15 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'concurrent CES requests per CES instance, per replica (0: unlimited)',
     defaultText: '16',
   },
+  {
+    path: ['limits', 'cesAwaitConcurrency'],
+    env: 'ISPW_MCP_CES_MAX_AWAITS',
+    flag: 'ces-max-awaits',
+    type: 'int',
+    description:
+      'concurrent awaited CES requests (generate-await, build-await) per CES instance, per replica, in their own slots and sockets (0: they share ces-max-concurrency)',
+    defaultText: '256',
+  },
 ];
 
 /** Secret values that may also be given as `<ENV>_FILE` (the file's content is the value). */
