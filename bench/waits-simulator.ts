@@ -21,6 +21,8 @@ const sim = await startSimulator({
   stepMs: 1000,
   maxRecordedRequests: 1,
   awaitTimeoutMs: Number(awaitTimeoutMs),
+  // Real clock: a held await wakes at its set's end (set-await.ts), so no 10 ms polling per await.
+  awaitPollMs: 1000,
   realism: { setDurationMs: [Number(minMs), Number(maxMs)] },
   onRequest: (method, path) => {
     requests++;

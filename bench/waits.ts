@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { DEMO } from '../simulator/index.js';
+import { loadAverage } from './proc.js';
 import { rawAgent, rawToolCall } from './raw-mcp.js';
 import { ROOT, TSX, startIspwHttp, waitFor, wrap, type Child, type HttpServer, type Simulator } from './processes.js';
 import { spawn } from 'node:child_process';
@@ -63,6 +64,8 @@ export interface WaitsResult extends WaitsCase {
   eventLoopLagP99MaxMs: number;
   eventLoopLagP99MedianMs: number;
   wallS: number;
+  /** Load average (1 / 5 / 15 min) when the case ended: the cores are shared. */
+  loadAverageAfter: number[];
   jenkins: { sets: number; errors: number; detectionMs: Distribution; pollsPerWait: Distribution };
   /** Every few seconds: t (s), RSS and heap (MB), lag p99 (ms), CES req/s, CES connections, callers waiting. */
   samples: { t: number; rss: number; heap: number; lagP99: number; cesRps: number; conns: number; waiting: number }[];
@@ -241,6 +244,7 @@ export async function runWaitsCase(c: WaitsCase, log: (line: string) => void, se
       eventLoopLagP99MaxMs: Math.max(0, ...lags),
       eventLoopLagP99MedianMs: distribution(lags).p50,
       wallS: Math.round((performance.now() - started) / 100) / 10,
+      loadAverageAfter: loadAverage(),
       jenkins: {
         sets: jenkinsOk.length,
         errors: baselineResults.length - jenkinsOk.length,

@@ -21,6 +21,12 @@ export interface SimulatorOptions {
   realism?: Partial<SetRealism>;
   /** `-await` endpoints give up after this (default 30000). */
   awaitTimeoutMs?: number;
+  /**
+   * How often a held `-await` reply looks at its set (default 10 ms, so an injected clock is followed
+   * promptly). Load tests holding hundreds of awaits on the real clock raise it: the wake-up never
+   * comes later than the set's end anyway.
+   */
+  awaitPollMs?: number;
   /** PEM strings; turns the server into HTTPS. */
   tls?: { cert: string; key: string; ca?: string; requireClientCert?: boolean };
   /** Initial fault rules (`setFaults` replaces them). */

@@ -79,6 +79,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       ispwUrl: `${baseUrl}/ispw/${srid}`,
       postStatus,
       awaitTimeoutMs,
+      awaitPollMs: options.awaitPollMs ?? 10,
       signal,
     });
   };
