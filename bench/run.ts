@@ -52,11 +52,12 @@ export const FULL: Omit<BenchOptions, 'log'> = {
   soakS: 60,
   soakWarmupS: 30,
   startupRuns: 5,
-  // Sets of 30–120 s; the 5000 case 30–60 s so that the three fit in ~6 minutes (docs/performance.md, "Waits").
+  // Sets of 30–120 s; the 5000 case 30–60 s so that the three fit in ~6 minutes. A poll budget of
+  // 1000/s per replica, as an operator would size it for this simulator (docs/performance.md, "Waits").
   waits: [
-    { callers: 100, durationS: [30, 120], rampS: 1, baselineSets: 100 },
-    { callers: 1000, durationS: [30, 120], rampS: 5, baselineSets: 100 },
-    { callers: 5000, durationS: [30, 60], rampS: 25, baselineSets: 100 },
+    { callers: 100, durationS: [30, 120], rampS: 1, baselineSets: 100, pollBudget: 1000 },
+    { callers: 1000, durationS: [30, 120], rampS: 5, baselineSets: 100, pollBudget: 1000 },
+    { callers: 5000, durationS: [30, 60], rampS: 25, baselineSets: 100, pollBudget: 1000 },
   ],
   awaits: { awaits: 500, readers: 16, baselineS: 8, heldS: 12 },
 };

@@ -32,6 +32,8 @@ export interface WaitsCase {
   rampS: number;
   /** Sets followed by the Jenkins-style 2 s poller in the same run. */
   baselineSets: number;
+  /** The server's set-poll budget per CES instance (ISPW_MCP_MAX_POLLS_PER_SECOND); absent: its default. */
+  pollBudget?: number;
 }
 
 export interface WaitsSimulator extends Simulator {
@@ -155,7 +157,12 @@ export async function runWaitsCase(c: WaitsCase, log: (line: string) => void, se
     // calls can fill the pipe, and the trail fails closed (docs/performance.md, "Waits").
     const auditFile = join(tmpdir(), `ispw-bench-waits-audit-${process.pid}-${c.callers}.jsonl`);
     cleanup = () => rmSync(auditFile, { force: true });
-    server = await startIspwHttp(sim, ['--http-sessions', 'stateless'], [], { ISPW_MCP_AUDIT_FILE: auditFile, ...serverEnv });
+    // The container image's V8 setting (Dockerfile, docs/container.md "Memory"): the server as deployed.
+    server = await startIspwHttp(sim, ['--http-sessions', 'stateless'], ['--max-semi-space-size=32'], {
+      ISPW_MCP_AUDIT_FILE: auditFile,
+      ...(c.pollBudget ? { ISPW_MCP_MAX_POLLS_PER_SECOND: String(c.pollBudget) } : {}),
+      ...serverEnv,
+    });
     const metricsUrl = server.url.replace(/\/mcp$/, '/metrics');
     const waitSeconds = Math.ceil(c.durationS[1] * 1.5 + c.rampS + 30);
     let waiting = 0;
