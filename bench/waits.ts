@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { DEMO } from '../simulator/index.js';
+import { heapProbe } from './heap-probe-client.js';
 import { loadAverage } from './proc.js';
 import { rawAgent, rawToolCall } from './raw-mcp.js';
 import { ROOT, TSX, startIspwHttp, waitFor, wrap, type Child, type HttpServer, type Simulator } from './processes.js';
@@ -34,6 +35,12 @@ export interface WaitsCase {
   baselineSets: number;
   /** The server's set-poll budget per CES instance (ISPW_MCP_MAX_POLLS_PER_SECOND); absent: its default. */
   pollBudget?: number;
+  /**
+   * Force one full GC in the server once every caller waits and read the V8 heap in use
+   * (bench/heap-probe.mjs): the live memory per waiting call, apart from garbage between GCs. The
+   * forced GC pauses the server once, so it is off in the timed cases of `npm run bench`.
+   */
+  heapAtPeak?: boolean;
 }
 
 export interface WaitsSimulator extends Simulator {
@@ -66,6 +73,8 @@ export interface WaitsResult extends WaitsCase {
   eventLoopLagP99MaxMs: number;
   eventLoopLagP99MedianMs: number;
   wallS: number;
+  /** With heapAtPeak: V8 heap in use after a forced full GC, and how many callers were waiting then. */
+  heapAfterGcAtPeak?: { heapUsedMb: number; waiting: number };
   /** Load average (1 / 5 / 15 min) when the case ended: the cores are shared. */
   loadAverageAfter: number[];
   jenkins: { sets: number; errors: number; detectionMs: Distribution; pollsPerWait: Distribution };
@@ -158,7 +167,14 @@ export async function runWaitsCase(c: WaitsCase, log: (line: string) => void, se
     const auditFile = join(tmpdir(), `ispw-bench-waits-audit-${process.pid}-${c.callers}.jsonl`);
     cleanup = () => rmSync(auditFile, { force: true });
     // The container image's V8 setting (Dockerfile, docs/container.md "Memory"): the server as deployed.
-    server = await startIspwHttp(sim, ['--http-sessions', 'stateless'], ['--max-semi-space-size=32'], {
+    const probe = c.heapAtPeak ? heapProbe(60_000) : undefined;
+    const removeProbe = cleanup;
+    cleanup = () => {
+      removeProbe();
+      probe?.remove();
+    };
+    server = await startIspwHttp(sim, ['--http-sessions', 'stateless'], ['--max-semi-space-size=32', ...(probe?.nodeArgs ?? [])], {
+      ...probe?.env,
       ISPW_MCP_AUDIT_FILE: auditFile,
       ...(c.pollBudget ? { ISPW_MCP_MAX_POLLS_PER_SECOND: String(c.pollBudget) } : {}),
       ...serverEnv,
@@ -219,9 +235,20 @@ export async function runWaitsCase(c: WaitsCase, log: (line: string) => void, se
       await sleep((i / c.baselineSets) * c.rampS * 1000);
       return jenkinsWait(sim, simAgent).catch((error: unknown) => String(error));
     });
+    let heapAfterGcAtPeak: WaitsResult['heapAfterGcAtPeak'];
+    const peak = probe
+      ? (async () => {
+          await sleep(c.rampS * 1000 + 3_000); // every caller has arrived; the shortest set lasts longer
+          const waitingAtGc = waiting;
+          await probe.command(server.pid, 'gc peak', 60_000);
+          const line = probe.afterGc('peak');
+          if (line) heapAfterGcAtPeak = { heapUsedMb: Math.round(line.heapUsedKb / 102.4) / 10, waiting: waitingAtGc };
+        })()
+      : Promise.resolve();
     const progress = setInterval(() => log(`  waits n=${c.callers}: ${waiting} waiting, ${answers.length} answered, ${errors} errors`), 15_000);
     const baselineResults = await Promise.all(baseline);
     await Promise.all(callers);
+    await peak;
     clearInterval(progress);
     sampling = false;
     await sampler;
@@ -252,6 +279,7 @@ export async function runWaitsCase(c: WaitsCase, log: (line: string) => void, se
       eventLoopLagP99MedianMs: distribution(lags).p50,
       wallS: Math.round((performance.now() - started) / 100) / 10,
       loadAverageAfter: loadAverage(),
+      ...(heapAfterGcAtPeak ? { heapAfterGcAtPeak } : {}),
       jenkins: {
         sets: jenkinsOk.length,
         errors: baselineResults.length - jenkinsOk.length,
