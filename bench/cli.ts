@@ -2,6 +2,7 @@
 // generated section of docs/performance.md. Durations are flags so a run fits the time available:
 //   --quick  --warmup S  --duration S  --concurrency 1,16,64  --soak S  --soak-warmup S
 //   --startup-runs N  --only direct,ispw-http-2026,soak  --no-write (print only)
+//   --only waits,awaits: the set-wait and awaited-call scenarios of issue 19 (about 7 minutes in full)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -42,6 +43,9 @@ const options: BenchOptions = {
   soakWarmupS: num(values['soak-warmup'], base.soakWarmupS),
   startupRuns: num(values['startup-runs'], base.startupRuns),
   ...(values.only ? { only: values.only.split(',') } : {}),
+  // Issue 19 scenarios (bench/waits.ts, bench/awaits.ts): sizes from FULL or QUICK.
+  ...(base.waits ? { waits: base.waits } : {}),
+  ...(base.awaits ? { awaits: base.awaits } : {}),
   log: (line) => process.stderr.write(`${line}\n`),
 };
 

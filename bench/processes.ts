@@ -26,7 +26,7 @@ export function assertBuilt(): void {
   if (!existsSync(ISPW_MAIN)) throw new Error(`${ISPW_MAIN} is missing: run \`npm run build\` first (npm run bench does)`);
 }
 
-function wrap(proc: ChildProcess): Child {
+export function wrap(proc: ChildProcess): Child {
   return {
     proc,
     pid: proc.pid!,
@@ -44,7 +44,7 @@ function wrap(proc: ChildProcess): Child {
 }
 
 /** Waits until `pattern` matches the child's output on `stream`; returns the first group. */
-function waitFor(proc: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegExp, what: string, timeoutMs = 20_000): Promise<string> {
+export function waitFor(proc: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegExp, what: string, timeoutMs = 20_000): Promise<string> {
   return new Promise((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => reject(new Error(`${what} did not start within ${timeoutMs} ms:\n${seen.slice(-2000)}`)), timeoutMs);

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 import type { CellResult } from './load.js';
 import type { BenchResult, PathResult } from './run.js';
+import { renderWaits, waitsTargets } from './report-waits.js';
 
 export interface TargetCheck {
   id: string;
@@ -101,6 +102,7 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
     ' tokens',
     0,
   );
+  checks.push(...waitsTargets(result)); // issue 19: set waits and awaited calls
   return checks;
 }
 
@@ -156,6 +158,7 @@ export function renderMarkdown(result: BenchResult, resultFile: string): string 
         '.',
     );
   }
+  lines.push(...renderWaits(result));
   lines.push('', '| Target | Required | Measured | Met |', '|---|---|---|---|');
   for (const t of checkTargets(result)) lines.push(`| ${t.description} | ${t.target} | ${t.actual} | ${t.met === null ? '–' : t.met ? 'yes' : '**no**'} |`);
   return lines.join('\n');

@@ -11,6 +11,8 @@ import { ALL_TOOLS, TOOLSETS } from '../src/tools/index.js';
 import { connectStdio, directCallers, httpCallers, type Callers, type Era, type StdioConnection, type ToolCall } from './callers.js';
 import { closedLoop, type CellResult } from './load.js';
 import { heapProbe } from './heap-probe-client.js';
+import { runAwaits, type AwaitsOptions, type AwaitsResult } from './awaits.js';
+import { runWaitsCase, type WaitsCase, type WaitsResult } from './waits.js';
 import { clockTicks, loadAverage, peakRssMb, rssMb } from './proc.js';
 import {
   ISPW_MAIN,
@@ -34,13 +36,42 @@ export interface BenchOptions {
   soakS: number;
   soakWarmupS: number;
   startupRuns: number;
-  /** Path ids to run (default: all). */
+  /** Path ids to run (default: all); `waits` and `awaits` select the issue-19 scenarios. */
   only?: string[];
+  /** Set-wait cases (bench/waits.ts) and the awaited-call scenario (bench/awaits.ts). */
+  waits?: WaitsCase[];
+  awaits?: AwaitsOptions;
   log?: (line: string) => void;
 }
 
-export const FULL: Omit<BenchOptions, 'log'> = { quick: false, warmupS: 2, durationS: 6, concurrency: [1, 16, 64], soakS: 60, soakWarmupS: 30, startupRuns: 5 };
-export const QUICK: Omit<BenchOptions, 'log'> = { quick: true, warmupS: 0.1, durationS: 0.3, concurrency: [1, 4], soakS: 1, soakWarmupS: 0.3, startupRuns: 1 };
+export const FULL: Omit<BenchOptions, 'log'> = {
+  quick: false,
+  warmupS: 2,
+  durationS: 6,
+  concurrency: [1, 16, 64],
+  soakS: 60,
+  soakWarmupS: 30,
+  startupRuns: 5,
+  // Sets of 30–120 s; the 5000 case 30–60 s so that the three fit in ~6 minutes. A poll budget of
+  // 1000/s per replica, as an operator would size it for this simulator (docs/performance.md, "Waits").
+  waits: [
+    { callers: 100, durationS: [30, 120], rampS: 1, baselineSets: 100, pollBudget: 1000 },
+    { callers: 1000, durationS: [30, 120], rampS: 5, baselineSets: 100, pollBudget: 1000 },
+    { callers: 5000, durationS: [30, 60], rampS: 25, baselineSets: 100, pollBudget: 1000 },
+  ],
+  awaits: { awaits: 500, readers: 16, baselineS: 8, heldS: 12 },
+};
+export const QUICK: Omit<BenchOptions, 'log'> = {
+  quick: true,
+  warmupS: 0.1,
+  durationS: 0.3,
+  concurrency: [1, 4],
+  soakS: 1,
+  soakWarmupS: 0.3,
+  startupRuns: 1,
+  waits: [{ callers: 10, durationS: [2, 4], rampS: 0.5, baselineSets: 4 }],
+  awaits: { awaits: 20, readers: 4, baselineS: 1, heldS: 2 },
+};
 
 export type Role = 'limit' | 'comparator' | 'ispw';
 
@@ -121,6 +152,8 @@ export interface BenchResult {
     toolsList: { all: { tools: number; bytes: number; tokens: number }; defaultToolsets: { toolsets: string[]; tools: number; bytes: number; tokens: number } };
   };
   soak?: SoakResult;
+  waits?: WaitsResult[];
+  awaits?: AwaitsResult;
 }
 
 const ISPW_TOOL: ToolCall = { name: 'ispw_get_assignment', arguments: { assignment_id: DEMO.assignmentId } };
@@ -312,6 +345,17 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       log(
         `soak: ${soakResult.calls} calls, ${soakResult.errors} errors, RSS ${soakResult.rssAfterWarmupMb} → ${soakResult.rssEndMb} MB (${soakResult.rssGrowthPct} %)`,
       );
+    const wanted = (id: string) => !options.only || options.only.includes(id);
+    const waits: WaitsResult[] = [];
+    for (const c of wanted('waits') ? (options.waits ?? []) : []) {
+      log(`waits: ${c.callers} callers, sets of ${c.durationS.join('–')} s`);
+      const w = await runWaitsCase(c, log);
+      waits.push(w);
+      log(
+        `  waits n=${w.callers}: ${w.errors} errors, detection p50 ${w.detectionMs.p50} ms, polls/wait ${w.pollsPerWait.mean} (Jenkins ${w.jenkins.pollsPerWait.mean}), RSS max ${w.rssMaxMb} MB, lag p99 max ${w.eventLoopLagP99MaxMs} ms`,
+      );
+    }
+    const awaits = wanted('awaits') && options.awaits ? await runAwaits(options.awaits, log) : undefined;
     const { log: _log, ...settings } = options;
     return {
       schema: 1,
@@ -329,6 +373,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         toolsList: await toolsListSizes(),
       },
       ...(soakResult ? { soak: soakResult } : {}),
+      ...(waits.length ? { waits } : {}),
+      ...(awaits ? { awaits } : {}),
     };
   } finally {
     await sim.stop();

@@ -145,6 +145,8 @@ export interface CesSet {
   message?: string;
   /** The set has been through its Waiting-Lock step (SetRealism.waitForLock). */
   lockWaited?: boolean;
+  /** This set's own step length (SetRealism.setDurationMs); absent: the estate's `stepMs`. */
+  stepMs?: number;
 }
 
 export interface Deployment {
@@ -182,6 +184,14 @@ export interface SetRealism {
   waitForLock: boolean;
   /** How long each deployment request status lasts (default: the set step). */
   deploymentStepMs: number;
+  /**
+   * [min, max]: each new set runs for a random duration in this range (uniform), from creation to
+   * Closed/Failed, instead of two `stepMs` steps. For load tests of waits (bench/waits.ts) that need
+   * sets of realistic, varied length; the set's end time is then known exactly (its `since`).
+   */
+  setDurationMs?: readonly [number, number];
+  /** Random source for `setDurationMs` (default Math.random). */
+  random?: () => number;
 }
 
 /** A set action accepted but not yet visible (SetRealism.actionLagMs). */
@@ -249,7 +259,24 @@ export class Estate {
   track(set: CesSet): void {
     if (FINISHED_SET_STATES.has(set.state)) this.activeSets.delete(set.setId);
     else this.activeSets.add(set.setId);
-    if (RUNNING_SET_STATES.has(set.state)) this.dueSets.push(set.since + this.stepMs, set.setId);
+    if (RUNNING_SET_STATES.has(set.state)) this.dueSets.push(set.since + this.stepOf(set), set.setId);
+  }
+
+  /** How long each running state of this set lasts. */
+  stepOf(set: CesSet): number {
+    return set.stepMs ?? this.stepMs;
+  }
+
+  /**
+   * The step length a new set gets: with SetRealism.setDurationMs, its random duration split over
+   * the running steps it will go through (Dispatched, [Waiting-Lock,] Executing).
+   */
+  newSetStepMs(): number | undefined {
+    const range = this.realism.setDurationMs;
+    if (!range) return undefined;
+    const [min, max] = range;
+    const duration = min + (this.realism.random ?? Math.random)() * Math.max(0, max - min);
+    return Math.round(duration / (this.realism.waitForLock ? 3 : 2));
   }
 
   trackDeployment(deployment: Deployment): void {

@@ -86,6 +86,8 @@ export function createSet(estate: Estate, init: NewSet): CesSet {
     pendingTask: init.pendingTask,
     fallbackOf: init.fallbackOf,
   };
+  const stepMs = estate.newSetStepMs();
+  if (stepMs !== undefined) set.stepMs = stepMs;
   estate.sets.set(setId, set);
   estate.track(set);
   return set;

@@ -21,6 +21,12 @@ export interface SimulatorOptions {
   realism?: Partial<SetRealism>;
   /** `-await` endpoints give up after this (default 30000). */
   awaitTimeoutMs?: number;
+  /**
+   * How often a held `-await` reply looks at its set (default 10 ms, so an injected clock is followed
+   * promptly). Load tests holding hundreds of awaits on the real clock raise it: the wake-up never
+   * comes later than the set's end anyway.
+   */
+  awaitPollMs?: number;
   /** PEM strings; turns the server into HTTPS. */
   tls?: { cert: string; key: string; ca?: string; requireClientCert?: boolean };
   /** Initial fault rules (`setFaults` replaces them). */
@@ -35,6 +41,8 @@ export interface SimulatorOptions {
   random?: () => number;
   /** Request log cap; older entries are dropped (default 10000). */
   maxRecordedRequests?: number;
+  /** Called for every request as it is recorded: counters for load tests that keep no log. */
+  onRequest?: (method: string, path: string) => void;
 }
 
 export interface RecordedRequest {
@@ -65,6 +73,8 @@ export interface RunningSimulator {
   clearRequests(): void;
   /** Read access for tests (e.g. task levels); call `estate.settle()` to apply due progress. */
   estate: Estate;
+  /** Client connections open now (a load test's view of the connections a client holds). */
+  openConnections(): number;
   /** Closes the server and all sockets promptly. */
   close(): Promise<void>;
 }

@@ -19,6 +19,8 @@ export interface RouteContext {
   /** Status of a successful POST (200, or 201 when configured). */
   postStatus: number;
   awaitTimeoutMs: number;
+  /** How often a held `-await` reply looks at its set (SimulatorOptions.awaitPollMs). */
+  awaitPollMs: number;
   /** Aborted when the client goes away or the simulator closes. */
   signal: AbortSignal;
 }

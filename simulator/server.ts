@@ -38,6 +38,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   let baseUrl = '';
 
   const record = (entry: RecordedRequest): void => {
+    options.onRequest?.(entry.method, entry.path);
     requests.push(entry);
     if (requests.length > maxRecorded) requests.splice(0, requests.length - maxRecorded);
   };
@@ -78,6 +79,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       ispwUrl: `${baseUrl}/ispw/${srid}`,
       postStatus,
       awaitTimeoutMs,
+      awaitPollMs: options.awaitPollMs ?? 10,
       signal,
     });
   };
@@ -223,6 +225,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       requests.length = 0;
     },
     estate,
+    openConnections: () => sockets.size,
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         lifetime.abort();

@@ -8,8 +8,6 @@ import { FINISHED_SET_STATES } from './estate.js';
 import type { RouteContext } from './router.js';
 import { tasksOfSet } from './set-engine.js';
 
-const POLL_MS = 10;
-
 /** True once the set is finished; false when the wait timed out or the request went away. */
 export async function waitForSet(ctx: RouteContext, set: CesSet): Promise<boolean> {
   const { estate } = ctx;
@@ -22,9 +20,9 @@ export async function waitForSet(ctx: RouteContext, set: CesSet): Promise<boolea
     if (estate.now() - startClock >= ctx.awaitTimeoutMs || performance.now() - startWall >= ctx.awaitTimeoutMs) {
       return false;
     }
-    const dueIn = set.since + estate.stepMs - estate.now();
+    const dueIn = set.since + estate.stepOf(set) - estate.now();
     try {
-      await sleep(Math.min(Math.max(dueIn, 1), POLL_MS, ctx.awaitTimeoutMs), undefined, { signal: ctx.signal });
+      await sleep(Math.min(Math.max(dueIn, 1), ctx.awaitPollMs, ctx.awaitTimeoutMs), undefined, { signal: ctx.signal });
     } catch {
       return false;
     }

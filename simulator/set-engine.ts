@@ -24,7 +24,7 @@ function settleUntil(estate: Estate, now: number): void {
   for (let entry = estate.dueSets.popDue(now); entry; entry = estate.dueSets.popDue(now)) {
     const set = estate.sets.get(entry.id);
     // Skip stale entries: the set was deleted, or moved on (held, approved, ...) since.
-    if (!set || !RUNNING_SET_STATES.has(set.state) || set.since + estate.stepMs !== entry.due) continue;
+    if (!set || !RUNNING_SET_STATES.has(set.state) || set.since + estate.stepOf(set) !== entry.due) continue;
     advanceSet(estate, set, now);
   }
   for (let entry = estate.dueDeployments.popDue(now); entry; entry = estate.dueDeployments.popDue(now)) {
@@ -43,7 +43,7 @@ export function enterState(estate: Estate, set: CesSet, state: string, at: numbe
 
 function advanceSet(estate: Estate, set: CesSet, now: number): void {
   for (;;) {
-    const due = set.since + estate.stepMs;
+    const due = set.since + estate.stepOf(set);
     if (now < due) return;
     switch (set.state) {
       case 'Released':

@@ -126,7 +126,7 @@ export function setupAccess(config: Config, deps: AccessDeps): AccessSetup {
     humans: createHumanConfirmations({ key, ttlSeconds: a.confirmTtlSeconds, answerSeconds: a.confirmAnswerSeconds }),
     profile: config.profile,
     rateLimiter: createRateLimiter(config.limits.callsPerMinute),
-    concurrency: createCesConcurrency(config.limits.cesConcurrency, undefined, () => metrics?.rateLimit('concurrency')),
+    concurrency: createCesConcurrency(config.limits.cesConcurrency, undefined, () => metrics?.rateLimit('concurrency'), config.limits.cesAwaitConcurrency),
     metrics,
   };
 

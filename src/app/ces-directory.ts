@@ -85,7 +85,11 @@ export function buildCesDirectory(config: Config, deps: Omit<InstanceDeps, 'file
   try {
     directory = createCesDirectory(
       {
-        instances: config.ces.instances.map((instance) => instanceOptions(instance, { ...deps, files })),
+        // Awaited calls get their own socket pool, as large as their own concurrency limit (issue 19).
+        instances: config.ces.instances.map((instance) => ({
+          ...instanceOptions(instance, { ...deps, files }),
+          awaitConnections: config.limits.cesAwaitConcurrency,
+        })),
         defaultInstance: config.ces.defaultInstance,
       },
       { logger: deps.logger, ...(deps.cesObserver ? { observer: deps.cesObserver } : {}) },

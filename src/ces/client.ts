@@ -34,6 +34,12 @@ export interface CesClientOptions {
   timeoutMs?: number;
   /** Connect timeout (default: min(timeoutMs, 10 s)). */
   connectTimeoutMs?: number;
+  /**
+   * Sockets for awaited operations (generate-await, build-await: CES holds the reply until the work
+   * ends), in a pool apart from every other request, so held replies cannot take the sockets reads
+   * need (issue 19). 0: one pool for all (default 0 here; the server passes limits.cesAwaitConcurrency).
+   */
+  awaitConnections?: number;
   /** Retries after the first attempt, for calls that are safe to retry (default 2). */
   retries?: number;
   /** First backoff delay; later ones double, with jitter (default 250 ms). */
@@ -120,6 +126,24 @@ export function createCesClient(options: CesClientOptions): CesClient {
     bodyTimeoutMs: timeoutMs,
     ...(log === undefined ? {} : { logger: log }),
   });
+
+  // Built on the first awaited call: most sites never use the -await endpoints.
+  let awaitTransport: CesTransport | undefined;
+  const awaitPool = (): CesTransport =>
+    (awaitTransport ??= createCesTransport({
+      name,
+      allowedOrigins: [baseUrl],
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
+      ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
+      connectTimeoutMs: options.connectTimeoutMs ?? Math.min(timeoutMs, 10_000),
+      headersTimeoutMs: timeoutMs,
+      bodyTimeoutMs: timeoutMs,
+      connections: options.awaitConnections!,
+      ...(log === undefined ? {} : { logger: log }),
+    }));
+  /** Awaited calls (they bring their own timeout) use their own pool when one is configured. */
+  const transportFor = (callOptions: CallOptions): CesTransport =>
+    callOptions.timeoutMs !== undefined && (options.awaitConnections ?? 0) > 0 ? awaitPool() : transport;
 
   const secrets = (credential?: CallOptions['credential']): string[] => {
     const list: string[] = [];
@@ -303,7 +327,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
     let response: Dispatcher.ResponseData;
     let raw: Buffer | undefined;
     try {
-      const dispatcher = transport.dispatcher();
+      const dispatcher = transportFor(callOptions).dispatcher();
       response = await dispatcher.request({
         origin: endpoint.origin,
         path,
@@ -465,6 +489,8 @@ export function createCesClient(options: CesClientOptions): CesClient {
       }
     },
     breakerState: () => BREAKER_STATES[breaker.state] ?? 'closed',
-    close: () => transport.close(),
+    close: async () => {
+      await Promise.all([transport.close(), awaitTransport?.close()]);
+    },
   };
 }

@@ -63,6 +63,8 @@ export interface CesInstanceOptions {
   breakerThreshold?: number;
   breakerHalfOpenAfterMs?: number;
   maxResponseBytes?: number;
+  /** Sockets for awaited operations, apart from the rest (CesClientOptions.awaitConnections). */
+  awaitConnections?: number;
 }
 
 export interface CesDirectoryOptions {
@@ -123,6 +125,7 @@ export function createCesDirectory(options: CesDirectoryOptions, deps: CesDirect
         'breakerThreshold',
         'breakerHalfOpenAfterMs',
         'maxResponseBytes',
+        'awaitConnections',
       ]),
       ...pick({ version: instance.version ?? options.version }, ['version']),
       ...pick({ logger: instance.logger ?? deps.logger?.child({ cesInstance: instance.name }) }, ['logger']),

@@ -11,6 +11,7 @@ import { createAuditTrail } from '../audit/trail.js';
 import { auditSinkHooks } from '../audit/sink-telemetry.js';
 import { CANCEL_WINDOW_MS, Drain, LISTENER_CLOSE_MS, SHUTDOWN_MARGIN_SECONDS, TRACE_FLUSH_MS } from '../mcp/drain.js';
 import { createServerFactory } from '../mcp/server.js';
+import { SetPolls } from '../mcp/kit/set-polls.js';
 import { cesObserver } from '../telemetry/ces-observer.js';
 import { configuredCertificates } from '../app/certificates.js';
 import { certificateExpiryReader } from '../telemetry/certificate-expiry.js';
@@ -118,7 +119,8 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     guard: callGuard(accessSetup.access, { confirmable: accessSetup.confirmable }),
     directory,
     logger,
-    wait: config.wait,
+    // One SetPolls per replica: waits on the same set share reads, and the poll budget is per CES instance.
+    wait: { ...config.wait, polls: new SetPolls() },
     shutdownSignal: drain.signal,
     drain,
     metrics,

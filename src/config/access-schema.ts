@@ -66,6 +66,8 @@ export const LimitsSchema = z.object({
   callsPerMinute: z.number().int().min(0).max(100000).default(120),
   /** Concurrent CES requests per CES instance (per replica); 0: unlimited. */
   cesConcurrency: z.number().int().min(0).max(1000).default(16),
+  /** Concurrent awaited CES requests (generate-await, build-await) per CES instance, apart from cesConcurrency and in their own socket pool; 0: they share both. */
+  cesAwaitConcurrency: z.number().int().min(0).max(10000).default(256),
 });
 
 const ACCESS_DEFAULTS = {

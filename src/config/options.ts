@@ -128,8 +128,40 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'ISPW_MCP_POLL_INTERVAL_MS',
     flag: 'poll-interval-ms',
     type: 'int',
-    description: 'interval between set polls while a tool waits',
+    description: 'interval before the first set poll while a tool waits; later intervals back off from it',
     defaultText: '2000',
+  },
+  {
+    path: ['wait', 'maxPollIntervalMs'],
+    env: 'ISPW_MCP_MAX_POLL_INTERVAL_MS',
+    flag: 'max-poll-interval-ms',
+    type: 'int',
+    description: 'longest interval the set-poll back-off reaches (= poll-interval-ms: fixed interval)',
+    defaultText: 'twice poll-interval-ms (4000)',
+  },
+  {
+    path: ['wait', 'pollBackoff'],
+    env: 'ISPW_MCP_POLL_BACKOFF',
+    flag: 'poll-backoff',
+    type: 'number',
+    description: 'each set-poll interval is the previous one times this',
+    defaultText: '1.5',
+  },
+  {
+    path: ['wait', 'pollJitter'],
+    env: 'ISPW_MCP_POLL_JITTER',
+    flag: 'poll-jitter',
+    type: 'number',
+    description: 'share (0-0.5) by which set-poll intervals vary at random',
+    defaultText: '0.1',
+  },
+  {
+    path: ['wait', 'maxPollsPerSecond'],
+    env: 'ISPW_MCP_MAX_POLLS_PER_SECOND',
+    flag: 'max-polls-per-second',
+    type: 'number',
+    description: 'set polls per second per CES instance on this replica, spread evenly (0: no budget)',
+    defaultText: '0',
   },
   {
     path: ['wait', 'maxWaitSeconds'],
@@ -494,6 +526,15 @@ export const OPTIONS: readonly OptionSpec[] = [
     type: 'int',
     description: 'concurrent CES requests per CES instance, per replica (0: unlimited)',
     defaultText: '16',
+  },
+  {
+    path: ['limits', 'cesAwaitConcurrency'],
+    env: 'ISPW_MCP_CES_MAX_AWAITS',
+    flag: 'ces-max-awaits',
+    type: 'int',
+    description:
+      'concurrent awaited CES requests (generate-await, build-await) per CES instance, per replica, in their own slots and sockets (0: they share ces-max-concurrency)',
+    defaultText: '256',
   },
 ];
 

@@ -86,8 +86,15 @@ export const ConfigSchema = z.object({
     .object({
       pollIntervalMs: z.number().int().min(10).max(60000).default(2000),
       maxWaitSeconds: z.number().int().min(0).max(3600).default(600),
+      // Back-off, jitter and per-CES-instance budget of set polls (issue 19, docs/performance.md "Waits").
+      // The cap defaults to twice the first interval (2 s → 4 s), so a shorter first interval keeps short caps.
+      maxPollIntervalMs: z.number().int().min(10).max(600000).optional(),
+      pollBackoff: z.number().min(1).max(10).default(1.5),
+      pollJitter: z.number().min(0).max(0.5).default(0.1),
+      maxPollsPerSecond: z.number().min(0).max(100000).default(0),
     })
-    .default({ pollIntervalMs: 2000, maxWaitSeconds: 600 }),
+    .default({ pollIntervalMs: 2000, maxWaitSeconds: 600, pollBackoff: 1.5, pollJitter: 0.1, maxPollsPerSecond: 0 })
+    .transform((wait) => ({ ...wait, maxPollIntervalMs: wait.maxPollIntervalMs ?? 2 * wait.pollIntervalMs })),
   ces: z
     .object({
       defaultInstance: z.string().optional(),

@@ -44,11 +44,19 @@ export const QUEUE_SHARE = 0.5;
  * One bulkhead per CES instance; `limit` 0 disables. `onReject` is told of each refusal (metrics):
  * a full queue, or a request that could not start within its share of the CES timeout.
  */
-export function createCesConcurrency(limit: number, queue = limit * 4, onReject?: (instance: string) => void) {
+export function createCesConcurrency(limit: number, queue = limit * 4, onReject?: (instance: string) => void, awaitLimit = 0) {
   const heads = new Map<string, BulkheadPolicy>();
   const headFor = (instance: string) => {
     let head = heads.get(instance);
     if (!head) heads.set(instance, (head = bulkhead(limit, queue)));
+    return head;
+  };
+  // Awaited operations (they bring their own timeout: CES holds the reply for minutes) get their own
+  // bulkhead per instance, so hundreds of held replies cannot take the slots reads need (issue 19).
+  const awaitHeads = new Map<string, BulkheadPolicy>();
+  const awaitHeadFor = (instance: string) => {
+    let head = awaitHeads.get(instance);
+    if (!head) awaitHeads.set(instance, (head = bulkhead(awaitLimit, awaitLimit * 4)));
     return head;
   };
   // The directory's targets are frozen and live as long as the server: their limited twin is built
@@ -66,7 +74,7 @@ export function createCesConcurrency(limit: number, queue = limit * 4, onReject?
   };
 
   function limited(target: CesTarget): CesTarget {
-    const head = headFor(target.instance);
+    const sharedHead = headFor(target.instance);
     const budgetMs = target.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxWaitMs = Math.round(budgetMs * QUEUE_SHARE);
     // Queue full: try again shortly. Waited its share of the timeout: back off as long as it waited.
@@ -74,20 +82,24 @@ export function createCesConcurrency(limit: number, queue = limit * 4, onReject?
       onReject?.(target.instance);
       return new LimitError(`CES instance "${target.instance}" is at its limit of ${limit} concurrent requests. Retry after 2 s.`, 2);
     };
-    const busy = () => {
+    const busy = (waitedMs: number) => {
       onReject?.(target.instance);
-      const retryAfterSeconds = Math.min(30, Math.max(1, Math.ceil(maxWaitMs / 1000)));
+      const retryAfterSeconds = Math.min(30, Math.max(1, Math.ceil(waitedMs / 1000)));
       return new LimitError(
         `CES instance "${target.instance}" is busy: no slot of its ${limit} concurrent requests freed up within ${retryAfterSeconds} s, so this request was not sent. Retry after ${retryAfterSeconds} s.`,
         retryAfterSeconds,
       );
     };
+    const awaitHead = awaitLimit > 0 ? awaitHeadFor(target.instance) : undefined;
     return interceptTarget(target, async (_operation, _input, options, next) => {
+      const head = options?.timeoutMs !== undefined && awaitHead ? awaitHead : sharedHead;
       // A free slot: the request starts now (the usual case; no timer, no race).
       if (head.executionSlots > 0) return head.execute(() => next(), options?.signal);
       const queuedAt = performance.now();
-      // Aborted by the caller, or when the request has waited its share of the timeout.
-      const waiting = linkSignals([options?.signal], maxWaitMs);
+      // Aborted by the caller, or when the request has waited its share of the timeout (an awaited
+      // call's own, longer timeout when it queues for the awaits' slots).
+      const shareMs = head === sharedHead ? maxWaitMs : Math.round(options!.timeoutMs! * QUEUE_SHARE);
+      const waiting = linkSignals([options?.signal], shareMs);
       let started = false;
       const run = head.execute(() => {
         started = true;
@@ -100,7 +112,7 @@ export function createCesConcurrency(limit: number, queue = limit * 4, onReject?
         return await untilStartedOrAborted(run, waiting.signal, () => started);
       } catch (error) {
         if (error instanceof BulkheadRejectedError) throw full();
-        if (!started && waiting.timedOut()) throw busy();
+        if (!started && waiting.timedOut()) throw busy(shareMs);
         throw error;
       } finally {
         waiting.dispose();

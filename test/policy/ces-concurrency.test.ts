@@ -93,3 +93,34 @@ describe('queue time counts against the CES deadline', () => {
     expect((result.error as Error).message).toBe('client went away');
   });
 });
+
+describe('awaited requests have their own slots (issue 19)', () => {
+  // generate-await: CES holds the reply until the set ends; stepMs 0 ends it at once, so a latency
+  // fault on the await path stands in for the held reply.
+  const awaitGenerate = (target: CesTarget) =>
+    target.call(
+      ops.generateTasksAwait,
+      { path: { assignmentId: DEMO.assignmentId }, query: { level: 'DEV1', taskId: [DEMO.taskIds.TPROG01] }, body: {} },
+      { timeoutMs: 60_000 },
+    );
+
+  it('with a separate await limit, a held awaited call does not hold the read behind it', async () => {
+    const target = createCesConcurrency(1, 4, undefined, 2).limit(directory.resolve());
+    sim.setFaults([{ kind: 'latency', ms: 1500, path: 'generate-await', count: 1 }]);
+    const order: string[] = [];
+    const held = track(order, 'await', awaitGenerate(target));
+    const read = track(order, 'read', getAssignment(target));
+    await Promise.all([held, read]);
+    expect(order).toEqual(['read', 'await']);
+  });
+
+  it('without it (0), the read queues behind the awaited call', async () => {
+    const target = createCesConcurrency(1, 4, undefined, 0).limit(directory.resolve());
+    sim.setFaults([{ kind: 'latency', ms: 1500, path: 'generate-await', count: 1 }]);
+    const order: string[] = [];
+    const held = track(order, 'await', awaitGenerate(target));
+    const read = track(order, 'read', getAssignment(target));
+    await Promise.all([held, read]);
+    expect(order).toEqual(['await', 'read']);
+  });
+});

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 
 import type { CallInput, CesTarget } from '../../ces/api.js';
 import type { Operation } from '../../ces/operations.js';
+import type { SetPolls } from './set-polls.js';
 
 export interface ProgressUpdate {
   progress: number;
@@ -14,10 +15,20 @@ export interface ProgressUpdate {
 }
 
 export interface WaitSettings {
-  /** Interval between set polls (docs/ces-api.md §4.3: BMC's clients poll every 2 s). */
+  /** Interval before the first set poll, and the first interval of the back-off (docs/ces-api.md §4.3: BMC's clients poll every 2 s). */
   pollIntervalMs: number;
   /** Upper bound for any `wait_seconds` argument. */
   maxWaitSeconds: number;
+  /** Longest interval the back-off reaches; absent or ≤ pollIntervalMs: every poll after pollIntervalMs. */
+  maxPollIntervalMs?: number;
+  /** Each interval is the previous one × this (≥ 1; absent: 1). */
+  pollBackoff?: number;
+  /** Share (0–0.5) by which each interval after the first is varied at random, so waits started together do not poll together. */
+  pollJitter?: number;
+  /** Set polls per second per CES instance on this replica, spread evenly; 0 or absent: no budget. */
+  maxPollsPerSecond?: number;
+  /** Shared reads and the poll budget of this replica (set-polls.ts); absent: each wait reads alone. */
+  polls?: SetPolls;
 }
 
 /** The CES instance and SRID of one call. Requests carry the call's signal: a cancelled call stops them. */

@@ -7,12 +7,19 @@
 // item 1): every poll comes after one interval (BMC's pipeline step sleeps 2 s before each poll), and
 // after a set action the state the set had before it does not end the wait until the set has been
 // seen in another state. When the budget runs out the last state is reported as it is.
+//
+// At scale (issue 19, docs/performance.md "Waits"): the interval backs off from pollIntervalMs to
+// maxPollIntervalMs with jitter (poll-intervals.ts), and with `ctx.wait.polls` the waits of one
+// replica share reads of the same set and a per-CES-instance poll budget (set-polls.ts).
 import { z } from 'zod';
 
 import { CesError } from '../../ces/errors.js';
 import { ops } from '../../ces/operations.js';
 import type { ToolContext } from './context.js';
+import { RetryLaterError } from './errors.js';
 import { endOfWait, SET_OUTCOMES, type SetOutcome, type WaitPurpose } from './set-outcome.js';
+import { pollIntervals } from './poll-intervals.js';
+import { setKey, type SetRead } from './set-polls.js';
 
 export interface SetWait {
   state: string | undefined;
@@ -60,34 +67,51 @@ export async function waitForSet(
   const before = options.stateBefore?.trim().toLowerCase();
   let moved = before === undefined;
   let state: string | undefined;
-  let lastError: CesError | undefined;
+  let lastError: CesError | RetryLaterError | undefined;
   const waited = () => Math.round((ctx.now() - startedMs) / 1000);
-  for (;;) {
-    const leftMs = budgetMs - (ctx.now() - startedMs);
-    if (leftMs <= 0) break;
-    await ctx.sleep(Math.min(ctx.wait.pollIntervalMs, leftMs));
-    try {
-      const set = await ctx.ces.call(ops.getSet, { path: { setId } });
-      state = set.state?.trim() || state;
-      lastError = undefined;
-    } catch (error) {
-      // A deleted set cannot be read any more: for `delete`, that is the outcome asked for.
-      if (options.purpose.kind === 'action' && options.purpose.action === 'delete' && error instanceof CesError && error.code === 'ces_not_found') {
-        return { state: 'Deleted', outcome: 'succeeded', waitedSeconds: waited(), ended: true };
+  const polls = ctx.wait.polls;
+  const key = setKey(ctx.ces.instance, ctx.ces.srid, setId);
+  const leave = polls?.enter(key);
+  const interval = pollIntervals(ctx.wait, polls?.random ?? Math.random);
+  try {
+    for (;;) {
+      const leftMs = budgetMs - (ctx.now() - startedMs);
+      if (leftMs <= 0) break;
+      await ctx.sleep(Math.min(interval.next().value, leftMs));
+      // The replica's poll budget for this CES instance: wait for an even slot, within the budget.
+      const slotMs = polls?.reserve(ctx.ces.instance, ctx.now(), ctx.wait.maxPollsPerSecond ?? 0) ?? 0;
+      if (slotMs > 0) await ctx.sleep(Math.min(slotMs, Math.max(0, budgetMs - (ctx.now() - startedMs))));
+      const read = () => ctx.ces.call(ops.getSet, { path: { setId } });
+      const seen = polls ? await polls.read(key, ctx.now(), read, ctx.signal) : await read().then(ok, failed);
+      if (seen.ok) {
+        state = seen.value.state?.trim() || state;
+        lastError = undefined;
+      } else {
+        const error = seen.error;
+        // A deleted set cannot be read any more: for `delete`, that is the outcome asked for.
+        if (options.purpose.kind === 'action' && options.purpose.action === 'delete' && error instanceof CesError && error.code === 'ces_not_found') {
+          return { state: 'Deleted', outcome: 'succeeded', waitedSeconds: waited(), ended: true };
+        }
+        // This replica's own CES limits (the bulkhead's full queue) are as passing as CES's 429.
+        if (!isTransient(error) && !(error instanceof RetryLaterError)) throw error;
+        lastError = error;
       }
-      if (!isTransient(error)) throw error;
-      lastError = error;
+      if (state !== undefined && state.toLowerCase() !== before) moved = true;
+      await ctx.progress({
+        progress: waited(),
+        total: Math.round(budgetMs / 1000),
+        message: `Set ${setId}: ${state ?? 'state unknown'}`,
+      });
+      const outcome = moved ? endOfWait(state, options.purpose) : undefined;
+      if (outcome) return { state, outcome, waitedSeconds: waited(), ended: true };
     }
-    if (state !== undefined && state.toLowerCase() !== before) moved = true;
-    await ctx.progress({
-      progress: waited(),
-      total: Math.round(budgetMs / 1000),
-      message: `Set ${setId}: ${state ?? 'state unknown'}`,
-    });
-    const outcome = moved ? endOfWait(state, options.purpose) : undefined;
-    if (outcome) return { state, outcome, waitedSeconds: waited(), ended: true };
+  } finally {
+    leave?.();
   }
   if (state === undefined && lastError) throw lastError;
   // The budget ran out: the last state as it is (an unchanged Failed after restart is still failed).
   return { state, outcome: endOfWait(state, options.purpose) ?? 'running', waitedSeconds: waited(), ended: false };
 }
+
+const ok = <T>(value: T): SetRead<T> => ({ ok: true, value });
+const failed = (error: unknown): SetRead<never> => ({ ok: false, error });
