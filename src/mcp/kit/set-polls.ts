@@ -117,5 +117,9 @@ export class SetPolls {
 /** A failure that is not a CES answer (an abort reason) while this wait is still running. */
 const isCancellationOfAnother = (error: unknown, ownSignal: AbortSignal): boolean => !ownSignal.aborted && !(error instanceof CesError);
 
-/** The key of one set on one CES instance and SRID. */
-export const setKey = (instance: string, srid: string, setId: string): string => `${instance}\u0000${srid}\u0000${setId}`;
+/**
+ * The key of one set on one CES instance and SRID, as seen by one CES identity: in per-user mode a
+ * read made with one user's token is never handed to another user's wait (CES decides per user
+ * what each may see), so waits share reads only within an identity.
+ */
+export const setKey = (instance: string, srid: string, setId: string, identity = ''): string => `${instance}\u0000${srid}\u0000${setId}\u0000${identity}`;

@@ -70,7 +70,7 @@ export async function waitForSet(
   let lastError: CesError | RetryLaterError | undefined;
   const waited = () => Math.round((ctx.now() - startedMs) / 1000);
   const polls = ctx.wait.polls;
-  const key = setKey(ctx.ces.instance, ctx.ces.srid, setId);
+  const key = setKey(ctx.ces.instance, ctx.ces.srid, setId, ctx.ces.identity);
   const leave = polls?.enter(key);
   const interval = pollIntervals(ctx.wait, polls?.random ?? Math.random);
   try {

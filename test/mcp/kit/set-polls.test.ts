@@ -129,6 +129,20 @@ describe('waitForSet with back-off, shared reads and a poll budget', () => {
     expect(polls.size).toBe(0);
   });
 
+  it('waits under different CES identities (per-user mode) never share a read', async () => {
+    const { clock, context, generate, reads } = await setup(5_000, {});
+    const setId = await generate();
+    const polls = new SetPolls();
+    const as = (identity: string) => {
+      const base = context();
+      return { ...base, ces: { ...base.ces, identity }, wait: { ...base.wait, polls } };
+    };
+    await Promise.all(['user:alice', 'user:bob', 'user:alice'].map((who) => clock.run(() => waitForSet(as(who), setId, 600, { purpose: LIFECYCLE_WAIT }))));
+    // Alice's two waits share; Bob's reads are his own: ten reads, not five.
+    expect(reads(setId)).toHaveLength(10);
+    expect(polls.stats).toEqual({ reads: 10, shared: 5 });
+  });
+
   it('without sharing the same three waits read fifteen times (the comparison the test above rests on)', async () => {
     const { clock, context, generate, reads } = await setup(5_000, {});
     const setId = await generate();
