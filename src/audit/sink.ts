@@ -8,13 +8,13 @@
 // where the file ends. A file continues the chain of its last valid event after a restart; bytes
 // after that event (a torn write) are named by an `audit.recovered` event before anything else.
 import { randomUUID } from 'node:crypto';
-import { writeSync } from 'node:fs';
 
 import { PRODUCT } from '../shared/version.js';
 import { seal } from './chain.js';
 import { AuditFile, type Output, type RotationResult } from './file-output.js';
 import { type ChainHead, GENESIS, type TornTail } from './file-tail.js';
 import { NO_ROTATION, type RotationSettings } from './rotation.js';
+import { stderrOutput } from './stderr-output.js';
 import { AUDIT_RECOVERED, AUDIT_SCHEMA_VERSION, AUDIT_STREAM, type AuditEventBody, type AuditRecovery, type SealableBody } from './schema.js';
 
 export const SERVICE = { name: PRODUCT.name, version: PRODUCT.version };
@@ -252,15 +252,6 @@ export function createChainedSink(
     },
   };
 }
-
-/** stderr: written synchronously in whole lines so they never interleave with log lines. */
-export const stderrOutput: Output = {
-  append: async (text) => {
-    const data = Buffer.from(text, 'utf8');
-    for (let written = 0; written < data.length;) written += writeSync(2, data, written, data.length - written);
-  },
-  close: async () => undefined,
-};
 
 export interface AuditSinkSettings {
   /** JSON-lines file; the stderr stream when undefined. */
