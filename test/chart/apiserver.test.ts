@@ -132,7 +132,7 @@ describe('HPA and PDB as stored by the API server', () => {
     });
     expect(hpa.spec.metrics).toContainEqual({
       type: 'Pods',
-      pods: { metric: { name: 'ispw_mcp_inflight_tool_calls' }, target: { type: 'AverageValue', averageValue: '8' } },
+      pods: { metric: { name: 'ispw_mcp_inflight_tool_calls' }, target: { type: 'AverageValue', averageValue: '300' } },
     });
     const pdb = await getJson(['get', 'pdb', 'ispw-ispw-mcp', '-n', namespace]);
     expect(pdb.spec).toMatchObject({
