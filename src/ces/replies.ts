@@ -59,6 +59,8 @@ export const redact = redactSecrets;
  * and a promise per chunk on every CES reply (docs/performance.md, optimisation 17). Errors and an
  * early close reject as the iterator did.
  */
+const ignoreLateError = () => undefined;
+
 export function readBody(body: Dispatcher.ResponseData['body'], limit: number, truncate: boolean): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -68,6 +70,9 @@ export function readBody(body: Dispatcher.ResponseData['body'], limit: number, t
       body.off('end', onEnd);
       body.off('error', onError);
       body.off('close', onClose);
+      // Once answered, the body may still error — a destroy below emits an AbortError — and an
+      // 'error' without a listener would be an uncaught exception that ends the process.
+      body.on('error', ignoreLateError);
       if (error === undefined) resolve(value);
       else reject(error);
     };

@@ -148,11 +148,22 @@ describe('replies', () => {
     expect(error.message).toContain('awaitStatus.taskCount');
   });
 
-  it('discards a reply larger than the cap', async () => {
-    const { client } = await setup((_req, res) => json(res, 200, { listing: 'x'.repeat(5_000) }), { maxResponseBytes: 1_024 });
-    const error = await failure(client.call('ISPW', ops.getReleaseTaskListing, { path: { releaseId: 'R1', taskId: 'T1' } }));
-    expect(error.code).toBe('ces_bad_reply');
-    expect(error.message).toMatch(/larger than/);
+  it('discards a reply larger than the cap, and the body it stops reading cannot crash the process', async () => {
+    // Large enough to arrive in many chunks: the read stops (and destroys the body) mid-stream.
+    const { client } = await setup((_req, res) => json(res, 200, { listing: 'x'.repeat(400_000) }), { maxResponseBytes: 1_024 });
+    const uncaught: unknown[] = [];
+    const note = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', note);
+    try {
+      const error = await failure(client.call('ISPW', ops.getReleaseTaskListing, { path: { releaseId: 'R1', taskId: 'T1' } }));
+      expect(error.code).toBe('ces_bad_reply');
+      expect(error.message).toMatch(/larger than/);
+      // The destroyed body's AbortError comes a tick or more later.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', note);
+    }
   });
 
   it('does not follow redirects', async () => {
