@@ -340,7 +340,8 @@ export function createCesClient(options: CesClientOptions): CesClient {
       const ok = response.statusCode >= 200 && response.statusCode < 300;
       const declared = Number(response.headers['content-length']);
       if (ok && Number.isFinite(declared) && declared > replyLimit) {
-        response.body.destroy();
+        // Not read at all: dropped, and whatever error its destroy emits goes nowhere (not uncaught).
+        response.body.on('error', () => undefined).destroy();
         raw = undefined;
       } else {
         raw = await readBody(response.body, ok ? replyLimit : ERROR_BODY_LIMIT, !ok);
