@@ -165,7 +165,9 @@ describe(`the image under an arbitrary UID (${UID}) with GID 0, as on OpenShift`
       console.log(JSON.stringify({ files, unreadable }));`;
     const out = await podmanOk(['exec', name, '/nodejs/bin/node', '-e', script]);
     const { files, unreadable } = JSON.parse(out) as { files: number; unreadable: string[] };
-    expect(files).toBeGreaterThan(1000);
+    // The walk saw the whole tree: the bundled server (entry, chunks, maps), the kept packages'
+    // package.json and licences, and the Node runtime — about 470 files since the bundle.
+    expect(files).toBeGreaterThan(300);
     expect(unreadable).toEqual([]);
   });
 });
