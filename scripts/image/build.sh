@@ -44,9 +44,14 @@ ca="${ISPW_MCP_BUILD_CA_FILE:-${NODE_EXTRA_CA_CERTS:-}}"
 [ -n "${ISPW_MCP_BUILD_NPMRC:-}" ] && secrets+=(--secret "id=npmrc,src=$ISPW_MCP_BUILD_NPMRC")
 [ -n "${NPM_CONFIG_REGISTRY:-}" ] && base_args+=(--build-arg "NPM_CONFIG_REGISTRY=$NPM_CONFIG_REGISTRY")
 
+# The commit-specific labels are also given on the command line: when only files outside the image
+# context changed since a cached build, every step (the Dockerfile's LABEL included) comes from the
+# cache, and the image would carry the older commit's revision (attest.sh refuses that).
 pm build --quiet "${no_cache[@]}" "${podman_ulimits[@]}" --network host --format oci \
   --timestamp "$epoch" --build-arg "SOURCE_DATE_EPOCH=$epoch" \
   --build-arg "VERSION=$version" --build-arg "REVISION=$revision" \
+  --label "org.opencontainers.image.revision=$revision" --label "org.opencontainers.image.version=$version" \
+  --label "io.github.ispw-mcp.source-date-epoch=$epoch" \
   "${base_args[@]}" "${secrets[@]}" \
   -f "$root/Dockerfile" -t "$tag" "$context" >&2
 echo "built $tag in $((SECONDS - started))s (SOURCE_DATE_EPOCH=$epoch, revision $revision)" >&2
