@@ -115,7 +115,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
   const userAgent = `ispw-mcp/${options.version ?? 'dev'}`;
   const log = options.logger;
   const observer = options.observer;
-  const transport: CesTransport = createCesTransport({
+  const transportOptions = {
     name,
     // The only origin this client ever connects to; replies and arguments cannot add another.
     allowedOrigins: [baseUrl],
@@ -125,22 +125,12 @@ export function createCesClient(options: CesClientOptions): CesClient {
     headersTimeoutMs: timeoutMs,
     bodyTimeoutMs: timeoutMs,
     ...(log === undefined ? {} : { logger: log }),
-  });
+  };
+  const transport: CesTransport = createCesTransport(transportOptions);
 
   // Built on the first awaited call: most sites never use the -await endpoints.
   let awaitTransport: CesTransport | undefined;
-  const awaitPool = (): CesTransport =>
-    (awaitTransport ??= createCesTransport({
-      name,
-      allowedOrigins: [baseUrl],
-      ...(options.tls === undefined ? {} : { tls: options.tls }),
-      ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
-      connectTimeoutMs: options.connectTimeoutMs ?? Math.min(timeoutMs, 10_000),
-      headersTimeoutMs: timeoutMs,
-      bodyTimeoutMs: timeoutMs,
-      connections: options.awaitConnections!,
-      ...(log === undefined ? {} : { logger: log }),
-    }));
+  const awaitPool = (): CesTransport => (awaitTransport ??= createCesTransport({ ...transportOptions, connections: options.awaitConnections! }));
   /** Awaited calls (they bring their own timeout) use their own pool when one is configured. */
   const transportFor = (callOptions: CallOptions): CesTransport =>
     callOptions.timeoutMs !== undefined && (options.awaitConnections ?? 0) > 0 ? awaitPool() : transport;
