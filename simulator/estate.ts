@@ -2,6 +2,7 @@
 // deployment requests, plus id generation in CES formats (docs/ces-api.md §3.3: task ids 12 hex chars,
 // set ids `S` + 9 digits, assignment ids prefix + 6 digits, release ids up to 10 chars).
 // Progress of running sets is applied lazily by `settle()` (see set-engine.ts).
+import type { EventCallback } from './callbacks.js';
 import type { Clock } from './clock.js';
 import { DueQueue } from './due-queue.js';
 import type { RepositoryMember } from './source.js';
@@ -102,6 +103,8 @@ export interface SetOptions {
   deployImplementationTime?: string;
   deployActiveDate?: string;
   deployActiveTime?: string;
+  /** Webhook callbacks asked for (docs/ces-api.md §4.4, callbacks.ts). */
+  events?: EventCallback[];
 }
 
 /** What an add-task set creates when it completes (docs/ces-api.md §2.1 AddTask). */
@@ -223,6 +226,9 @@ export class Estate {
   readonly dueDeployments = new DueQueue<number>();
   /** Set ids handed out by GET generateWithParms, usable by the following POST (§2.4). */
   readonly reservedSetIds = new Set<string>();
+  /** Sets whose request asked for callbacks that have not been made yet (callbacks.ts), and their events. */
+  readonly watchedSets = new Set<string>();
+  readonly callbacksOf = new Map<string, EventCallback[]>();
   /** Set actions accepted but not yet visible, oldest first (all have the same lag). */
   readonly pendingEffects: PendingEffect[] = [];
   readonly clock: Clock;

@@ -90,6 +90,10 @@ export function createSet(estate: Estate, init: NewSet): CesSet {
   if (stepMs !== undefined) set.stepMs = stepMs;
   estate.sets.set(setId, set);
   estate.track(set);
+  if (init.options.events?.length) {
+    estate.watchedSets.add(setId);
+    estate.callbacksOf.set(setId, init.options.events);
+  }
   return set;
 }
 

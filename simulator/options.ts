@@ -1,6 +1,7 @@
 // Public types of the simulator: start options, the running handle and the request log entries.
 import type { IncomingHttpHeaders } from 'node:http';
 
+import type { CallbackDispatcherOptions, CallbackRecord } from './callbacks.js';
 import type { Estate, SetRealism } from './estate.js';
 import type { FaultRule } from './faults.js';
 
@@ -43,6 +44,8 @@ export interface SimulatorOptions {
   maxRecordedRequests?: number;
   /** Called for every request as it is recorded: counters for load tests that keep no log. */
   onRequest?: (method: string, path: string) => void;
+  /** Webhook callbacks of sets created with `events` (callbacks.ts): latency, or none at all. */
+  callbacks?: CallbackDispatcherOptions;
 }
 
 export interface RecordedRequest {
@@ -71,6 +74,8 @@ export interface RunningSimulator {
   /** Newest last. */
   readonly requests: RecordedRequest[];
   clearRequests(): void;
+  /** Webhook callbacks made for sets created with `events` (docs/ces-api.md §4.4), oldest first. */
+  readonly callbacks: readonly CallbackRecord[];
   /** Read access for tests (e.g. task levels); call `estate.settle()` to apply due progress. */
   estate: Estate;
   /** Client connections open now (a load test's view of the connections a client holds). */

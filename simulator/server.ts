@@ -6,6 +6,7 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { CallbackDispatcher } from './callbacks.js';
 import { Estate } from './estate.js';
 import { collapseSingletonLists, FaultEngine } from './faults.js';
 import type { FaultPlan } from './faults.js';
@@ -27,6 +28,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const estate = new Estate({ clock, stepMs: options.stepMs ?? 1000, ...(options.realism ? { realism: options.realism } : {}) });
   if (options.seed === 'empty') seedLifecycle(estate);
   else seedDemo(estate);
+  const callbacks = new CallbackDispatcher(estate, options.callbacks);
   const faults = new FaultEngine(options.faults ?? [], options.random);
   const router = buildRouter();
   const postStatus = options.postStatus ?? 200;
@@ -163,6 +165,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       } catch (error) {
         reply = errorReply(error);
       }
+      callbacks.poke();
     }
     if (res.destroyed) return;
     await send(res, reply, plan, requestAbort.signal);
@@ -225,10 +228,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       requests.length = 0;
     },
     estate,
+    callbacks: callbacks.records,
     openConnections: () => sockets.size,
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         lifetime.abort();
+        callbacks.close();
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
         server.closeAllConnections?.();

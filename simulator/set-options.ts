@@ -1,6 +1,7 @@
 // Reads the "SetOptions" JSON body of set-creating POSTs (docs/ces-api.md §2.7). BMC's own clients
 // disagree on field names, so every alias of §8.1 is accepted: runtimeConfiguration|runtimeConfig,
 // executionStatus|execStat|execStatus, autoDeploy as "true"/"false" or a JSON boolean.
+import { parseEvents } from './callbacks.js';
 import type { SetOptions } from './estate.js';
 import { HttpError } from './http.js';
 
@@ -64,5 +65,6 @@ export function parseSetOptions(body: Body): SetOptions {
     deployImplementationTime: textField(body, 'deployImplementationTime'),
     deployActiveDate: textField(body, 'deployActiveDate'),
     deployActiveTime: textField(body, 'deployActiveTime'),
+    events: parseEvents(body),
   };
 }
