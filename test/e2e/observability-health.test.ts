@@ -86,7 +86,11 @@ describe('health', () => {
     ]);
     try {
       expect((await client.callTool({ name: 'ispw_get_assignment', arguments: { assignment_id: DEMO.assignmentId } })).isError).toBeFalsy();
-      const url = /"url":"(http:\/\/127\.0\.0\.1:\d+\/metrics)"/.exec(stderr())?.[1];
+      // The server logs asynchronously (pino, sync: false) and no reply waits for this start-up line:
+      // wait for it to reach stderr rather than read stderr once.
+      const metricsUrl = () => /"url":"(http:\/\/127\.0\.0\.1:\d+\/metrics)"/.exec(stderr())?.[1];
+      for (let i = 0; i < 100 && metricsUrl() === undefined; i++) await new Promise((r) => setTimeout(r, 100));
+      const url = metricsUrl();
       expect(url, stderr()).toBeDefined();
       const metrics = await (await fetch(url!)).text();
       expect(metrics).toMatch(

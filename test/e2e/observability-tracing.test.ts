@@ -125,13 +125,17 @@ describe('tracing', () => {
     const request = sim.requests.find((r) => r.path.endsWith(`/assignments/${DEMO.assignmentId}`));
     expect(request?.headers.traceparent).toBe(`00-${parentTrace}-${ces.spanId}-01`);
     expect(resources.map((r) => JSON.stringify(r)).join()).toContain('deployment.environment.name');
-    // Log lines of the call carry the trace and span ids.
-    const logged = server
-      .stderr()
-      .split('\n')
-      .filter((l) => l.includes('"tool call succeeded"'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(logged.some((l) => l.traceId === parentTrace && l.spanId === tool.spanId && l.mcpMethod === 'tools/call')).toBe(true);
+    // Log lines of the call carry the trace and span ids. The server logs asynchronously (pino with
+    // sync: false): the line may reach its stderr after the reply, so wait for it (whole lines only).
+    const logged = () =>
+      server
+        .stderr()
+        .split('\n')
+        .slice(0, -1)
+        .filter((l) => l.includes('"tool call succeeded"'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    await until(() => (logged().length > 0 ? true : undefined), 'the "tool call succeeded" log line');
+    expect(logged().some((l) => l.traceId === parentTrace && l.spanId === tool.spanId && l.mcpMethod === 'tools/call')).toBe(true);
   });
 
   it('honours an incoming HTTP traceparent header and marks a failed CES call', async () => {
