@@ -12,7 +12,7 @@ import { connectStdio, directCallers, httpCallers, type Callers, type Era, type 
 import { closedLoop, type CellResult } from './load.js';
 import { heapProbe } from './heap-probe-client.js';
 import { runAwaits, type AwaitsOptions, type AwaitsResult } from './awaits.js';
-import { runWaitsCase, type WaitsCase, type WaitsResult } from './waits.js';
+import { runWaitsCase, waitsLabel, type WaitsCase, type WaitsResult } from './waits.js';
 import { clockTicks, loadAverage, peakRssMb, rssMb } from './proc.js';
 import {
   ISPW_MAIN,
@@ -58,6 +58,8 @@ export const FULL: Omit<BenchOptions, 'log'> = {
     { callers: 100, durationS: [30, 120], rampS: 1, baselineSets: 100, pollBudget: 1000 },
     { callers: 1000, durationS: [30, 120], rampS: 5, baselineSets: 100, pollBudget: 1000 },
     { callers: 5000, durationS: [30, 60], rampS: 25, baselineSets: 100, pollBudget: 1000 },
+    // The same 1000 waits where CES may call back (polling at most every 30 s as the fallback).
+    { callers: 1000, durationS: [30, 120], rampS: 5, baselineSets: 100, pollBudget: 1000, callbacks: true },
   ],
   awaits: { awaits: 500, readers: 16, baselineS: 8, heldS: 12 },
 };
@@ -69,7 +71,10 @@ export const QUICK: Omit<BenchOptions, 'log'> = {
   soakS: 1,
   soakWarmupS: 0.3,
   startupRuns: 1,
-  waits: [{ callers: 10, durationS: [2, 4], rampS: 0.5, baselineSets: 4 }],
+  waits: [
+    { callers: 10, durationS: [2, 4], rampS: 0.5, baselineSets: 4 },
+    { callers: 10, durationS: [2, 4], rampS: 0.5, baselineSets: 4, callbacks: true },
+  ],
   awaits: { awaits: 20, readers: 4, baselineS: 1, heldS: 2 },
 };
 
@@ -348,7 +353,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const wanted = (id: string) => !options.only || options.only.includes(id);
     const waits: WaitsResult[] = [];
     for (const c of wanted('waits') ? (options.waits ?? []) : []) {
-      log(`waits: ${c.callers} callers, sets of ${c.durationS.join('–')} s`);
+      log(`waits: ${waitsLabel(c)} callers, sets of ${c.durationS.join('–')} s`);
       const w = await runWaitsCase(c, log);
       waits.push(w);
       log(

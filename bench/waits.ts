@@ -9,6 +9,7 @@
 // server's own /metrics: prom-client's default nodejs_eventloop_lag_p99_seconds, reset per scrape).
 import { rmSync } from 'node:fs';
 import http from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -41,7 +42,15 @@ export interface WaitsCase {
    * forced GC pauses the server once, so it is off in the timed cases of `npm run bench`.
    */
   heapAtPeak?: boolean;
+  /**
+   * CES callbacks (docs/performance.md "CES callbacks"): the server asks the simulator to call it
+   * back when each set ends, and polls only as the fallback (its default 30 s cap).
+   */
+  callbacks?: boolean;
 }
+
+/** The label of a case in reports: its size, and whether CES called back. */
+export const waitsLabel = (c: WaitsCase) => `${c.callers}${c.callbacks ? ' + callbacks' : ''}`;
 
 export interface WaitsSimulator extends Simulator {
   statsUrl: string;
@@ -83,6 +92,18 @@ export interface WaitsResult extends WaitsCase {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A loopback port free a moment ago (the server binds it right after). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 export function distribution(values: number[]): Distribution {
   const xs = [...values].sort((a, b) => a - b);
@@ -164,7 +185,7 @@ export async function runWaitsCase(c: WaitsCase, log: (line: string) => void, se
   try {
     // The audit trail goes to a file, as in production: on stderr a burst of thousands of write
     // calls can fill the pipe, and the trail fails closed (docs/performance.md, "Waits").
-    const auditFile = join(tmpdir(), `ispw-bench-waits-audit-${process.pid}-${c.callers}.jsonl`);
+    const auditFile = join(tmpdir(), `ispw-bench-waits-audit-${process.pid}-${c.callers}${c.callbacks ? '-cb' : ''}.jsonl`);
     cleanup = () => rmSync(auditFile, { force: true });
     // The container image's V8 setting (Dockerfile, docs/container.md "Memory"): the server as deployed.
     const probe = c.heapAtPeak ? heapProbe(60_000) : undefined;
@@ -173,8 +194,12 @@ export async function runWaitsCase(c: WaitsCase, log: (line: string) => void, se
       removeProbe();
       probe?.remove();
     };
-    server = await startIspwHttp(sim, ['--http-sessions', 'stateless'], ['--max-semi-space-size=32', ...(probe?.nodeArgs ?? [])], {
+    // With callbacks, the server's port is chosen first: CES must know where to call back.
+    const port = c.callbacks ? await freePort() : 0;
+    const portArgs = c.callbacks ? ['--port', String(port)] : [];
+    server = await startIspwHttp(sim, ['--http-sessions', 'stateless', ...portArgs], ['--max-semi-space-size=32', ...(probe?.nodeArgs ?? [])], {
       ...probe?.env,
+      ...(c.callbacks ? { ISPW_MCP_CES_CALLBACK_URL: `http://127.0.0.1:${port}` } : {}),
       ISPW_MCP_AUDIT_FILE: auditFile,
       ...(c.pollBudget ? { ISPW_MCP_MAX_POLLS_PER_SECOND: String(c.pollBudget) } : {}),
       ...serverEnv,

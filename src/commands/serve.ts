@@ -11,6 +11,7 @@ import { createAuditTrail } from '../audit/trail.js';
 import { auditSinkHooks } from '../audit/sink-telemetry.js';
 import { CANCEL_WINDOW_MS, Drain, LISTENER_CLOSE_MS, SHUTDOWN_MARGIN_SECONDS, TRACE_FLUSH_MS } from '../mcp/drain.js';
 import { createServerFactory } from '../mcp/server.js';
+import { SetCallbacks } from '../mcp/kit/set-callbacks.js';
 import { SetPolls } from '../mcp/kit/set-polls.js';
 import { cesObserver } from '../telemetry/ces-observer.js';
 import { configuredCertificates } from '../app/certificates.js';
@@ -114,13 +115,16 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     await tracing?.shutdown();
     throw error;
   }
+  // CES calls this replica back when a set a waiting call created ends (HTTP transport only).
+  const { callbackUrl, callbackEvents, callbackMaxPollIntervalMs } = config.wait;
+  const callbacks = callbackUrl ? new SetCallbacks({ url: callbackUrl, events: callbackEvents, maxPollIntervalMs: callbackMaxPollIntervalMs }) : undefined;
   const factory = createServerFactory({
     tools: accessSetup.tools,
     guard: callGuard(accessSetup.access, { confirmable: accessSetup.confirmable }),
     directory,
     logger,
     // One SetPolls per replica: waits on the same set share reads, and the poll budget is per CES instance.
-    wait: { ...config.wait, polls: new SetPolls() },
+    wait: { ...config.wait, polls: new SetPolls(), callbacks },
     shutdownSignal: drain.signal,
     drain,
     metrics,
@@ -146,6 +150,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
           readiness,
           drain,
           tracing,
+          callbacks,
         })
       : startStdioServer(factory, logger);
   const url = 'url' in stopTransport ? (stopTransport.url as string) : undefined;

@@ -237,7 +237,7 @@ export function inspectConfig(input: LoadConfigInput): ConfigReport {
     );
   }
   const config = result.data;
-  const errors = [...validateInstances(config), ...accessProblems(config)];
+  const errors = [...validateInstances(config), ...accessProblems(config), ...callbackProblems(config)];
 
   const knownEnv = new Set(OPTIONS.map((o) => o.env));
   const unknownEnv = Object.keys(input.env).filter((name) => name.startsWith('ISPW_MCP_') && !knownEnv.has(name) && input.env[name] !== undefined);
@@ -298,6 +298,12 @@ export function configOrThrow(report: ConfigReport): Config {
     );
   }
   return report.config;
+}
+
+/** CES callbacks arrive at the HTTP listener: a stdio server has none (docs/performance.md "CES callbacks"). */
+function callbackProblems(config: Config): string[] {
+  if (!config.wait.callbackUrl || config.transport === 'http') return [];
+  return ['wait.callbackUrl (ISPW_MCP_CES_CALLBACK_URL): CES callbacks need the HTTP transport (ISPW_MCP_TRANSPORT=http); unset it for stdio'];
 }
 
 function validateInstances(config: Config): string[] {

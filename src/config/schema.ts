@@ -92,8 +92,25 @@ export const ConfigSchema = z.object({
       pollBackoff: z.number().min(1).max(10).default(1.5),
       pollJitter: z.number().min(0).max(0.5).default(0.1),
       maxPollsPerSecond: z.number().min(0).max(100000).default(0),
+      // CES callbacks that wake waits (src/mcp/kit/set-callbacks.ts, docs/performance.md "CES callbacks").
+      // Off unless the URL CES can reach this replica at is given; polling stays the fallback.
+      callbackUrl: z.url({ protocol: /^https?$/ }).optional(),
+      callbackEvents: z
+        .array(z.string().regex(/^[A-Za-z][A-Za-z-]{0,31}$/))
+        .min(1)
+        .max(8)
+        .default(['completed', 'failed', 'terminated']),
+      callbackMaxPollIntervalMs: z.number().int().min(10).max(600000).default(30000),
     })
-    .default({ pollIntervalMs: 2000, maxWaitSeconds: 600, pollBackoff: 1.5, pollJitter: 0.1, maxPollsPerSecond: 0 })
+    .default({
+      pollIntervalMs: 2000,
+      maxWaitSeconds: 600,
+      pollBackoff: 1.5,
+      pollJitter: 0.1,
+      maxPollsPerSecond: 0,
+      callbackEvents: ['completed', 'failed', 'terminated'],
+      callbackMaxPollIntervalMs: 30000,
+    })
     .transform((wait) => ({ ...wait, maxPollIntervalMs: wait.maxPollIntervalMs ?? 2 * wait.pollIntervalMs })),
   ces: z
     .object({

@@ -436,8 +436,8 @@ class CallContext implements ToolContext {
     return this.call.logger;
   }
 
-  sleep(ms: number): Promise<void> {
-    return delay(ms, undefined, { signal: this.call.signal });
+  sleep(ms: number, until?: AbortSignal): Promise<void> {
+    return delay(ms, undefined, { signal: until ? AbortSignal.any([this.call.signal, until]) : this.call.signal });
   }
 
   now(): number {

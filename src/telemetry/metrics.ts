@@ -104,6 +104,12 @@ export class Metrics {
     labelNames: ['trigger', 'result'] as const,
     registers: [this.registry],
   });
+  private readonly cesCallbacks = new Counter({
+    name: METRIC.cesCallbacks,
+    help: 'CES callbacks received for set waits, by result (woken, ignored, unknown).',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
   private readonly secretReloads = new Counter({
     name: METRIC.secretReloads,
     help: 'Re-reads of rotated secret files, by result (ok, failed).',
@@ -181,6 +187,10 @@ export class Metrics {
 
   auditRotated(trigger: 'size' | 'time', result: 'ok' | 'failed'): void {
     this.auditRotations.inc({ trigger, result });
+  }
+
+  cesCallback(result: 'woken' | 'ignored' | 'unknown'): void {
+    this.cesCallbacks.inc({ result });
   }
 
   secretReload(result: 'ok' | 'failed'): void {

@@ -23,6 +23,7 @@ export const METRIC = {
   auditRotations: 'ispw_mcp_audit_rotations_total',
   certificateExpiry: 'ispw_mcp_certificate_expiry_timestamp_seconds',
   secretReloads: 'ispw_mcp_secret_reloads_total',
+  cesCallbacks: 'ispw_mcp_ces_callbacks_total',
   confirmationKeyShared: 'ispw_mcp_confirmation_key_shared',
   ready: 'ispw_mcp_ready',
   buildInfo: 'ispw_mcp_build_info',

@@ -23,6 +23,7 @@ import { reasonOfTlsError } from '../auth/failure-reasons.js';
 import type { AuthGate } from '../auth/http-gate.js';
 
 import { LISTENER_CLOSE_MS, RESPONSE_FLUSH_MS, type Drain } from '../mcp/drain.js';
+import { CALLBACK_PATH_PREFIX, type SetCallbacks } from '../mcp/kit/set-callbacks.js';
 import type { ToolDispatch } from '../mcp/kit/tool-dispatch.js';
 import type { Logger } from '../telemetry/logger.js';
 import { serveOpsRoute } from '../telemetry/metrics-server.js';
@@ -34,6 +35,7 @@ import { MAX_BODY_BYTES, refuseTooLarge, replayRequest } from './body.js';
 import { planFastCall, servesFast, serveFastCall, type FastPathStats } from './fast-call.js';
 import { LegacySessions, type SessionLimits } from './legacy-sessions.js';
 import { listenerTls, type ListenerTlsSources } from './listener-tls.js';
+import { serveCesCallback } from './ces-callbacks.js';
 import { decideFastPath, installedSdkVersion } from './sdk-version.js';
 
 export interface HttpOptions {
@@ -68,6 +70,8 @@ export interface HttpOps {
   drain?: Drain | undefined;
   /** Makes an incoming W3C `traceparent` header the parent of the MCP spans. */
   tracing?: Tracing | undefined;
+  /** CES callbacks that wake set waits (`/ces-events/{id}`, ces-callbacks.ts); absent: not served. */
+  callbacks?: SetCallbacks | undefined;
 }
 
 export interface RunningHttpServer {
@@ -208,6 +212,8 @@ export async function startHttpServer(
       } else {
         void handle();
       }
+    } else if (ops.callbacks && path.startsWith(CALLBACK_PATH_PREFIX)) {
+      serveCesCallback(req, res, path.slice(CALLBACK_PATH_PREFIX.length), ops.callbacks, { logger, metrics: ops.metrics });
     } else if (wellKnown) {
       void sendWebResponse(res, wellKnown); // RFC 9728 Protected Resource Metadata
     } else if ((ops.readiness || ops.metrics) && serveOpsRoute(req, res, { ...ops, logger })) {

@@ -21,6 +21,14 @@ describe('waits and awaits scenarios (quick)', () => {
     expect(waitsTargets({ waits: [w] }).every((t) => t.actual !== 'not measured')).toBe(true);
   });
 
+  it('waits with CES callbacks: the server gives CES its callback URL and every caller is answered', { timeout: 90_000 }, async () => {
+    const w = await runWaitsCase({ callers: 6, durationS: [2, 3], rampS: 0.2, baselineSets: 2, callbacks: true }, () => {});
+    expect(w.errors, w.firstError).toBe(0);
+    expect(w.completed).toBe(6);
+    expect(renderWaits({ waits: [w] }).join('\n')).toContain('| 6 + callbacks | 2–3 | 0 |');
+    expect(waitsTargets({ waits: [w] }).map((t) => t.id)).toContain('waits-6-callbacks-detection');
+  });
+
   it('awaits: reads measured without and with held awaits, in both variants', { timeout: 90_000 }, async () => {
     const a = await runAwaits({ awaits: 4, readers: 2, baselineS: 0.5, heldS: 1 }, () => {});
     expect(a.variants.map((v) => v.separate)).toEqual([false, true]);

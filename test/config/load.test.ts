@@ -108,6 +108,21 @@ describe('loadConfig', () => {
     );
   });
 
+  it('takes a CES callback URL only for the HTTP transport, and refuses one that is not http(s)', () => {
+    const callback = { ISPW_MCP_CES_CALLBACK_URL: 'https://ispw-mcp-{hostname}.example.com' };
+    expect(() => loadConfig({ env: { ...baseEnv, ...callback }, readFile: files({}) })).toThrow(/CES callbacks need the HTTP transport/);
+    const config = loadConfig({ env: { ...baseEnv, ...callback, ISPW_MCP_TRANSPORT: 'http' }, readFile: files({}) });
+    expect(config.wait).toMatchObject({
+      callbackUrl: callback.ISPW_MCP_CES_CALLBACK_URL,
+      callbackEvents: ['completed', 'failed', 'terminated'],
+      callbackMaxPollIntervalMs: 30000,
+    });
+    expect(loadConfig({ env: baseEnv, readFile: files({}) }).wait.callbackUrl).toBeUndefined();
+    expect(() =>
+      loadConfig({ env: { ...baseEnv, ISPW_MCP_TRANSPORT: 'http', ISPW_MCP_CES_CALLBACK_URL: 'ftp://x.example.com' }, readFile: files({}) }),
+    ).toThrow(/ISPW_MCP_CES_CALLBACK_URL/);
+  });
+
   it('rejects a non-http CES URL with an example', () => {
     expect(() => loadConfig({ env: { ...baseEnv, ISPW_MCP_CES_URL: 'ftp://x' }, readFile: files({}) })).toThrow(/https:\/\/ces.example.com:48226/);
   });

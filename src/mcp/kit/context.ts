@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 
 import type { CallInput, CesTarget } from '../../ces/api.js';
 import type { Operation } from '../../ces/operations.js';
+import type { SetCallbacks } from './set-callbacks.js';
 import type { SetPolls } from './set-polls.js';
 
 export interface ProgressUpdate {
@@ -29,6 +30,8 @@ export interface WaitSettings {
   maxPollsPerSecond?: number;
   /** Shared reads and the poll budget of this replica (set-polls.ts); absent: each wait reads alone. */
   polls?: SetPolls;
+  /** CES callbacks that wake waits on this replica (set-callbacks.ts); absent: waits only poll. */
+  callbacks?: SetCallbacks;
 }
 
 /** The CES instance and SRID of one call. Requests carry the call's signal: a cancelled call stops them. */
@@ -50,8 +53,11 @@ export interface ToolContext {
   readonly wait: WaitSettings;
   /** Sends an MCP progress notification when the caller supplied a progress token. */
   progress(update: ProgressUpdate): Promise<void>;
-  /** Resolves after `ms`, or rejects when `signal` aborts; injectable so tests need not sleep. */
-  sleep(ms: number): Promise<void>;
+  /**
+   * Resolves after `ms`, or rejects when the call's signal or `until` aborts; injectable so tests
+   * need not sleep.
+   */
+  sleep(ms: number, until?: AbortSignal): Promise<void>;
   /** Milliseconds on a monotonic clock; injectable so tests of waits need no wall-clock time. */
   now(): number;
 }

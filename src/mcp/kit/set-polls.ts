@@ -15,6 +15,8 @@ export type SetRead<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 interface Entry<T> {
   inflight?: Promise<SetRead<T>> | undefined;
+  /** When the read in flight was sent. */
+  inflightAt?: number;
   at?: number;
   last?: SetRead<T>;
   /** Waits currently using this entry: it is dropped when the last one leaves. */
@@ -65,17 +67,18 @@ export class SetPolls {
    * The set's state for one poll: joins a read in flight, reuses an answer younger than `freshMs`,
    * or sends `read`. Errors are shared like answers; a read that failed because the wait that sent
    * it was cancelled is not another wait's failure, so `read` is retried once for the joiner.
+   * `sentAfter` (a wait woken by a CES callback): only a read sent at or after that time will do.
    */
-  async read<T>(key: string, now: number, read: () => Promise<T>, ownSignal: AbortSignal): Promise<SetRead<T>> {
+  async read<T>(key: string, now: number, read: () => Promise<T>, ownSignal: AbortSignal, sentAfter = -Infinity): Promise<SetRead<T>> {
     // A wait that did not `enter` gets a throw-away entry: nothing is kept for it.
     const entry = (this.entries.get(key) ?? { users: 0 }) as Entry<T>;
-    if (entry.inflight) {
+    if (entry.inflight && (entry.inflightAt ?? -Infinity) >= sentAfter) {
       this.stats.shared++;
       const joined = await entry.inflight;
       if (joined.ok || !isCancellationOfAnother(joined.error, ownSignal)) return joined;
       return this.send(entry, now, read);
     }
-    if (entry.last?.ok && entry.at !== undefined && now - entry.at <= this.freshMs) {
+    if (entry.last?.ok && entry.at !== undefined && entry.at >= sentAfter && now - entry.at <= this.freshMs) {
       this.stats.shared++;
       return entry.last;
     }
@@ -89,6 +92,7 @@ export class SetPolls {
       (error: unknown): SetRead<T> => ({ ok: false, error }),
     );
     entry.inflight = inflight;
+    entry.inflightAt = now;
     const result = await inflight;
     if (entry.inflight === inflight) entry.inflight = undefined;
     entry.last = result;

@@ -10,7 +10,8 @@
 //
 // At scale (issue 19, docs/performance.md "Waits"): the interval backs off from pollIntervalMs to
 // maxPollIntervalMs with jitter (poll-intervals.ts), and with `ctx.wait.polls` the waits of one
-// replica share reads of the same set and a per-CES-instance poll budget (set-polls.ts).
+// replica share reads of the same set and a per-CES-instance poll budget (set-polls.ts). Where CES
+// may call back, a callback ends the current sleep and polling is the fallback (set-callbacks.ts).
 import { z } from 'zod';
 
 import { CesError } from '../../ces/errors.js';
@@ -19,6 +20,7 @@ import type { ToolContext } from './context.js';
 import { RetryLaterError } from './errors.js';
 import { endOfWait, SET_OUTCOMES, type SetOutcome, type WaitPurpose } from './set-outcome.js';
 import { pollIntervals } from './poll-intervals.js';
+import type { SetCallback } from './set-callbacks.js';
 import { setKey, type SetRead } from './set-polls.js';
 
 export interface SetWait {
@@ -33,6 +35,8 @@ export interface WaitOptions {
   purpose: WaitPurpose;
   /** The set's state before the action (set actions); it cannot end the wait until the set has moved. */
   stateBefore?: string | undefined;
+  /** A CES callback registered for this set (set-callbacks.ts): it ends a sleep early. */
+  callback?: SetCallback | undefined;
 }
 
 export const setWaitOutput = {
@@ -72,17 +76,22 @@ export async function waitForSet(
   const polls = ctx.wait.polls;
   const key = setKey(ctx.ces.instance, ctx.ces.srid, setId, ctx.ces.identity);
   const leave = polls?.enter(key);
-  const interval = pollIntervals(ctx.wait, polls?.random ?? Math.random);
+  const callback = options.callback;
+  // With a callback expected, polling is the fallback: the interval may back off further.
+  const settings = callback ? { ...ctx.wait, maxPollIntervalMs: Math.max(ctx.wait.maxPollIntervalMs ?? 0, callback.maxPollIntervalMs) } : ctx.wait;
+  const interval = pollIntervals(settings, polls?.random ?? Math.random);
   try {
     for (;;) {
       const leftMs = budgetMs - (ctx.now() - startedMs);
       if (leftMs <= 0) break;
-      await ctx.sleep(Math.min(interval.next().value, leftMs));
+      const sleepMs = Math.min(interval.next().value, leftMs);
+      // Woken by a callback: read now, and not an answer older than the wake-up.
+      const wokenAt = callback ? await sleepUnlessWoken(ctx, sleepMs, callback) : (await ctx.sleep(sleepMs), undefined);
       // The replica's poll budget for this CES instance: wait for an even slot, within the budget.
       const slotMs = polls?.reserve(ctx.ces.instance, ctx.now(), ctx.wait.maxPollsPerSecond ?? 0) ?? 0;
       if (slotMs > 0) await ctx.sleep(Math.min(slotMs, Math.max(0, budgetMs - (ctx.now() - startedMs))));
       const read = () => ctx.ces.call(ops.getSet, { path: { setId } });
-      const seen = polls ? await polls.read(key, ctx.now(), read, ctx.signal) : await read().then(ok, failed);
+      const seen = polls ? await polls.read(key, ctx.now(), read, ctx.signal, wokenAt) : await read().then(ok, failed);
       if (seen.ok) {
         state = seen.value.state?.trim() || state;
         lastError = undefined;
@@ -111,6 +120,25 @@ export async function waitForSet(
   if (state === undefined && lastError) throw lastError;
   // The budget ran out: the last state as it is (an unchanged Failed after restart is still failed).
   return { state, outcome: endOfWait(state, options.purpose) ?? 'running', waitedSeconds: waited(), ended: false };
+}
+
+/**
+ * Sleeps `ms`, or less if the callback wakes the wait first: then the time of the wake-up (ctx.now()),
+ * else undefined. A cancelled call still rejects.
+ */
+async function sleepUnlessWoken(ctx: ToolContext, ms: number, callback: SetCallback): Promise<number | undefined> {
+  // A callback that came while the last poll was on its way may have missed that poll: read now.
+  if (callback.takeWake()) return ctx.now();
+  const woken = new AbortController();
+  const stopListening = callback.onWake(() => woken.abort());
+  try {
+    await ctx.sleep(ms, woken.signal);
+  } catch (error) {
+    if (!woken.signal.aborted || ctx.signal.aborted) throw error;
+  } finally {
+    stopListening();
+  }
+  return callback.takeWake() ? ctx.now() : undefined;
 }
 
 const ok = <T>(value: T): SetRead<T> => ({ ok: true, value });

@@ -227,11 +227,17 @@ export async function runLifecycle(verb: LifecycleVerb, args: LifecycleArgs, ctx
     reply = awaited.reply;
     result = { ...echo, ...fromAwait(reply) };
   } else {
-    reply = await ctx.ces.call(route.op, { path: route.path, query: route.query, body });
-    const nothingToDo = verb === 'build' && !clean(reply.setId) && NOTHING_TO_BUILD.test(reply.message ?? '');
-    const expected = expectedTasks(args, reply);
-    const finished = await finishSetOp(ctx, reply, args.wait_seconds, { purpose, setRequired: !nothingToDo, evidence: EVIDENCE[verb], expected });
-    result = { ...echo, ...finished };
+    // A call that waits asks CES to call back when the set ends, where the site allows it.
+    const callback = args.wait_seconds ? ctx.wait.callbacks?.register() : undefined;
+    try {
+      reply = await ctx.ces.call(route.op, { path: route.path, query: route.query, body: callback ? { ...body, events: callback.events } : body });
+      const nothingToDo = verb === 'build' && !clean(reply.setId) && NOTHING_TO_BUILD.test(reply.message ?? '');
+      const expected = expectedTasks(args, reply);
+      const finished = await finishSetOp(ctx, reply, args.wait_seconds, { purpose, setRequired: !nothingToDo, evidence: EVIDENCE[verb], expected, callback });
+      result = { ...echo, ...finished };
+    } finally {
+      callback?.close();
+    }
   }
   if (verb === 'build' && 'tasks' in reply && Array.isArray(reply.tasks) && reply.tasks.length > 0) {
     const capped = cap((reply as BuildOp).tasks.map(toTaskRow), BUILD_TASK_CAP);

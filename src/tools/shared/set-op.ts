@@ -3,6 +3,7 @@
 // actually did (set-evidence.ts). A lifecycle reply without `setId` is CES saying nothing was done
 // (docs/ces-api.md §3.1): the call failed, and says so (docs/ces-fidelity.md, items 2 and 3).
 import type { ToolContext } from '../../mcp/kit/context.js';
+import type { SetCallback } from '../../mcp/kit/set-callbacks.js';
 import { isFailedOutcome, type DeploymentRow, type FailedTask, type SetOutcome, type WaitPurpose } from '../../mcp/kit/set-outcome.js';
 import { waitClock, waitForSet } from '../../mcp/kit/wait-for-set.js';
 import { clean, dropUndefined } from './fields.js';
@@ -40,6 +41,8 @@ export interface FinishOptions {
   expected?: readonly ExpectedTask[] | undefined;
   /** The set's state before a set action, read just before it. */
   stateBefore?: string | undefined;
+  /** The CES callback the request asked for, if any (set-callbacks.ts). */
+  callback?: SetCallback | undefined;
 }
 
 export async function finishSetOp(
@@ -56,7 +59,7 @@ export async function finishSetOp(
   }
   if (waitSeconds && waitSeconds > 0) {
     const clock = waitClock(ctx, waitSeconds);
-    const wait = await waitForSet(ctx, setId, waitSeconds, { purpose: options.purpose, stateBefore: options.stateBefore }, clock);
+    const wait = await waitForSet(ctx, setId, waitSeconds, { purpose: options.purpose, stateBefore: options.stateBefore, callback: options.callback }, clock);
     Object.assign(result, { state: wait.state, outcome: wait.outcome, waitedSeconds: wait.waitedSeconds });
     if (wait.ended && wait.outcome === 'succeeded') {
       Object.assign(result, await closedSetEvidence(ctx, setId, options.evidence, options.expected ?? [], clock));

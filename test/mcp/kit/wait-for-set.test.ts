@@ -8,7 +8,9 @@ import { createCesDirectory } from '../../../src/ces/directory.js';
 import type { CesDirectory } from '../../../src/ces/api.js';
 import { ops } from '../../../src/ces/operations.js';
 import type { ProgressUpdate, ToolContext } from '../../../src/mcp/kit/context.js';
+import { SetCallbacks } from '../../../src/mcp/kit/set-callbacks.js';
 import { LIFECYCLE_WAIT } from '../../../src/mcp/kit/set-outcome.js';
+import { SetPolls } from '../../../src/mcp/kit/set-polls.js';
 import { waitForSet } from '../../../src/mcp/kit/wait-for-set.js';
 import { silentLogger } from '../../../src/telemetry/logger.js';
 
@@ -135,5 +137,69 @@ describe('waitForSet after a set action, when CES shows the new state only later
       state: 'Released',
       outcome: 'released',
     });
+  });
+});
+
+describe('waitForSet with a CES callback (set-callbacks.ts)', () => {
+  // The callback "arrives" at a chosen moment of the fake clock, during whichever sleep spans it.
+  async function withCallback(stepMs: number, callbackAt: number[]) {
+    const env = await setup(stepMs);
+    const callbacks = new SetCallbacks({ url: 'http://127.0.0.1:1', events: ['completed'], maxPollIntervalMs: 60_000 }, 'h');
+    const callback = callbacks.register();
+    const id = callback.events[0]!.url.split('/').at(-1)!;
+    const start = env.ctx.now();
+    const due = callbackAt.map((ms) => start + ms);
+    const ctx: ToolContext = {
+      ...env.ctx,
+      // Back off at once to the callback's fallback interval: without a callback, the second poll would be a minute later.
+      wait: { pollIntervalMs: 2_000, maxWaitSeconds: 600, maxPollIntervalMs: 4_000, pollBackoff: 30, polls: new SetPolls({ freshMs: 1_000 }) },
+      sleep: async (ms, until) => {
+        const end = env.ctx.now() + ms;
+        const next = due[0];
+        if (next !== undefined && next <= end) {
+          due.shift();
+          env.advance(next - env.ctx.now());
+          callbacks.receive(id);
+          if (until?.aborted) throw until.reason;
+        }
+        env.advance(end - env.ctx.now());
+      },
+    };
+    return { ...env, ctx, callback };
+  }
+
+  it('polls as soon as CES calls back, instead of after the long fallback interval', async () => {
+    // Dispatched and Executing take 5 s each: the set closes at 10 s, and CES calls back then.
+    const { ctx, target, callback, states } = await withCallback(5_000, [10_000]);
+    const { setId } = await target.call(ops.generateAssignment, { path: { assignmentId: DEMO.assignmentId }, query: { level: 'DEV1' }, body: {} });
+    const wait = await waitForSet(ctx, setId!, 600, { purpose: LIFECYCLE_WAIT, callback });
+    expect(wait).toMatchObject({ state: 'Closed', outcome: 'succeeded', ended: true, waitedSeconds: 10 });
+    expect(states()).toHaveLength(2); // at 2 s (Dispatched) and at the callback
+  });
+
+  it('without a callback, falls back to polling at the longer interval', async () => {
+    const { ctx, target, callback, states } = await withCallback(5_000, []);
+    const { setId } = await target.call(ops.generateAssignment, { path: { assignmentId: DEMO.assignmentId }, query: { level: 'DEV1' }, body: {} });
+    const wait = await waitForSet(ctx, setId!, 600, { purpose: LIFECYCLE_WAIT, callback });
+    expect(wait).toMatchObject({ state: 'Closed', outcome: 'succeeded' });
+    expect(wait.waitedSeconds).toBeGreaterThanOrEqual(60);
+    expect(states()).toHaveLength(2);
+  });
+
+  it('a callback right after a poll gets a new read, not the shared answer from before it', async () => {
+    // The set closes at 2.5 s; the poll at 2 s saw it Executing, CES calls back at 2.5 s.
+    const { ctx, target, callback, states } = await withCallback(1_250, [2_500]);
+    const { setId } = await target.call(ops.generateAssignment, { path: { assignmentId: DEMO.assignmentId }, query: { level: 'DEV1' }, body: {} });
+    const wait = await waitForSet(ctx, setId!, 600, { purpose: LIFECYCLE_WAIT, callback });
+    expect(wait).toMatchObject({ state: 'Closed', outcome: 'succeeded', waitedSeconds: 3 });
+    expect(states()).toHaveLength(2);
+  });
+
+  it('an early (or forged) callback costs one read and the wait goes on to the real end', async () => {
+    const { ctx, target, callback, states } = await withCallback(5_000, [3_000, 10_000]);
+    const { setId } = await target.call(ops.generateAssignment, { path: { assignmentId: DEMO.assignmentId }, query: { level: 'DEV1' }, body: {} });
+    const wait = await waitForSet(ctx, setId!, 600, { purpose: LIFECYCLE_WAIT, callback });
+    expect(wait).toMatchObject({ state: 'Closed', outcome: 'succeeded', waitedSeconds: 10 });
+    expect(states()).toHaveLength(3); // 2 s, the early callback at 3 s (Dispatched), the real one at 10 s
   });
 });
