@@ -73,6 +73,12 @@ export const HttpSchema = z.object({
   allowedOrigins: z.array(z.string().min(1)).default([]),
 });
 
+/** A URL with nothing after the host and port (no path, query, fragment or credentials). */
+function isBareOrigin(text: string): boolean {
+  const url = new URL(text);
+  return url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password && !/[?#]/.test(text);
+}
+
 export const PROFILES = ['dev', 'stage', 'prod'] as const;
 export type Profile = (typeof PROFILES)[number];
 
@@ -94,7 +100,10 @@ export const ConfigSchema = z.object({
       maxPollsPerSecond: z.number().min(0).max(100000).default(0),
       // CES callbacks that wake waits (src/mcp/kit/set-callbacks.ts, docs/performance.md "CES callbacks").
       // Off unless the URL CES can reach this replica at is given; polling stays the fallback.
-      callbackUrl: z.url({ protocol: /^https?$/ }).optional(),
+      callbackUrl: z
+        .url({ protocol: /^https?$/ })
+        .refine(isBareOrigin, 'must be scheme://host[:port] only: the server adds /ces-events/{id}, and the listener routes nothing else')
+        .optional(),
       callbackEvents: z
         .array(z.string().regex(/^[A-Za-z][A-Za-z-]{0,31}$/))
         .min(1)

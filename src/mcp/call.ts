@@ -436,8 +436,15 @@ class CallContext implements ToolContext {
     return this.call.logger;
   }
 
-  sleep(ms: number, until?: AbortSignal): Promise<void> {
-    return delay(ms, undefined, { signal: until ? AbortSignal.any([this.call.signal, until]) : this.call.signal });
+  async sleep(ms: number, until?: AbortSignal): Promise<void> {
+    if (!until) return delay(ms, undefined, { signal: this.call.signal });
+    // A plain linked signal, disposed at once (no composite signals on the call path: docs/performance.md optimisation 8).
+    const linked = linkSignals([this.call.signal, until]);
+    try {
+      await delay(ms, undefined, { signal: linked.signal });
+    } finally {
+      linked.dispose();
+    }
   }
 
   now(): number {

@@ -86,9 +86,9 @@ export function tooLargeJson(): string {
  * than DISCARD_LIMIT_BYTES, or gone quiet for DISCARD_IDLE_MS: then it is cut, as it must be). The
  * whole answer is written at once, so a client that reads while it sends has it either way.
  * `bodyExpected` false: the client waits for `100 Continue` and sends nothing, so the answer ends at once.
+ * `body`: the JSON answer (default: the MCP endpoint's).
  */
-export function refuseTooLarge(req: IncomingMessage, res: ServerResponse, bodyExpected = true): void {
-  const body = tooLargeJson();
+export function refuseTooLarge(req: IncomingMessage, res: ServerResponse, bodyExpected = true, body = tooLargeJson()): void {
   res.writeHead(413, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' });
   res.write(body);
   if (!bodyExpected || req.complete || req.readableEnded) {

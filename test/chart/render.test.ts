@@ -235,6 +235,18 @@ describe('topology B (service)', () => {
     expect(r.one('ConfigMap', 'ispw-ispw-mcp-ca-prod-plex').data!['ca.crt']).toMatch(/BEGIN CERTIFICATE/);
   });
 
+  it('routes CES callbacks (/ces-events/) at the edge only when config.wait.callbackUrl is set, and the server accepts the setting', async () => {
+    const paths = (r: Render) => r.one('Ingress').spec.rules[0].http.paths.map((p: Loose) => p.path);
+    const routes = (r: Render) => r.one('HTTPRoute').spec.rules[0].matches.map((m: Loose) => m.path.value);
+    expect(paths(get('prod-mtls-ingress-externalsecret'))).not.toContain('/ces-events/');
+    expect(routes(get('csi'))).not.toContain('/ces-events/');
+    const set = { 'config.wait.callbackUrl': 'https://ispw-mcp.example.com' };
+    const ingress = await render({ scenario: 'prod-mtls-ingress-externalsecret', set });
+    expect(paths(ingress)).toEqual(['/mcp', '/.well-known/oauth-protected-resource', '/ces-events/']);
+    expect(configOf(ingress).wait).toMatchObject({ callbackUrl: 'https://ispw-mcp.example.com' });
+    expect(routes(await render({ scenario: 'csi', set }))).toEqual(['/mcp', '/.well-known/oauth-protected-resource', '/ces-events/']);
+  });
+
   it('HPA on CPU, memory and calls in flight, scaling down slowly so long set waits are not cut', () => {
     const r = get('hpa-custom-metric');
     expect(r.one('Deployment').spec.replicas).toBeUndefined();

@@ -118,9 +118,17 @@ describe('loadConfig', () => {
       callbackMaxPollIntervalMs: 30000,
     });
     expect(loadConfig({ env: baseEnv, readFile: files({}) }).wait.callbackUrl).toBeUndefined();
-    expect(() =>
-      loadConfig({ env: { ...baseEnv, ISPW_MCP_TRANSPORT: 'http', ISPW_MCP_CES_CALLBACK_URL: 'ftp://x.example.com' }, readFile: files({}) }),
-    ).toThrow(/ISPW_MCP_CES_CALLBACK_URL/);
+    const httpWith = (url: string) => ({ env: { ...baseEnv, ISPW_MCP_TRANSPORT: 'http', ISPW_MCP_CES_CALLBACK_URL: url }, readFile: files({}) });
+    for (const bad of [
+      'ftp://x.example.com',
+      'https://x.example.com/base',
+      'https://x.example.com/?a=1',
+      'https://x.example.com/#f',
+      'https://u:p@x.example.com',
+    ]) {
+      expect(() => loadConfig(httpWith(bad)), bad).toThrow(/ISPW_MCP_CES_CALLBACK_URL/);
+    }
+    expect(loadConfig(httpWith('http://10.1.2.3:8080/')).wait.callbackUrl).toBe('http://10.1.2.3:8080/');
   });
 
   it('rejects a non-http CES URL with an example', () => {

@@ -155,3 +155,8 @@ matchLabels:
 {{ toYaml .Values.sidecar.podSelector }}
 {{- end -}}
 {{- end -}}
+
+{{/* "true" when CES may call the server back (config.wait.callbackUrl): the edge routes /ces-events/ too. */}}
+{{- define "ispw-mcp.cesCallbacks" -}}
+{{- if ((.Values.config).wait).callbackUrl -}}true{{- end -}}
+{{- end -}}

@@ -95,8 +95,11 @@ export class SetPolls {
     entry.inflightAt = now;
     const result = await inflight;
     if (entry.inflight === inflight) entry.inflight = undefined;
-    entry.last = result;
-    entry.at = now;
+    // Two reads can be in flight after a callback (sentAfter): the later-sent answer is the one kept.
+    if (entry.at === undefined || now >= entry.at) {
+      entry.last = result;
+      entry.at = now;
+    }
     return result;
   }
 

@@ -77,14 +77,19 @@ export async function waitForSet(
   const key = setKey(ctx.ces.instance, ctx.ces.srid, setId, ctx.ces.identity);
   const leave = polls?.enter(key);
   const callback = options.callback;
-  // With a callback expected, polling is the fallback: the interval may back off further.
+  // With a callback expected, polling is the fallback: the interval may back off further — but only
+  // once the set is executing. Before that it may stop in Waiting-Approval, which ends a lifecycle
+  // wait and for which no event is asked, so until then the usual cap applies.
   const settings = callback ? { ...ctx.wait, maxPollIntervalMs: Math.max(ctx.wait.maxPollIntervalMs ?? 0, callback.maxPollIntervalMs) } : ctx.wait;
+  const usualCapMs = Math.max(ctx.wait.pollIntervalMs, ctx.wait.maxPollIntervalMs ?? 0);
   const interval = pollIntervals(settings, polls?.random ?? Math.random);
+  let executing = false;
   try {
     for (;;) {
       const leftMs = budgetMs - (ctx.now() - startedMs);
       if (leftMs <= 0) break;
-      const sleepMs = Math.min(interval.next().value, leftMs);
+      const nextMs = interval.next().value;
+      const sleepMs = Math.min(executing ? nextMs : Math.min(nextMs, usualCapMs), leftMs);
       // Woken by a callback: read now, and not an answer older than the wake-up.
       const wokenAt = callback ? await sleepUnlessWoken(ctx, sleepMs, callback) : (await ctx.sleep(sleepMs), undefined);
       // The replica's poll budget for this CES instance: wait for an even slot, within the budget.
@@ -106,6 +111,7 @@ export async function waitForSet(
         lastError = error;
       }
       if (state !== undefined && state.toLowerCase() !== before) moved = true;
+      if (state?.toLowerCase() === 'executing') executing = true;
       await ctx.progress({
         progress: waited(),
         total: Math.round(budgetMs / 1000),

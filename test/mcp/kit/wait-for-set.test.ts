@@ -174,7 +174,8 @@ describe('waitForSet with a CES callback (set-callbacks.ts)', () => {
     const { setId } = await target.call(ops.generateAssignment, { path: { assignmentId: DEMO.assignmentId }, query: { level: 'DEV1' }, body: {} });
     const wait = await waitForSet(ctx, setId!, 600, { purpose: LIFECYCLE_WAIT, callback });
     expect(wait).toMatchObject({ state: 'Closed', outcome: 'succeeded', ended: true, waitedSeconds: 10 });
-    expect(states()).toHaveLength(2); // at 2 s (Dispatched) and at the callback
+    // At 2 s (Dispatched: the usual 4 s cap, it may stop for approval), 6 s (Executing), then the callback at 10 s.
+    expect(states()).toHaveLength(3);
   });
 
   it('without a callback, falls back to polling at the longer interval', async () => {
@@ -183,7 +184,7 @@ describe('waitForSet with a CES callback (set-callbacks.ts)', () => {
     const wait = await waitForSet(ctx, setId!, 600, { purpose: LIFECYCLE_WAIT, callback });
     expect(wait).toMatchObject({ state: 'Closed', outcome: 'succeeded' });
     expect(wait.waitedSeconds).toBeGreaterThanOrEqual(60);
-    expect(states()).toHaveLength(2);
+    expect(states()).toHaveLength(3);
   });
 
   it('a callback right after a poll gets a new read, not the shared answer from before it', async () => {
@@ -195,11 +196,19 @@ describe('waitForSet with a CES callback (set-callbacks.ts)', () => {
     expect(states()).toHaveLength(2);
   });
 
+  it('a set that stops for approval is seen at the usual interval, not the callback fallback', async () => {
+    // PLAY000287 at STG: promoting it to PRD waits for approval after its first step (5 s); no event is asked for that.
+    const { ctx, target, callback } = await withCallback(5_000, []);
+    const { setId } = await target.call(ops.promoteAssignment, { path: { assignmentId: DEMO.approvalAssignmentId }, query: { level: 'STG' }, body: {} });
+    const wait = await waitForSet(ctx, setId!, 600, { purpose: LIFECYCLE_WAIT, callback });
+    expect(wait).toMatchObject({ state: 'Waiting-Approval', outcome: 'waiting_approval', waitedSeconds: 6 });
+  });
+
   it('an early (or forged) callback costs one read and the wait goes on to the real end', async () => {
     const { ctx, target, callback, states } = await withCallback(5_000, [3_000, 10_000]);
     const { setId } = await target.call(ops.generateAssignment, { path: { assignmentId: DEMO.assignmentId }, query: { level: 'DEV1' }, body: {} });
     const wait = await waitForSet(ctx, setId!, 600, { purpose: LIFECYCLE_WAIT, callback });
     expect(wait).toMatchObject({ state: 'Closed', outcome: 'succeeded', waitedSeconds: 10 });
-    expect(states()).toHaveLength(3); // 2 s, the early callback at 3 s (Dispatched), the real one at 10 s
+    expect(states()).toHaveLength(4); // 2 s, the early callback at 3 s (Dispatched), 7 s (Executing), the real one at 10 s
   });
 });
