@@ -5,7 +5,6 @@
 // expected events (valid against the committed JSON Schema, chain verified by `audit verify`) with
 // caller, auth method and CES identity and no secret; and that /readyz follows the access secrets
 // (per-user token directory, confirmation key, listener TLS key).
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
@@ -18,10 +17,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { DEMO, startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import type { AuditEvent } from '../../src/audit/schema.js';
+import { verifyCli } from '../audit/fixtures.js';
 import { tempDir } from '../support/audited-server.js';
 import { createTestPki, type TestPki } from '../support/certs.js';
 import { startIssuer, type TestIssuer } from '../support/issuer.js';
-import { MAIN, serverEnv, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { serverEnv, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { parsePrometheus } from '../telemetry/prometheus-text.js';
 
 const SERVICE = 'svc-token-access-obs-5d1c';
@@ -253,12 +253,7 @@ describe('audit events of denials and confirmations', () => {
     expect(all.length).toBeGreaterThanOrEqual(9);
     for (const e of all) expect(validate(e), JSON.stringify(validate.errors)).toBe(true);
 
-    const verify = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const proc = spawn(process.execPath, [MAIN, 'audit', 'verify', auditFile], { env: { PATH: process.env.PATH ?? '' } });
-      let out = '';
-      proc.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-      proc.on('exit', (code) => resolve({ code, out }));
-    });
+    const verify = verifyCli(auditFile);
     expect(verify.code, verify.out).toBe(0);
     expect(verify.out).toMatch(new RegExp(`OK, ${all.length} events`));
 

@@ -2,7 +2,6 @@
 // real SDK v2 clients and raw 2026-07-28 requests against the built server, the simulator recording
 // every CES request, a real OAuth issuer, per-user CES identities, and two server replicas behind a
 // round-robin proxy for the 2026 rounds. Every audit line is checked against the v2 JSON Schema.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { DEMO, startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import type { AuditEvent } from '../../src/audit/schema.js';
+import { verifyCli } from '../audit/fixtures.js';
 import { startIssuer, type TestIssuer } from '../support/issuer.js';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../support/round-robin-proxy.js';
 import { MAIN, serverEnv, startServerProcess, type ServerProcess } from '../support/server-process.js';
@@ -459,12 +459,7 @@ describe('audit of every branch', () => {
     has((e) => e.type === 'policy.confirmation_required' && e.decision.confirmation === null && e.decision.confirmationId !== null); // the token path
 
     for (const file of auditFiles) {
-      const verify = await new Promise<{ code: number | null; out: string }>((resolve) => {
-        const proc = spawn(process.execPath, [MAIN, 'audit', 'verify', file], { env: { PATH: process.env.PATH ?? '' } });
-        let out = '';
-        proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-        proc.on('exit', (code) => resolve({ code, out }));
-      });
+      const verify = verifyCli(file);
       expect(verify.code, verify.out).toBe(0);
     }
   });

@@ -104,23 +104,16 @@ describe('awaited requests have their own slots (issue 19)', () => {
       { timeoutMs: 60_000 },
     );
 
-  it('with a separate await limit, a held awaited call does not hold the read behind it', async () => {
-    const target = createCesConcurrency(1, 4, undefined, 2).limit(directory.resolve());
+  it.each([
+    ['with a separate await limit, a held awaited call does not hold the read behind it', 2, ['read', 'await']],
+    ['without it (0), the read queues behind the awaited call', 0, ['await', 'read']],
+  ])('%s', async (_name, awaitLimit, expected) => {
+    const target = createCesConcurrency(1, 4, undefined, awaitLimit).limit(directory.resolve());
     sim.setFaults([{ kind: 'latency', ms: 1500, path: 'generate-await', count: 1 }]);
     const order: string[] = [];
     const held = track(order, 'await', awaitGenerate(target));
     const read = track(order, 'read', getAssignment(target));
     await Promise.all([held, read]);
-    expect(order).toEqual(['read', 'await']);
-  });
-
-  it('without it (0), the read queues behind the awaited call', async () => {
-    const target = createCesConcurrency(1, 4, undefined, 0).limit(directory.resolve());
-    sim.setFaults([{ kind: 'latency', ms: 1500, path: 'generate-await', count: 1 }]);
-    const order: string[] = [];
-    const held = track(order, 'await', awaitGenerate(target));
-    const read = track(order, 'read', getAssignment(target));
-    await Promise.all([held, read]);
-    expect(order).toEqual(['await', 'read']);
+    expect(order).toEqual(expected);
   });
 });
