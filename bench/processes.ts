@@ -2,6 +2,7 @@
 // Each is started fresh, read from /proc while it runs, and always stopped (SIGTERM, then SIGKILL).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -112,4 +113,16 @@ export async function startReferenceHttp(sim: Simulator): Promise<HttpServer> {
   const proc = spawn(process.execPath, [...TSX, REFERENCE_SERVER, 'http'], { cwd: ROOT, env: serverEnv(sim), stdio: ['ignore', 'ignore', 'pipe'] });
   const url = await waitFor(proc, 'stderr', URL_PATTERN, 'the reference server');
   return { ...wrap(proc), url };
+}
+
+/** A loopback port free a moment ago (for a server that must know its port before it starts). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }

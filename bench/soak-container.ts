@@ -4,7 +4,6 @@
 // loopback), 64 callers (half per era) for --seconds, and reads the server's RSS and CPU from /proc.
 //   npx tsx bench/soak-container.ts [--image localhost/ispw-mcp:dev] [--memory 512m] [--node-options=--max-semi-space-size=16] [--seconds 60] [--warmup 20]
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
@@ -13,7 +12,7 @@ import { DEMO } from '../simulator/index.js';
 import { httpCallers } from './callers.js';
 import { closedLoop } from './load.js';
 import { loadAverage, rssMb } from './proc.js';
-import { startSimulatorProcess } from './processes.js';
+import { freePort, startSimulatorProcess } from './processes.js';
 
 process.removeAllListeners('warning'); // the v2 client's MaxListenersExceededWarning (see cli.ts)
 const run = promisify(execFile);
@@ -29,14 +28,6 @@ const { values } = parseArgs({
 // As test/container/podman.ts: runc, and explicit ulimits (the defaults cannot be raised in a nested sandbox).
 const PODMAN = ['--runtime', process.env.PODMAN_RUNTIME ?? 'runc'];
 const ULIMITS = (process.env.PODMAN_ULIMITS ?? '--ulimit nofile=4096:4096 --ulimit nproc=4096:4096').split(' ');
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 const loadBefore = loadAverage();
 const sim = await startSimulatorProcess('bench-container-token');

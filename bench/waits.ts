@@ -9,7 +9,6 @@
 // server's own /metrics: prom-client's default nodejs_eventloop_lag_p99_seconds, reset per scrape).
 import { rmSync } from 'node:fs';
 import http from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -17,7 +16,7 @@ import { DEMO } from '../simulator/index.js';
 import { heapProbe } from './heap-probe-client.js';
 import { loadAverage } from './proc.js';
 import { rawAgent, rawToolCall } from './raw-mcp.js';
-import { ROOT, TSX, startIspwHttp, waitFor, wrap, type Child, type HttpServer, type Simulator } from './processes.js';
+import { ROOT, TSX, freePort, startIspwHttp, waitFor, wrap, type Child, type HttpServer, type Simulator } from './processes.js';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -92,18 +91,6 @@ export interface WaitsResult extends WaitsCase {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A loopback port free a moment ago (the server binds it right after). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 export function distribution(values: number[]): Distribution {
   const xs = [...values].sort((a, b) => a - b);

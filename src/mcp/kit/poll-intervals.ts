@@ -6,9 +6,13 @@
 // about the duration ÷ the interval: the cap is the trade-off between the two (docs/performance.md).
 import type { WaitSettings } from './context.js';
 
+/** The longest interval the back-off reaches. */
+export const pollCapMs = (settings: Pick<WaitSettings, 'pollIntervalMs' | 'maxPollIntervalMs'>): number =>
+  Math.max(settings.pollIntervalMs, settings.maxPollIntervalMs ?? settings.pollIntervalMs);
+
 export function* pollIntervals(settings: WaitSettings, random: () => number): Generator<number, never> {
   const first = settings.pollIntervalMs;
-  const cap = Math.max(first, settings.maxPollIntervalMs ?? first);
+  const cap = pollCapMs(settings);
   const backoff = Math.max(1, settings.pollBackoff ?? 1);
   const jitter = Math.min(0.5, Math.max(0, settings.pollJitter ?? 0));
   yield first;

@@ -38,8 +38,6 @@ export interface SetCallback {
   takeWake(): boolean;
   /** Calls `listener` when a callback arrives, until the returned function is called. */
   onWake(listener: () => void): () => void;
-  /** When the last callback arrived (performance.now() ms), or undefined. */
-  readonly lastWakeAt: number | undefined;
   /** Ends the registration: later callbacks for it are unknown. */
   close(): void;
 }
@@ -56,7 +54,6 @@ interface Registration {
   /** A callback arrived that no poll has answered yet. */
   pending: boolean;
   wakes: number;
-  lastWakeAt: number | undefined;
   listener: (() => void) | undefined;
 }
 
@@ -79,7 +76,7 @@ export class SetCallbacks {
 
   register(): SetCallback {
     const id = randomBytes(16).toString('base64url');
-    const entry: Registration = { pending: false, wakes: 0, lastWakeAt: undefined, listener: undefined };
+    const entry: Registration = { pending: false, wakes: 0, listener: undefined };
     this.open.set(id, entry);
     const url = `${this.base}${CALLBACK_PATH_PREFIX}${id}`;
     // `$$setid$$` is the placeholder BMC's Jenkins example uses; the body is only informational here.
@@ -87,9 +84,6 @@ export class SetCallbacks {
     return {
       events,
       maxPollIntervalMs: this.settings.maxPollIntervalMs,
-      get lastWakeAt() {
-        return entry.lastWakeAt;
-      },
       takeWake: () => {
         const pending = entry.pending;
         entry.pending = false;
@@ -109,7 +103,7 @@ export class SetCallbacks {
   }
 
   /** A callback arrived for `id` (the last path segment): wake its wait. */
-  receive(id: string, at = performance.now()): CallbackReceipt {
+  receive(id: string): CallbackReceipt {
     const entry = ID_PATTERN.test(id) ? this.open.get(id) : undefined;
     if (!entry) {
       this.stats.unknown++;
@@ -120,7 +114,6 @@ export class SetCallbacks {
       return 'ignored';
     }
     entry.wakes++;
-    entry.lastWakeAt = at;
     entry.pending = true;
     entry.listener?.();
     this.stats.woken++;

@@ -19,7 +19,7 @@ import { ops } from '../../ces/operations.js';
 import type { ToolContext } from './context.js';
 import { RetryLaterError } from './errors.js';
 import { endOfWait, SET_OUTCOMES, type SetOutcome, type WaitPurpose } from './set-outcome.js';
-import { pollIntervals } from './poll-intervals.js';
+import { pollCapMs, pollIntervals } from './poll-intervals.js';
 import type { SetCallback } from './set-callbacks.js';
 import { setKey, type SetRead } from './set-polls.js';
 
@@ -81,7 +81,7 @@ export async function waitForSet(
   // once the set is executing. Before that it may stop in Waiting-Approval, which ends a lifecycle
   // wait and for which no event is asked, so until then the usual cap applies.
   const settings = callback ? { ...ctx.wait, maxPollIntervalMs: Math.max(ctx.wait.maxPollIntervalMs ?? 0, callback.maxPollIntervalMs) } : ctx.wait;
-  const usualCapMs = Math.max(ctx.wait.pollIntervalMs, ctx.wait.maxPollIntervalMs ?? 0);
+  const usualCapMs = pollCapMs(ctx.wait);
   const interval = pollIntervals(settings, polls?.random ?? Math.random);
   let executing = false;
   try {
