@@ -16,11 +16,14 @@ export interface FourEyesInput {
   container: ContainerFacts | undefined;
 }
 
+/** The one operation four eyes governs: approving a set. */
+export const isApproval = (operation: string): boolean => operation === 'set_approve';
+
 const same = (a: string, b: string) => a.trim().toUpperCase() === b.trim().toUpperCase();
 
 /** Why the approval is refused, or undefined when another person approves. */
 export function fourEyesRefusal(input: FourEyesInput): string | undefined {
-  if (input.operation !== 'set_approve') return undefined;
+  if (!isApproval(input.operation)) return undefined;
   const user = input.cesIdentity.startsWith('user:') ? input.cesIdentity.slice('user:'.length) : undefined;
   if (user === undefined) {
     return 'four-eyes approval needs per-user CES identities (ISPW_MCP_IDENTITY_MODE=per-user): under a shared identity CES records every change under one user, so the requester cannot be told apart from the approver.';

@@ -13,7 +13,7 @@ import type { GuardOutcome, HumanChannel } from '../mcp/kit/guard.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import type { ConfirmationIssuer } from './confirmations.js';
 import { confirmStep } from './confirm-step.js';
-import { fourEyesRefusal } from './four-eyes.js';
+import { fourEyesRefusal, isApproval } from './four-eyes.js';
 import type { HumanConfirmations } from './human-confirmation.js';
 import { describePreview } from './preview-text.js';
 import { evaluate, needsContainerFacts, type Decision } from './evaluate.js';
@@ -145,7 +145,8 @@ async function decide(access: AccessControl, input: GuardInput): Promise<GuardOu
   if (decision.effect === 'deny') {
     return refuse(decision, `denied by policy ${decision.rule}: ${decision.reason ?? 'no reason given'}.`, cesIdentity);
   }
-  if (decision.fourEyes) {
+  // Only an approval is checked, so only an approval pays for reading the set.
+  if (decision.fourEyes && isApproval(facts.operation)) {
     let touched: ContainerFacts | undefined;
     try {
       touched = await readContainer();
