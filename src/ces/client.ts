@@ -14,7 +14,7 @@ import type { BreakerState, CesObserver, CesRequestResult } from './observer.js'
 import type { HttpMethod, Operation } from './operations.js';
 import { buildRequestPath, normaliseBaseUrl } from './paths.js';
 import { causeChainForLog, describeTransportFailure } from './failures.js';
-import { classified, ERROR_BODY_LIMIT, failureInfo, interpretReply, MiB, readBody, redact } from './replies.js';
+import { classified, ERROR_BODY_LIMIT, failureInfo, ignoreLateError, interpretReply, MiB, readBody, redact } from './replies.js';
 import { linkSignals } from '../shared/linked-signal.js';
 import { createCesTransport, type CesProxyOptions, type CesTlsOptions, type CesTransport } from './transport.js';
 
@@ -331,7 +331,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
       const declared = Number(response.headers['content-length']);
       if (ok && Number.isFinite(declared) && declared > replyLimit) {
         // Not read at all: dropped, and whatever error its destroy emits goes nowhere (not uncaught).
-        response.body.on('error', () => undefined).destroy();
+        response.body.on('error', ignoreLateError).destroy();
         raw = undefined;
       } else {
         raw = await readBody(response.body, ok ? replyLimit : ERROR_BODY_LIMIT, !ok);

@@ -53,14 +53,15 @@ function statusCode(status: number): CesErrorCode {
 /** Secrets removed from text that came from outside (CES replies, errors), in any common encoding (redaction.ts). */
 export const redact = redactSecrets;
 
+/** An error listener for a reply body whose error no longer matters (read already answered, or dropped): without one, it would crash the process. */
+export const ignoreLateError = (): undefined => undefined;
+
 /**
  * Reads a body up to `limit` bytes: beyond it, `undefined` (or the first `limit` bytes when truncating).
  * Event listeners rather than `for await`: an async iterator over the body costs a `finished` watcher
  * and a promise per chunk on every CES reply (docs/performance.md, optimisation 17). Errors and an
  * early close reject as the iterator did.
  */
-const ignoreLateError = () => undefined;
-
 export function readBody(body: Dispatcher.ResponseData['body'], limit: number, truncate: boolean): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

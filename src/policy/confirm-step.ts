@@ -5,11 +5,11 @@
 // token confirmed is checked against CES again before anything is changed.
 import type { CesTarget } from '../ces/api.js';
 import { CesError } from '../ces/errors.js';
-import type { AccessRecord, ConfirmationRecord, GuardOutcome, HumanChannel } from '../mcp/kit/guard.js';
+import { CONFIRMATION_ANSWER_KEY, type AccessRecord, type ConfirmationRecord, type GuardOutcome, type HumanChannel } from '../mcp/kit/guard.js';
 import { digest } from './canonical.js';
 import { ConfirmationError, type ConfirmationBinding, type ConfirmationIssuer } from './confirmations.js';
 import type { Decision } from './evaluate.js';
-import { ANSWER_KEY, confirmationQuestion, readAnswer, type HumanConfirmations } from './human-confirmation.js';
+import { confirmationQuestion, readAnswer, type HumanConfirmations } from './human-confirmation.js';
 import type { ContainerFacts } from './preview.js';
 
 export interface ConfirmStepInput {
@@ -87,7 +87,7 @@ export async function confirmStep(deps: ConfirmDeps, input: ConfirmStepInput, re
       throw error;
     }
     deps.humans.spend(opened.id);
-    const answer = readAnswer(human.retry.responses?.[ANSWER_KEY]);
+    const answer = readAnswer(human.retry.responses?.[CONFIRMATION_ANSWER_KEY]);
     const record: ConfirmationRecord = {
       kind: 'human_input_required',
       answer,
@@ -102,8 +102,9 @@ export async function confirmStep(deps: ConfirmDeps, input: ConfirmStepInput, re
 
   if (kind !== 'token' && human.via === 'elicitation') {
     const askedAt = now();
-    const id = `elicitation:${digest({ askedAt, binding: previewDigest(binding) }).slice(0, 16)}`;
-    const asked: ConfirmationRecord = { kind: 'human_elicitation', answer: null, askedAt, answeredAt: null, previewDigest: previewDigest(binding) };
+    const shown = previewDigest(binding);
+    const id = `elicitation:${digest({ askedAt, binding: shown }).slice(0, 16)}`;
+    const asked: ConfirmationRecord = { kind: 'human_elicitation', answer: null, askedAt, answeredAt: null, previewDigest: shown };
     const answer = await human.elicit(confirmationQuestion(input.previewLines, input.toolName), deps.humans.answerWithinMs, {
       decision,
       cesIdentity,

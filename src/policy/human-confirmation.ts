@@ -28,8 +28,6 @@ interface SealedState {
   askedAt: string;
 }
 
-export const ANSWER_KEY = CONFIRMATION_ANSWER_KEY;
-
 export interface HumanConfirmationOptions {
   /** The shared confirmation key (file source); undefined: a per-process key (one replica only). */
   key?: (() => string | undefined) | undefined;
@@ -142,7 +140,7 @@ export function createHumanConfirmations(options: HumanConfirmationOptions): Hum
 /** The answer as the server reads it: accept only with the box ticked; anything else is no. */
 export function readAnswer(answer: unknown): HumanAnswer['action'] {
   const a = answer as { action?: unknown; content?: Record<string, unknown> } | undefined;
-  if (a?.action === 'accept') return a.content?.[ANSWER_KEY] === true ? 'accept' : 'decline';
+  if (a?.action === 'accept') return a.content?.[CONFIRMATION_ANSWER_KEY] === true ? 'accept' : 'decline';
   if (a?.action === 'decline' || a?.action === 'cancel') return a.action;
   return 'cancel';
 }
@@ -154,14 +152,14 @@ export function confirmationQuestion(lines: readonly string[], tool: string): Co
     requestedSchema: {
       type: 'object',
       properties: {
-        [ANSWER_KEY]: {
+        [CONFIRMATION_ANSWER_KEY]: {
           type: 'boolean',
           title: `Run ${tool} as shown`,
           description: 'Tick to make this change in Code Pipeline; leave it unticked or decline to change nothing.',
           default: false,
         },
       },
-      required: [ANSWER_KEY],
+      required: [CONFIRMATION_ANSWER_KEY],
     },
   };
 }
