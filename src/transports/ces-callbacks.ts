@@ -8,12 +8,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { SetCallbacks } from '../mcp/kit/set-callbacks.js';
 import type { Logger } from '../telemetry/logger.js';
-import { refuseTooLarge } from './body.js';
+import { readBody, refuseTooLarge } from './body.js';
 import type { Metrics } from '../telemetry/metrics.js';
 
 /** Largest callback body read (CES sends the set id or a short JSON text); more is refused. */
 export const MAX_CALLBACK_BODY_BYTES = 16 * 1024;
 const METHODS = 'POST, PUT';
+const TOO_LARGE = JSON.stringify({ error: `callback body over ${MAX_CALLBACK_BODY_BYTES} bytes` });
 
 export function serveCesCallback(
   req: IncomingMessage,
@@ -31,26 +32,18 @@ export function serveCesCallback(
     req.resume();
     return answer(405, { error: 'method not allowed', allow: METHODS }, { allow: METHODS });
   }
-  const tooLarge = JSON.stringify({ error: `callback body over ${MAX_CALLBACK_BODY_BYTES} bytes` });
   // Refused with the rest of the body read and dropped (bounded), so the client sees the 413, not a reset.
-  if (Number(req.headers['content-length'] ?? 0) > MAX_CALLBACK_BODY_BYTES) return refuseTooLarge(req, res, true, tooLarge);
-  // The body is not needed (the wait reads the set from CES); it is read, bounded, and dropped.
-  let size = 0;
-  const onData = (chunk: Buffer) => {
-    size += chunk.length;
-    if (size <= MAX_CALLBACK_BODY_BYTES) return;
-    req.off('data', onData);
-    req.off('end', onEnd);
-    refuseTooLarge(req, res, true, tooLarge);
-  };
-  const onEnd = () => {
+  if (Number(req.headers['content-length'] ?? 0) > MAX_CALLBACK_BODY_BYTES) return refuseTooLarge(req, res, true, TOO_LARGE);
+  // The body is not needed (the wait reads the set from CES): read, bounded, and dropped.
+  void readBody(req, MAX_CALLBACK_BODY_BYTES).then((read) => {
+    if (!read.complete) {
+      if (read.tooLarge) refuseTooLarge(req, res, true, TOO_LARGE);
+      return; // the client went away
+    }
     const result = callbacks.receive(id);
     hooks.metrics?.cesCallback(result);
     hooks.logger.debug({ result }, 'CES callback');
     if (result === 'unknown') answer(404, { error: 'no wait on this replica has that id; it finishes by polling' });
     else answer(202, { status: result });
-  };
-  req.on('data', onData);
-  req.on('end', onEnd);
-  req.on('error', () => undefined);
+  });
 }
