@@ -63,26 +63,45 @@ export interface ConfirmationOptions {
   now?: () => number;
 }
 
+/**
+ * The key material of confirmations (tokens and sealed questions alike): the shared key file's
+ * current value, or without one this process's random key. Throws while the file is unusable.
+ */
+export function confirmationKeyOf(source: (() => string | undefined) | undefined, processKey: Buffer): string | Buffer {
+  if (!source) return processKey;
+  const value = source();
+  if (value === undefined || Buffer.byteLength(value) < MIN_KEY_BYTES) {
+    throw new ConfirmationError(
+      'invalid',
+      'Confirmations are unavailable: the confirmation key file is missing or shorter than 32 bytes; ask the operator to check ISPW_MCP_CONFIRM_KEY_FILE.',
+    );
+  }
+  return value;
+}
+
+/** Ids used once on this replica, each kept until it expires (ms on `now`'s clock). */
+export function spentIds(now: () => number) {
+  const spent = new Map<string, number>();
+  return {
+    has(id: string): boolean {
+      const t = now();
+      for (const [key, expires] of spent) if (expires <= t) spent.delete(key);
+      return spent.has(id);
+    },
+    spend(id: string, expiresMs: number): void {
+      spent.set(id, expiresMs);
+    },
+  };
+}
+
 export function createConfirmations(options: ConfirmationOptions): ConfirmationIssuer {
   const processKey = randomBytes(32);
   const now = options.now ?? Date.now;
-  const spent = new Map<string, number>(); // jti → expiry (ms)
+  const spent = spentIds(now); // by jti
 
   const key = (): Uint8Array => {
-    if (!options.key) return processKey;
-    const value = options.key();
-    if (value === undefined || Buffer.byteLength(value) < MIN_KEY_BYTES) {
-      throw new ConfirmationError(
-        'invalid',
-        'Confirmations are unavailable: the confirmation key file is missing or shorter than 32 bytes; ask the operator to check ISPW_MCP_CONFIRM_KEY_FILE.',
-      );
-    }
-    return Buffer.from(value, 'utf8');
-  };
-
-  const sweep = () => {
-    const t = now();
-    for (const [jti, exp] of spent) if (exp <= t) spent.delete(jti);
+    const material = confirmationKeyOf(options.key, processKey);
+    return typeof material === 'string' ? Buffer.from(material, 'utf8') : material;
   };
 
   return {
@@ -133,7 +152,6 @@ export function createConfirmations(options: ConfirmationOptions): ConfirmationI
           'The arguments differ from the ones that were previewed; call again without confirmation_token for a fresh preview.',
         );
       }
-      sweep();
       const jti = String(claims.jti);
       if (spent.has(jti)) throw new ConfirmationError('replayed', 'The confirmation token was already used.');
       if ((claims.state ?? undefined) !== binding.state) {
@@ -142,7 +160,7 @@ export function createConfirmations(options: ConfirmationOptions): ConfirmationI
           'What the preview showed has changed in CES since (or the operation was already carried out); call again without confirmation_token for a fresh preview.',
         );
       }
-      spent.set(jti, Number(claims.exp) * 1000);
+      spent.spend(jti, Number(claims.exp) * 1000);
       options.logger?.debug({ tool: binding.tool, rule: claims.rule, confirmationId: jti }, 'confirmation redeemed');
       return { id: jti, issuedAt: new Date(Number(claims.iat) * 1000).toISOString() };
     },

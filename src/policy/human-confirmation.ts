@@ -13,7 +13,7 @@ import { createRequestStateCodec, type RequestStateCodec } from '@modelcontextpr
 
 import { CONFIRMATION_ANSWER_KEY, type ConfirmationQuestion, type HumanAnswer } from '../mcp/kit/guard.js';
 import { digest } from './canonical.js';
-import { ConfirmationError, MIN_KEY_BYTES, type ConfirmationBinding } from './confirmations.js';
+import { confirmationKeyOf, ConfirmationError, spentIds, type ConfirmationBinding } from './confirmations.js';
 
 /** What the sealed request state carries: digests and ids only (it is signed, not encrypted). */
 interface SealedState {
@@ -59,21 +59,11 @@ const derive = (key: string | Buffer) => createHmac('sha256', key).update('ispw-
 export function createHumanConfirmations(options: HumanConfirmationOptions): HumanConfirmations {
   const processKey = randomBytes(32);
   const now = options.now ?? Date.now;
-  const spent = new Map<string, number>(); // id → expiry (ms)
+  const spent = spentIds(now);
   const codecs = new Map<string, RequestStateCodec<SealedState>>();
 
   const codec = (): RequestStateCodec<SealedState> => {
-    let material: string | Buffer = processKey;
-    if (options.key) {
-      const value = options.key();
-      if (value === undefined || Buffer.byteLength(value) < MIN_KEY_BYTES) {
-        throw new ConfirmationError(
-          'invalid',
-          'Confirmations are unavailable: the confirmation key file is missing or shorter than 32 bytes; ask the operator to check ISPW_MCP_CONFIRM_KEY_FILE.',
-        );
-      }
-      material = value;
-    }
+    const material = confirmationKeyOf(options.key, processKey);
     const cacheKey = typeof material === 'string' ? material : material.toString('base64');
     let c = codecs.get(cacheKey);
     if (!c) {
@@ -82,11 +72,6 @@ export function createHumanConfirmations(options: HumanConfirmationOptions): Hum
       codecs.set(cacheKey, c);
     }
     return c;
-  };
-
-  const sweep = () => {
-    const t = now();
-    for (const [id, exp] of spent) if (exp <= t) spent.delete(id);
   };
 
   return {
@@ -127,12 +112,11 @@ export function createHumanConfirmations(options: HumanConfirmationOptions): Hum
       // The rule that asked is part of what the person confirmed: a policy change in between asks again.
       if (sealed.rule !== binding.rule)
         throw new ConfirmationError('state', 'The policy changed since the question was asked; call again for a fresh question.');
-      sweep();
       if (spent.has(sealed.id)) throw new ConfirmationError('replayed', 'This confirmation was already answered.');
       return { id: sealed.id, askedAt: sealed.askedAt, stateShown: sealed.state };
     },
     spend(id) {
-      spent.set(id, now() + options.ttlSeconds * 1000);
+      spent.spend(id, now() + options.ttlSeconds * 1000);
     },
   };
 }
