@@ -37,6 +37,12 @@ export interface CallOptions {
   retry?: boolean;
 }
 
+/**
+ * An awaited call (`…-await`: CES holds the reply for minutes) is one that brings its own timeout.
+ * The one test of it: the bulkhead (policy/limits.ts) and the socket pool (client.ts) must agree.
+ */
+export const isAwaited = (options: Pick<CallOptions, 'timeoutMs'> | undefined): boolean => options?.timeoutMs !== undefined;
+
 /** A CES token other than the instance's own, e.g. the caller's personal access token. */
 export interface CesCredential {
   /** Returns the current token (a rotating file source); undefined when it is missing. */

@@ -7,7 +7,7 @@ import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, D
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 
-import type { CallInput, CallOptions } from './api.js';
+import { isAwaited, type CallInput, type CallOptions } from './api.js';
 import { certificateHeaders, certificateSecret, type CertificateAuth } from './certificate-auth.js';
 import { CesError } from './errors.js';
 import type { BreakerState, CesObserver, CesRequestResult } from './observer.js';
@@ -132,8 +132,7 @@ export function createCesClient(options: CesClientOptions): CesClient {
   let awaitTransport: CesTransport | undefined;
   const awaitPool = (): CesTransport => (awaitTransport ??= createCesTransport({ ...transportOptions, connections: options.awaitConnections! }));
   /** Awaited calls (they bring their own timeout) use their own pool when one is configured. */
-  const transportFor = (callOptions: CallOptions): CesTransport =>
-    callOptions.timeoutMs !== undefined && (options.awaitConnections ?? 0) > 0 ? awaitPool() : transport;
+  const transportFor = (callOptions: CallOptions): CesTransport => (isAwaited(callOptions) && (options.awaitConnections ?? 0) > 0 ? awaitPool() : transport);
 
   const secrets = (credential?: CallOptions['credential']): string[] => {
     const list: string[] = [];

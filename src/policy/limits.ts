@@ -4,7 +4,7 @@
 // timeout. A refusal carries how long to wait.
 import { bulkhead, BulkheadRejectedError, type BulkheadPolicy } from 'cockatiel';
 
-import { interceptTarget, type CesTarget } from '../ces/api.js';
+import { interceptTarget, isAwaited, type CesTarget } from '../ces/api.js';
 import { RetryLaterError } from '../mcp/kit/errors.js';
 import { linkSignals } from '../shared/linked-signal.js';
 import { createTokenBuckets } from '../shared/token-buckets.js';
@@ -45,20 +45,19 @@ export const QUEUE_SHARE = 0.5;
  * a full queue, or a request that could not start within its share of the CES timeout.
  */
 export function createCesConcurrency(limit: number, queue = limit * 4, onReject?: (instance: string) => void, awaitLimit = 0) {
-  const heads = new Map<string, BulkheadPolicy>();
-  const headFor = (instance: string) => {
-    let head = heads.get(instance);
-    if (!head) heads.set(instance, (head = bulkhead(limit, queue)));
-    return head;
+  // One bulkhead per instance, made on first use.
+  const perInstance = (slots: number, queued: number) => {
+    const heads = new Map<string, BulkheadPolicy>();
+    return (instance: string) => {
+      let head = heads.get(instance);
+      if (!head) heads.set(instance, (head = bulkhead(slots, queued)));
+      return head;
+    };
   };
+  const headFor = perInstance(limit, queue);
   // Awaited operations (they bring their own timeout: CES holds the reply for minutes) get their own
   // bulkhead per instance, so hundreds of held replies cannot take the slots reads need (issue 19).
-  const awaitHeads = new Map<string, BulkheadPolicy>();
-  const awaitHeadFor = (instance: string) => {
-    let head = awaitHeads.get(instance);
-    if (!head) awaitHeads.set(instance, (head = bulkhead(awaitLimit, awaitLimit * 4)));
-    return head;
-  };
+  const awaitHeadFor = perInstance(awaitLimit, awaitLimit * 4);
   // The directory's targets are frozen and live as long as the server: their limited twin is built
   // once. Targets made per call (a per-user credential, auth/identity.ts) are wrapped per call.
   const shared = new WeakMap<CesTarget, CesTarget>();
@@ -92,7 +91,7 @@ export function createCesConcurrency(limit: number, queue = limit * 4, onReject?
     };
     const awaitHead = awaitLimit > 0 ? awaitHeadFor(target.instance) : undefined;
     return interceptTarget(target, async (_operation, _input, options, next) => {
-      const head = options?.timeoutMs !== undefined && awaitHead ? awaitHead : sharedHead;
+      const head = isAwaited(options) && awaitHead ? awaitHead : sharedHead;
       // A free slot: the request starts now (the usual case; no timer, no race).
       if (head.executionSlots > 0) return head.execute(() => next(), options?.signal);
       const queuedAt = performance.now();
