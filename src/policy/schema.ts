@@ -3,6 +3,8 @@
 // Validated strictly: a typo in a policy must stop it from loading, never silently widen it.
 import { z } from 'zod';
 
+import { CONFIRM_KINDS } from '../mcp/kit/guard.js';
+
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/, 'use letters, digits, spaces, . _ -');
 /** Names compared case-insensitively; `*` and a trailing `*` (prefix) are wildcards. */
 const patterns = z
@@ -36,14 +38,6 @@ export const MatchSchema = z.strictObject({
 });
 export type PolicyMatch = z.output<typeof MatchSchema>;
 
-/**
- * Which confirmation is enough for a `confirm` decision (docs/security.md, "Human confirmation"):
- * `human` only an answer from the client's user (elicitation / input-required rounds), `token` the
- * signed token a caller repeats the call with, `any` a person when the client can ask, else a token.
- */
-export const CONFIRM_KINDS = ['human', 'token', 'any'] as const;
-export type ConfirmKind = (typeof CONFIRM_KINDS)[number];
-
 export const RuleSchema = z
   .strictObject({
     name,
@@ -51,7 +45,7 @@ export const RuleSchema = z
     decision: z.enum(['allow', 'deny', 'confirm']),
     /** Shown to the caller with a denial or a confirmation request. */
     reason: z.string().max(500).optional(),
-    /** For `confirm`: which confirmation is enough (default: see confirmKind in evaluate.ts). */
+    /** For `confirm`: which confirmation is enough (docs/security.md "Human confirmation"; default: confirmKind in evaluate.ts). */
     confirm: z.enum(CONFIRM_KINDS).optional(),
     /** Four eyes: whoever requested a change cannot approve it (ispw_set_action approve). */
     fourEyes: z.boolean().optional(),

@@ -30,7 +30,8 @@ export interface AccessDecision {
 }
 
 /** `human`: only the client's user; `token`: a signed token the caller repeats; `any`: either. */
-export type ConfirmKind = 'human' | 'token' | 'any';
+export const CONFIRM_KINDS = ['human', 'token', 'any'] as const;
+export type ConfirmKind = (typeof CONFIRM_KINDS)[number];
 
 /** How a change was confirmed, as audit (schema v2) records it. */
 export interface ConfirmationRecord {
